@@ -1,0 +1,101 @@
+//! Accounts, their sync state, and their calendars.
+
+use crate::ids::{AccountId, CalendarId, Href, SyncToken};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Which kind of server an account talks to; iCloud gets Apple's discovery and wording.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountKind {
+    /// iCloud, signed in with an Apple ID and an app-specific password.
+    Icloud,
+    /// Any other CalDAV server (Fastmail, Nextcloud, Radicale, ...).
+    Caldav,
+}
+
+/// Where an account stands, as design.md §3 defines it. Persisted, so that a revoked password
+/// stays revoked across restarts and is never retried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum AccountState {
+    /// Syncing normally.
+    Active,
+    /// A sync is under way.
+    Syncing,
+    /// The network or the server cannot be reached; local data is shown.
+    Offline,
+    /// The server asked us to wait (or failed); no request before `until`.
+    Backoff {
+        /// The earliest time of the next attempt.
+        until: DateTime<Utc>,
+    },
+    /// The server refused the stored password twice in a row: only a new password helps, and the
+    /// old one is never sent again.
+    NeedsRelink,
+}
+
+/// A signed-in account. It holds no secret: the password lives in the OS keychain only.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    /// The store's key.
+    pub id: AccountId,
+    /// iCloud or generic CalDAV.
+    pub kind: AccountKind,
+    /// The user name sent to the server (the Apple ID for iCloud).
+    pub username: String,
+    /// Where discovery starts (`https://caldav.icloud.com/` for iCloud).
+    pub server_url: String,
+    /// Current state.
+    pub state: AccountState,
+    /// When a sync last completed without error.
+    pub last_success: Option<DateTime<Utc>>,
+}
+
+/// What a collection holds; iCloud keeps events and tasks in separate collections.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum ComponentKind {
+    /// VEVENT: shown in the calendar.
+    Vevent,
+    /// VTODO: a task list; listed but not shown.
+    Vtodo,
+}
+
+/// A calendar collection as the store mirrors it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Calendar {
+    /// The store's key.
+    pub id: CalendarId,
+    /// The account it belongs to.
+    pub account: AccountId,
+    /// The collection's path on the server.
+    pub href: Href,
+    /// `displayname`.
+    pub name: String,
+    /// `#RRGGBB` or `#RRGGBBAA` as the server gave it, if any.
+    pub color: Option<String>,
+    /// Apple's `calendar-order`, lowest first.
+    pub order: Option<i64>,
+    /// Components the collection supports.
+    pub components: Vec<ComponentKind>,
+    /// Whether the user may write to it (shared calendars often may not).
+    pub read_only: bool,
+    /// Whether the user chose to show it.
+    pub enabled: bool,
+    /// The last sync token applied in full, if the server supports sync-collection.
+    pub sync_token: Option<SyncToken>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_serialise_for_the_store_and_the_ui() {
+        let json = serde_json::to_string(&AccountState::NeedsRelink).unwrap();
+        assert_eq!(json, r#"{"state":"needs_relink"}"#);
+        let back: AccountState = serde_json::from_str(r#"{"state":"active"}"#).unwrap();
+        assert_eq!(back, AccountState::Active);
+    }
+}
