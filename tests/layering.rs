@@ -40,7 +40,8 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
                 "almanac-sync",
             ][..],
         ),
-        ("almanac-icloud-emulator", &[][..]),
+        ("almanac-icloud-emulator", &["almanac-test-servers"][..]),
+        ("almanac-test-servers", &[][..]),
     ])
 }
 
