@@ -16,7 +16,13 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         ("almanac-store", &["almanac-core", "almanac-ical"][..]),
         (
             "almanac-sync",
-            &["almanac-core", "almanac-ical", "almanac-caldav", "almanac-store", "almanac-secrets"][..],
+            &[
+                "almanac-core",
+                "almanac-ical",
+                "almanac-caldav",
+                "almanac-store",
+                "almanac-secrets",
+            ][..],
         ),
         (
             "almanac-cli",
@@ -59,13 +65,19 @@ fn workspace_edges() -> Result<Vec<Edge>> {
         .output()
         .context("running cargo metadata")?;
     if !out.status.success() {
-        bail!("cargo metadata failed: {}", String::from_utf8_lossy(&out.stderr));
+        bail!(
+            "cargo metadata failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     let meta: Value = serde_json::from_slice(&out.stdout)?;
     let mut edges = Vec::new();
     for pkg in meta["packages"].as_array().context("packages")? {
         let from = pkg["name"].as_str().context("name")?.to_string();
-        let manifest = pkg["manifest_path"].as_str().context("manifest")?.to_string();
+        let manifest = pkg["manifest_path"]
+            .as_str()
+            .context("manifest")?
+            .to_string();
         for dep in pkg["dependencies"].as_array().context("dependencies")? {
             edges.push(Edge {
                 from: from.clone(),
@@ -105,7 +117,10 @@ fn every_workspace_crate_is_in_the_layering_table() -> Result<()> {
         .map(|e| e.from.as_str())
         .filter(|name| *name != "almanac-tests" && !allowed.contains_key(name))
         .collect();
-    assert!(unknown.is_empty(), "crates missing from the table: {unknown:?}");
+    assert!(
+        unknown.is_empty(),
+        "crates missing from the table: {unknown:?}"
+    );
     Ok(())
 }
 

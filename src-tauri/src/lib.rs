@@ -2,6 +2,10 @@
 //! It stays thin: no protocol, no SQL; each command converts its arguments, calls one core
 //! function and maps the error.
 
+mod commands;
+pub mod ipc;
+pub mod tray;
+
 /// Builds and runs the app until the user quits.
 ///
 /// # Errors
@@ -9,6 +13,15 @@
 pub fn run() -> anyhow::Result<()> {
     tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
+        .invoke_handler(tauri::generate_handler![commands::open_app_password_page])
+        .setup(|app| {
+            let model = tray::tray_model(&tray::TrayStatus::NotSignedIn, None);
+            // The tray is a convenience: without it the window still shows every state.
+            if let Err(err) = tray::create(app.handle(), &model) {
+                eprintln!("almanac: no tray icon ({err}); state shows in the window only");
+            }
+            Ok(())
+        })
         .run(tauri::generate_context!())?;
     Ok(())
 }

@@ -88,11 +88,18 @@ mod tests {
 
     #[test]
     fn normalises_pasted_variants() {
-        for pasted in ["ABCD-EFGH-IJKL-MNOP", "abcd efgh ijkl mnop", " abcdefghijklmnop\n"] {
+        for pasted in [
+            "ABCD-EFGH-IJKL-MNOP",
+            "abcd efgh ijkl mnop",
+            " abcdefghijklmnop\n",
+        ] {
             let n = Password::new(pasted).normalised_app_specific();
             assert_eq!(n.expose(), "abcd-efgh-ijkl-mnop", "from {pasted:?}");
         }
         let other = Password::new("correct horse battery");
-        assert_eq!(other.normalised_app_specific().expose(), "correct horse battery");
+        assert_eq!(
+            other.normalised_app_specific().expose(),
+            "correct horse battery"
+        );
     }
 }

@@ -53,7 +53,10 @@ mod tests {
         let local = NaiveDate::from_ymd_opt(2026, 3, 29)
             .and_then(|d| d.and_hms_opt(2, 30, 0))
             .unwrap();
-        let t = EventTime::Zoned { local, tz: chrono_tz::Europe::Berlin };
+        let t = EventTime::Zoned {
+            local,
+            tz: chrono_tz::Europe::Berlin,
+        };
         let json = serde_json::to_value(t).unwrap();
         assert_eq!(json["kind"], "zoned");
         assert_eq!(json["tz"], "Europe/Berlin");

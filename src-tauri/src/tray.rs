@@ -1,0 +1,259 @@
+//! The tray: its icon and menu are a pure function of the app's state ([`tray_model`]), so they
+//! can be tested without a tray host (GNOME has none by default, and CI never does); the thin
+//! part that talks to Tauri only renders a model.
+
+use tauri::image::Image;
+use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
+use tauri::tray::{TrayIcon, TrayIconBuilder};
+use tauri::{AppHandle, Manager, Runtime};
+
+/// The app's overall state as the tray shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TrayStatus {
+    /// No account yet.
+    NotSignedIn,
+    /// Every account synced.
+    UpToDate,
+    /// A sync is running.
+    Syncing,
+    /// The server cannot be reached; saved data is shown.
+    Offline,
+    /// An account needs a new password (or another action only the user can take).
+    ActionNeeded {
+        /// Which account, in words ("iCloud", "Fastmail").
+        account: String,
+    },
+}
+
+/// The next event, as the tray's second line shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NextEvent {
+    /// The event's title.
+    pub title: String,
+    /// When, already formatted in the user's zone and locale ("Today 14:00").
+    pub when: String,
+}
+
+/// Which icon the tray shows; each has a badge of its own shape, so colour is not the only signal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TrayIconKind {
+    /// No badge.
+    Ok,
+    /// A blue arrows badge.
+    Syncing,
+    /// A grey cross badge.
+    Offline,
+    /// An amber exclamation badge.
+    ActionNeeded,
+}
+
+/// One menu entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrayItem {
+    /// The id menu events carry; `None` for informational lines.
+    pub id: Option<&'static str>,
+    /// The text shown.
+    pub label: String,
+}
+
+/// Everything the tray shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrayModel {
+    /// The icon variant.
+    pub icon: TrayIconKind,
+    /// The hover text.
+    pub tooltip: String,
+    /// The menu, top to bottom; `None` is a separator.
+    pub items: Vec<Option<TrayItem>>,
+}
+
+/// Menu ids the app reacts to.
+pub mod ids {
+    /// Shows and focuses the window.
+    pub const OPEN: &str = "open";
+    /// Starts a sync of every account.
+    pub const SYNC_NOW: &str = "sync-now";
+    /// Shows the window with the sign-in repair banner.
+    pub const FIX_SIGN_IN: &str = "fix-sign-in";
+    /// Quits the app.
+    pub const QUIT: &str = "quit";
+}
+
+fn info(label: impl Into<String>) -> Option<TrayItem> {
+    Some(TrayItem {
+        id: None,
+        label: label.into(),
+    })
+}
+
+fn action(id: &'static str, label: impl Into<String>) -> Option<TrayItem> {
+    Some(TrayItem {
+        id: Some(id),
+        label: label.into(),
+    })
+}
+
+/// The tray for a given state: the state in words, the next event, then the actions.
+pub fn tray_model(status: &TrayStatus, next: Option<&NextEvent>) -> TrayModel {
+    let (icon, state_line) = match status {
+        TrayStatus::NotSignedIn => (TrayIconKind::Ok, "Not signed in".to_string()),
+        TrayStatus::UpToDate => (TrayIconKind::Ok, "Up to date".to_string()),
+        TrayStatus::Syncing => (TrayIconKind::Syncing, "Syncing…".to_string()),
+        TrayStatus::Offline => (
+            TrayIconKind::Offline,
+            "Offline, showing saved data".to_string(),
+        ),
+        TrayStatus::ActionNeeded { account } => (
+            TrayIconKind::ActionNeeded,
+            format!("{account} needs a new password"),
+        ),
+    };
+    let mut items = vec![info(state_line.clone())];
+    if let Some(next) = next {
+        items.push(info(format!("Next: {} · {}", next.title, next.when)));
+    }
+    items.push(None);
+    if let TrayStatus::ActionNeeded { account } = status {
+        items.push(action(ids::FIX_SIGN_IN, format!("Fix {account} sign-in…")));
+    }
+    if *status != TrayStatus::NotSignedIn {
+        items.push(action(ids::SYNC_NOW, "Sync now"));
+    }
+    items.push(action(ids::OPEN, "Open Almanac"));
+    items.push(None);
+    items.push(action(ids::QUIT, "Quit"));
+    TrayModel {
+        icon,
+        tooltip: format!("Almanac: {state_line}"),
+        items,
+    }
+}
+
+fn icon_bytes(kind: TrayIconKind) -> &'static [u8] {
+    match kind {
+        TrayIconKind::Ok => include_bytes!("../../icons/tray/ok.png"),
+        TrayIconKind::Syncing => include_bytes!("../../icons/tray/syncing.png"),
+        TrayIconKind::Offline => include_bytes!("../../icons/tray/offline.png"),
+        TrayIconKind::ActionNeeded => include_bytes!("../../icons/tray/action-needed.png"),
+    }
+}
+
+fn menu<R: Runtime>(app: &AppHandle<R>, model: &TrayModel) -> tauri::Result<Menu<R>> {
+    let menu = Menu::new(app)?;
+    for item in &model.items {
+        match item {
+            None => menu.append(&PredefinedMenuItem::separator(app)?)?,
+            Some(TrayItem {
+                id: Some(id),
+                label,
+            }) => menu.append(&MenuItem::with_id(app, *id, label, true, None::<&str>)?)?,
+            Some(TrayItem { id: None, label }) => {
+                menu.append(&MenuItem::new(app, label, false, None::<&str>)?)?
+            }
+        }
+    }
+    Ok(menu)
+}
+
+/// Creates the tray icon. Without a StatusNotifier host this still succeeds and the app runs;
+/// state then shows in the window only.
+///
+/// # Errors
+/// When the menu or the icon cannot be built.
+pub fn create<R: Runtime>(app: &AppHandle<R>, model: &TrayModel) -> tauri::Result<TrayIcon<R>> {
+    TrayIconBuilder::with_id("main")
+        .icon(Image::from_bytes(icon_bytes(model.icon))?)
+        .tooltip(&model.tooltip)
+        .menu(&menu(app, model)?)
+        .on_menu_event(|app, event| match event.id().as_ref() {
+            ids::QUIT => app.exit(0),
+            ids::OPEN | ids::FIX_SIGN_IN => show_main_window(app),
+            _ => {}
+        })
+        .build(app)
+}
+
+/// Brings the main window to the front, restoring it if it was hidden to the tray.
+pub fn show_main_window<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(window) = app.get_webview_window("main") {
+        // Each step may fail on a window manager that refuses it; the next still helps.
+        let _ = window.show();
+        let _ = window.unminimize();
+        let _ = window.set_focus();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(model: &TrayModel) -> Vec<String> {
+        model
+            .items
+            .iter()
+            .flatten()
+            .map(|i| i.label.clone())
+            .collect()
+    }
+
+    #[test]
+    fn signed_out_offers_no_sync() {
+        let model = tray_model(&TrayStatus::NotSignedIn, None);
+        assert_eq!(labels(&model), ["Not signed in", "Open Almanac", "Quit"]);
+        assert_eq!(model.icon, TrayIconKind::Ok);
+    }
+
+    #[test]
+    fn up_to_date_shows_the_next_event() {
+        let next = NextEvent {
+            title: "Dentist".into(),
+            when: "Today 14:00".into(),
+        };
+        let model = tray_model(&TrayStatus::UpToDate, Some(&next));
+        assert_eq!(
+            labels(&model),
+            [
+                "Up to date",
+                "Next: Dentist · Today 14:00",
+                "Sync now",
+                "Open Almanac",
+                "Quit"
+            ]
+        );
+    }
+
+    #[test]
+    fn action_needed_leads_with_the_fix() {
+        let status = TrayStatus::ActionNeeded {
+            account: "iCloud".into(),
+        };
+        let model = tray_model(&status, None);
+        assert_eq!(model.icon, TrayIconKind::ActionNeeded);
+        let first_action = model
+            .items
+            .iter()
+            .flatten()
+            .find(|i| i.id.is_some())
+            .unwrap();
+        assert_eq!(first_action.id, Some(ids::FIX_SIGN_IN));
+        assert_eq!(first_action.label, "Fix iCloud sign-in…");
+        assert!(model.tooltip.contains("needs a new password"));
+    }
+
+    #[test]
+    fn every_state_has_its_own_icon_and_words() {
+        let offline = tray_model(&TrayStatus::Offline, None);
+        let syncing = tray_model(&TrayStatus::Syncing, None);
+        assert_eq!(offline.icon, TrayIconKind::Offline);
+        assert_eq!(syncing.icon, TrayIconKind::Syncing);
+        assert_ne!(offline.tooltip, syncing.tooltip);
+        for kind in [
+            TrayIconKind::Ok,
+            TrayIconKind::Syncing,
+            TrayIconKind::Offline,
+            TrayIconKind::ActionNeeded,
+        ] {
+            assert!(Image::from_bytes(icon_bytes(kind)).is_ok());
+        }
+    }
+}

@@ -1,0 +1,103 @@
+/**
+ * The first-run sign-in form: iCloud (Apple ID + app-specific password) or another CalDAV server.
+ * It checks the password's shape as the person types and enables "Sign in" only when the fields
+ * make sense; the server verifies before anything is stored.
+ */
+import { openAppPasswordPage } from "../ipc";
+import { classifyAppPassword, isPlausibleAppleId, passwordHint } from "./password";
+
+type Kind = "icloud" | "caldav";
+
+function byId<T extends HTMLElement>(id: string, type: new () => T): T {
+  const el = document.getElementById(id);
+  if (!(el instanceof type)) throw new Error(`index.html lacks #${id} of the expected kind`);
+  return el;
+}
+
+/** Wires the static form in index.html. */
+export function setUpSignIn(): void {
+  const tabs: Record<Kind, HTMLButtonElement> = {
+    icloud: byId("tab-icloud", HTMLButtonElement),
+    caldav: byId("tab-caldav", HTMLButtonElement),
+  };
+  const panels: Record<Kind, HTMLElement> = {
+    icloud: byId("panel-icloud", HTMLElement),
+    caldav: byId("panel-caldav", HTMLElement),
+  };
+  const appleId = byId("apple-id", HTMLInputElement);
+  const appleIdHint = byId("apple-id-hint", HTMLElement);
+  const appPassword = byId("app-password", HTMLInputElement);
+  const appPasswordHint = byId("app-password-hint", HTMLElement);
+  const serverUrl = byId("server-url", HTMLInputElement);
+  const caldavUser = byId("caldav-user", HTMLInputElement);
+  const caldavPassword = byId("caldav-password", HTMLInputElement);
+  const submit = byId("signin-submit", HTMLButtonElement);
+  const error = byId("signin-error", HTMLElement);
+  let kind: Kind = "icloud";
+
+  const showHint = (el: HTMLElement, text: string, tone: string): void => {
+    el.textContent = text;
+    el.dataset["tone"] = tone;
+  };
+
+  const refresh = (): void => {
+    const shape = classifyAppPassword(appPassword.value);
+    const hint = passwordHint(shape);
+    showHint(appPasswordHint, hint.text, hint.tone);
+    appPassword.setAttribute("aria-invalid", String(hint.tone === "warn"));
+    const idTyped = appleId.value.trim().length > 0;
+    const idOk = isPlausibleAppleId(appleId.value);
+    showHint(
+      appleIdHint,
+      idTyped && !idOk ? "Use the e-mail address of your Apple ID." : "The e-mail address you sign in to Apple with.",
+      idTyped && !idOk ? "warn" : "neutral",
+    );
+    submit.disabled =
+      kind === "icloud"
+        ? !(idOk && shape.kind === "app-specific")
+        : !(serverUrl.value.trim() && caldavUser.value.trim() && caldavPassword.value);
+  };
+
+  const select = (next: Kind): void => {
+    kind = next;
+    for (const k of ["icloud", "caldav"] as const) {
+      tabs[k].setAttribute("aria-selected", String(k === next));
+      tabs[k].tabIndex = k === next ? 0 : -1;
+      panels[k].hidden = k !== next;
+    }
+    error.hidden = true;
+    refresh();
+  };
+
+  tabs.icloud.addEventListener("click", () => { select("icloud"); });
+  tabs.caldav.addEventListener("click", () => { select("caldav"); });
+  for (const tab of Object.values(tabs)) {
+    tab.addEventListener("keydown", (e) => {
+      if (e.key === "ArrowLeft" || e.key === "ArrowRight") {
+        const next: Kind = kind === "icloud" ? "caldav" : "icloud";
+        select(next);
+        tabs[next].focus();
+      }
+    });
+  }
+  for (const input of [appleId, appPassword, serverUrl, caldavUser, caldavPassword]) {
+    input.addEventListener("input", refresh);
+  }
+  // Pasted passwords often carry spaces or capitals: show Apple's form once it is unambiguous.
+  appPassword.addEventListener("blur", () => {
+    const shape = classifyAppPassword(appPassword.value);
+    if (shape.kind === "app-specific") appPassword.value = shape.normalised;
+  });
+  byId("apple-link", HTMLAnchorElement).addEventListener("click", (e) => {
+    e.preventDefault();
+    openAppPasswordPage().catch((err: unknown) => {
+      error.textContent = err instanceof Error ? err.message : "Almanac could not open your browser.";
+      error.hidden = false;
+    });
+  });
+  byId("signin-form", HTMLFormElement).addEventListener("submit", (e) => {
+    e.preventDefault();
+  });
+  refresh();
+  appleId.focus();
+}
