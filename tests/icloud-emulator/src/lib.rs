@@ -2,3 +2,512 @@
 //! Radicale, adding what is iCloud's own (discovery chain, app-specific-password auth and
 //! revocation, Apple properties and XML style, throttling and faults) and counting requests.
 //! It depends on no Almanac crate, so a client bug and an emulator bug cannot hide each other.
+//!
+//! # Flow
+//!
+//! [`Emulator::start`] starts Radicale (from the test venv, via `almanac-test-servers`),
+//! creates the account's calendars in it, optionally seeds demo data, and listens on:
+//!
+//! - the **entry host** `http://127.0.0.1:P1/` (stand-in for `caldav.icloud.com`);
+//! - one **partition host** per partition number (default p180 and p181), stand-ins for
+//!   `pNN-caldav.icloud.com`;
+//! - the **control API** `http://127.0.0.1:P0/control/…` (JSON, for tests in other processes).
+//!
+//! Every request to an emulated host passes: old-partition check (`503`) → throttle
+//! (`503`/`429` + `Retry-After`) → injected request faults → Basic auth (bare `401` with both
+//! `Basic` and `X-MobileMe-AuthToken` challenges, realm `MMCalDav`) → routing. Every answer
+//! carries `x-apple-user-partition`, `Server: AppleHttpServer/<hex>`, `X-Apple-Request-UUID`,
+//! `X-Responding-Instance`; every request lands in the [`RequestLog`].
+//!
+//! Discovery: PROPFIND `/` gives `current-user-principal` = `/<DSID>/principal/` (relative);
+//! the principal gives an absolute `calendar-home-set` on the current partition host,
+//! `http://127.0.0.1:P2/<DSID>/calendars/`. `/<DSID>/calendars/<cal>/…` maps to Radicale's
+//! `/alice/<cal>/…`; hrefs are rewritten both ways, Radicale's URI sync tokens become opaque
+//! base64 tokens carrying an epoch (so "expire all tokens" works), and XML is re-written in
+//! iCloud's style (default-namespace elements, `200` propstat before `404`, CDATA
+//! calendar-data, an extra entry for the collection itself in sync-collection and
+//! calendar-query results).
+//!
+//! # What lives in Radicale and what is synthesized
+//!
+//! In Radicale (real data, see [`layout::CALENDARS`]): `home`, `work`, a UUID-named family
+//! calendar, a legacy VTODO list `tasks`, an upgraded-Reminders placeholder list (VTODO, the
+//! two placeholder tasks), and two 64-character-id calendars standing for calendars shared from
+//! DSID [`layout::SHARER_DSID`]. The emulator overrides their `owner` (the sharer's principal)
+//! and, for the read-only one, `current-user-privilege-set` (read only) and refuses writes with
+//! `403`. Synthesized by the emulator alone: the root and principal resources, the `inbox`,
+//! `outbox` and `notification` collections, and a subscribed (webcal) calendar whose `source`
+//! is the `/published/2/<token>` ICS feed of `work` served by the partition hosts.
+//!
+//! # In-process API
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), almanac_icloud_emulator::EmulatorError> {
+//! use almanac_icloud_emulator::{Emulator, Fault, Options, Scope};
+//! let emu = Emulator::start(Options::default()).await?;
+//! let password = emu.password(); // an active app-specific password
+//! // … point a client at emu.entry_url() with emu.apple_id() / password …
+//! emu.inject(Fault::Status { status: 503, retry_after: Some(1) }, Scope::Next(1));
+//! emu.revoke(&password)?;
+//! assert_eq!(emu.requests().unauthorized_for(&password), 0);
+//! # Ok(()) }
+//! ```
+//!
+//! # Control API
+//!
+//! All bodies are JSON; answers are JSON (`{"ok":true}` when there is nothing else to say,
+//! `{"error":"…"}` with 400/404 on a bad request).
+//!
+//! | method and path | body | answer |
+//! |---|---|---|
+//! | `GET /control/info` | | `{"apple_id","dsid","password","passwords","main_password","entry_url","control_url","home_url","partition","partition_urls","radicale_url"}` |
+//! | `POST /control/passwords` | | `{"password":"xxxx-xxxx-xxxx-xxxx"}` (400 when 25 are active) |
+//! | `POST /control/revoke` | `{"password":"…"}` | `{"ok":true}` (404 when not active) |
+//! | `POST /control/revoke-all` | | `{"ok":true}` |
+//! | `POST /control/change-main-password` | | `{"main_password":"…"}` (all ASPs revoked) |
+//! | `POST /control/calendar-service` | `{"enabled":false}` | `{"ok":true}` |
+//! | `POST /control/expire-sync-tokens` | | `{"ok":true}` |
+//! | `POST /control/move-partition` | | `{"partition":181,"home_url":"…"}` |
+//! | `POST /control/throttle` | `{"penalty_ms":5000,"retry_after_secs":1,"status":503}` | `{"ok":true}` |
+//! | `POST /control/inject` | `{"fault":{"kind":"status","status":500},"scope":{"next":2}}` | `{"ok":true}` |
+//! | `POST /control/clear-faults` | | `{"ok":true}` (faults and throttle) |
+//! | `POST /control/quirks` | a partial [`Quirks`] object, e.g. `{"invalid_sync_token_status":410}` | the full quirks |
+//! | `GET /control/log` | | `{"entries":[…],"summary":{…}}` ([`LoggedRequest`] entries) |
+//! | `POST /control/log/clear` | | `{"ok":true}` |
+//!
+//! Fault JSON (`kind`): `status` (`status`, optional `retry_after`), `connection-reset`,
+//! `truncated-body`, `slow` (`millis`, capped at 120 s), `spurious-unauthorized`,
+//! `empty-multistatus` (`calendar`), `multiget-not-found` (`href`). Scope: `{"next":N}` or
+//! `{"for_millis":MS}`.
+//!
+//! # Standalone
+//!
+//! `cargo run -p almanac-icloud-emulator -- --demo [--json]` prints the Apple ID, a valid
+//! app-specific password, the entry URL and the control URL, then serves until killed.
+
+pub mod account;
+pub mod control;
+pub mod demo;
+mod discovery;
+pub mod faults;
+pub mod layout;
+pub mod log;
+mod report;
+pub mod rng;
+mod routes;
+mod server;
+mod upstream;
+pub mod xml;
+
+pub use account::{AccountError, ChallengeStyle, Quirks};
+pub use faults::{Fault, Scope};
+pub use log::{LoggedRequest, RequestLog};
+
+use account::Account;
+use bytes::Bytes;
+use server::{Role, Shared, lock};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use upstream::Upstream;
+
+/// Why the emulator could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum EmulatorError {
+    /// Radicale could not be started.
+    #[error(transparent)]
+    Radicale(#[from] almanac_test_servers::ServerError),
+    /// A listener could not be bound.
+    #[error("binding a loopback port: {0}")]
+    Bind(#[from] std::io::Error),
+    /// Radicale refused to set up the account's calendars or demo data.
+    #[error("seeding Radicale: {0}")]
+    Seed(String),
+    /// An account operation was refused.
+    #[error(transparent)]
+    Account(#[from] AccountError),
+}
+
+/// How to start an emulator.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The Apple ID.
+    pub apple_id: String,
+    /// The DSID (8–11 digits).
+    pub dsid: String,
+    /// The main Apple ID password (always refused on CalDAV).
+    pub main_password: String,
+    /// Partition numbers, one host each; the account starts on the first.
+    pub partitions: Vec<u32>,
+    /// Seed demo events (a few hundred) into the calendars.
+    pub demo: bool,
+    /// Seed of the demo generator and the password generator (`None`: from the clock).
+    pub seed: Option<u64>,
+    /// Fixed entry port (`None`: any free one).
+    pub entry_port: Option<u16>,
+    /// Fixed control port (`None`: any free one).
+    pub control_port: Option<u16>,
+    /// Quirks in force from the start.
+    pub quirks: Quirks,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            apple_id: "almanac.tester@icloud.com".into(),
+            dsid: "17149682".into(),
+            main_password: "Correct-Horse-Battery-1".into(),
+            partitions: vec![180, 181],
+            demo: false,
+            seed: None,
+            entry_port: None,
+            control_port: None,
+            quirks: Quirks::default(),
+        }
+    }
+}
+
+/// A running emulator; everything stops (and Radicale's data is removed) when it drops.
+#[derive(Debug)]
+pub struct Emulator {
+    shared: Arc<Shared>,
+    control_url: String,
+    first_password: String,
+    tasks: Vec<JoinHandle<()>>,
+    // Kept for its Drop: stops Radicale.
+    radicale: almanac_test_servers::TestServer,
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
+}
+
+async fn bind(port: Option<u16>) -> Result<(TcpListener, String), std::io::Error> {
+    let listener = TcpListener::bind(("127.0.0.1", port.unwrap_or(0))).await?;
+    let url = format!("http://{}/", listener.local_addr()?);
+    Ok((listener, url))
+}
+
+impl Emulator {
+    /// Starts Radicale and the emulated hosts, creates the account's calendars, and issues one
+    /// app-specific password ([`Emulator::password`]).
+    ///
+    /// # Errors
+    /// When Radicale does not start, a port cannot be bound, or seeding fails.
+    pub async fn start(options: Options) -> Result<Self, EmulatorError> {
+        let radicale = tokio::task::spawn_blocking(almanac_test_servers::radicale)
+            .await
+            .map_err(|e| EmulatorError::Seed(e.to_string()))??;
+        let upstream = Upstream::new(&radicale.base_url, &radicale.user, &radicale.password)
+            .map_err(|e| EmulatorError::Seed(e.to_string()))?;
+        demo::create_calendars(&upstream).await?;
+        let mut rng = options
+            .seed
+            .map_or_else(rng::Rng::from_clock, rng::Rng::new);
+        if options.demo {
+            demo::seed_events(&upstream, &mut rng.clone(), Instant::now()).await?;
+        }
+        let (entry, entry_url) = bind(options.entry_port).await?;
+        let mut partitions = Vec::new();
+        let mut partition_urls = Vec::new();
+        for _ in &options.partitions {
+            let (l, u) = bind(None).await?;
+            partitions.push(l);
+            partition_urls.push(u);
+        }
+        let (control, control_url) = bind(options.control_port).await?;
+        let mut account = Account::new(
+            options.apple_id.clone(),
+            options.dsid.clone(),
+            options.main_password.clone(),
+            options.quirks.clone(),
+        );
+        let first_password = account.issue(&mut rng)?;
+        let server_build = rng.hex(8);
+        let shared = Arc::new(Shared {
+            account: std::sync::Mutex::new(account),
+            faults: std::sync::Mutex::new(faults::Faults::default()),
+            log: std::sync::Mutex::new(Vec::new()),
+            rng: std::sync::Mutex::new(rng),
+            upstream,
+            entry_url,
+            partition_urls,
+            partition_numbers: options.partitions.clone(),
+            seq: AtomicU64::new(0),
+            server_build,
+        });
+        let mut tasks = vec![tokio::spawn(server::serve(
+            entry,
+            Role::Entry,
+            Arc::clone(&shared),
+        ))];
+        for (i, l) in partitions.into_iter().enumerate() {
+            tasks.push(tokio::spawn(server::serve(
+                l,
+                Role::Partition(i),
+                Arc::clone(&shared),
+            )));
+        }
+        let mut emu = Self {
+            shared,
+            control_url,
+            first_password,
+            tasks,
+            radicale,
+        };
+        let handle = control::Handle(Arc::new(emu.clone_view()));
+        emu.tasks
+            .push(tokio::spawn(control::serve(control, handle)));
+        Ok(emu)
+    }
+
+    /// A view sharing this emulator's state, for the control API (it owns nothing).
+    fn clone_view(&self) -> View {
+        View {
+            shared: Arc::clone(&self.shared),
+            control_url: self.control_url.clone(),
+            first_password: self.first_password.clone(),
+            radicale_url: self.radicale.base_url.clone(),
+        }
+    }
+
+    /// The shared-state view every accessor below delegates to.
+    fn view(&self) -> View {
+        self.clone_view()
+    }
+
+    /// `http://127.0.0.1:P/` of the entry host.
+    pub fn entry_url(&self) -> String {
+        self.shared.entry_url.clone()
+    }
+
+    /// `http://127.0.0.1:P/` of the control API.
+    pub fn control_url(&self) -> String {
+        self.control_url.clone()
+    }
+
+    /// Base URLs of the partition hosts, in partition order.
+    pub fn partition_urls(&self) -> Vec<String> {
+        self.shared.partition_urls.clone()
+    }
+
+    /// Radicale's own base URL (user `alice`), for test setup that bypasses the emulator.
+    pub fn radicale_url(&self) -> String {
+        self.radicale.base_url.clone()
+    }
+
+    /// The Apple ID.
+    pub fn apple_id(&self) -> String {
+        lock(&self.shared.account).apple_id.clone()
+    }
+
+    /// The DSID.
+    pub fn dsid(&self) -> String {
+        lock(&self.shared.account).dsid.clone()
+    }
+
+    /// The main Apple ID password (CalDAV always refuses it).
+    pub fn main_password(&self) -> String {
+        lock(&self.shared.account).main_password.clone()
+    }
+
+    /// The password issued at start (it may have been revoked since).
+    pub fn password(&self) -> String {
+        self.first_password.clone()
+    }
+
+    /// The absolute calendar-home-set URL on the current partition host.
+    pub fn home_url(&self) -> String {
+        self.view().home_url()
+    }
+
+    /// The current partition number.
+    pub fn partition(&self) -> u32 {
+        self.view().partition()
+    }
+
+    /// Issues a new app-specific password.
+    ///
+    /// # Errors
+    /// [`AccountError::TooManyPasswords`] when 25 are active.
+    pub fn issue_password(&self) -> Result<String, AccountError> {
+        self.view().issue_password()
+    }
+
+    /// Revokes one app-specific password; it fails from the next request on.
+    ///
+    /// # Errors
+    /// [`AccountError::UnknownPassword`] when it is not active.
+    pub fn revoke(&self, password: &str) -> Result<(), AccountError> {
+        lock(&self.shared.account).revoke(password)
+    }
+
+    /// Revokes every app-specific password.
+    pub fn revoke_all(&self) {
+        lock(&self.shared.account).revoke_all();
+    }
+
+    /// Changes the main password, which revokes every app-specific password; returns the new one.
+    pub fn change_main_password(&self) -> String {
+        self.view().change_main_password()
+    }
+
+    /// Turns the account's Calendar service on or off (off: every request gets `401`).
+    pub fn set_calendar_service(&self, enabled: bool) {
+        lock(&self.shared.account).calendar_service = enabled;
+    }
+
+    /// Makes every sync token issued so far invalid (`403` valid-sync-token, or `410` by quirk).
+    pub fn expire_sync_tokens(&self) {
+        lock(&self.shared.account).token_epoch += 1;
+    }
+
+    /// Moves the account to the next partition; the old partition host then answers `503`.
+    /// Returns the new partition number.
+    pub fn move_partition(&self) -> u32 {
+        self.view().move_partition()
+    }
+
+    /// Throttles the account: every request for `penalty` gets `503` advertising
+    /// `Retry-After: retry_after` (make it shorter than the penalty, as iCloud does).
+    pub fn throttle(&self, penalty: Duration, retry_after: Duration) {
+        self.throttle_with_status(penalty, retry_after, 503);
+    }
+
+    /// Like [`Emulator::throttle`] with another status (`429`, the unconfirmed variant).
+    pub fn throttle_with_status(&self, penalty: Duration, retry_after: Duration, status: u16) {
+        lock(&self.shared.account).throttle_for(Instant::now(), penalty, retry_after, status);
+    }
+
+    /// Injects a fault for a scope.
+    pub fn inject(&self, fault: Fault, scope: Scope) {
+        lock(&self.shared.faults).inject(fault, scope, Instant::now());
+    }
+
+    /// Removes every injected fault and the throttle.
+    pub fn clear_faults(&self) {
+        self.view().clear_faults();
+    }
+
+    /// Changes the quirks in force.
+    pub fn set_quirks(&self, quirks: Quirks) {
+        lock(&self.shared.account).quirks = quirks;
+    }
+
+    /// The quirks in force.
+    pub fn quirks(&self) -> Quirks {
+        lock(&self.shared.account).quirks.clone()
+    }
+
+    /// A snapshot of the request log.
+    pub fn requests(&self) -> RequestLog {
+        self.view().requests()
+    }
+
+    /// The sequence number of the last logged request; pass it to [`RequestLog::since`].
+    pub fn log_mark(&self) -> u64 {
+        self.shared.seq.load(Ordering::SeqCst)
+    }
+
+    /// Empties the request log.
+    pub fn clear_log(&self) {
+        lock(&self.shared.log).clear();
+    }
+
+    /// Stores a calendar object directly in Radicale (bypassing the emulator and its log).
+    ///
+    /// # Errors
+    /// When Radicale refuses it.
+    pub async fn put_object(
+        &self,
+        calendar: &str,
+        name: &str,
+        ics: &str,
+    ) -> Result<(), EmulatorError> {
+        demo::put(&self.shared.upstream, calendar, name, ics.to_string()).await
+    }
+
+    /// Deletes a calendar object directly in Radicale.
+    ///
+    /// # Errors
+    /// When Radicale cannot be reached or does not have it.
+    pub async fn delete_object(&self, calendar: &str, name: &str) -> Result<(), EmulatorError> {
+        let path = format!("{}{calendar}/{name}", self.shared.upstream.prefix());
+        let r = self
+            .shared
+            .upstream
+            .send("DELETE", &path, &[], Bytes::new())
+            .await
+            .map_err(|e| EmulatorError::Seed(e.to_string()))?;
+        if r.status >= 300 {
+            return Err(EmulatorError::Seed(format!("DELETE {path}: {}", r.status)));
+        }
+        Ok(())
+    }
+}
+
+/// The operations shared by [`Emulator`] and the control API.
+#[derive(Debug, Clone)]
+pub(crate) struct View {
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) control_url: String,
+    pub(crate) first_password: String,
+    pub(crate) radicale_url: String,
+}
+
+impl View {
+    pub(crate) fn home_url(&self) -> String {
+        let a = lock(&self.shared.account);
+        let base = self
+            .shared
+            .partition_urls
+            .get(a.partition)
+            .cloned()
+            .unwrap_or_default();
+        format!("{}/{}/calendars/", base.trim_end_matches('/'), a.dsid)
+    }
+
+    pub(crate) fn partition(&self) -> u32 {
+        let p = lock(&self.shared.account).partition;
+        self.shared.partition_numbers.get(p).copied().unwrap_or(0)
+    }
+
+    pub(crate) fn issue_password(&self) -> Result<String, AccountError> {
+        let mut rng = lock(&self.shared.rng);
+        lock(&self.shared.account).issue(&mut rng)
+    }
+
+    pub(crate) fn change_main_password(&self) -> String {
+        let suffix = lock(&self.shared.rng).hex(6);
+        let mut a = lock(&self.shared.account);
+        a.main_password = format!("Changed-{suffix}-1");
+        a.revoke_all();
+        a.main_password.clone()
+    }
+
+    pub(crate) fn move_partition(&self) -> u32 {
+        let n = self.shared.partition_numbers.len().max(1);
+        {
+            let mut a = lock(&self.shared.account);
+            a.partition = (a.partition + 1) % n;
+        }
+        self.partition()
+    }
+
+    pub(crate) fn clear_faults(&self) {
+        lock(&self.shared.faults).clear();
+        lock(&self.shared.account).throttle = None;
+    }
+
+    pub(crate) fn requests(&self) -> RequestLog {
+        RequestLog {
+            entries: lock(&self.shared.log).clone(),
+        }
+    }
+}

@@ -1,0 +1,259 @@
+//! The emulated Apple ID: its app-specific passwords (ASPs), main password, Calendar service
+//! flag, partition, sync-token epoch, throttle, and the switchable quirks.
+
+use serde::{Deserialize, Serialize};
+use std::time::{Duration, Instant};
+
+/// At most this many ASPs are active at once (Apple support 102654).
+pub const MAX_ACTIVE_PASSWORDS: usize = 25;
+
+/// How the `401` challenge is sent; iCloud has been seen doing both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChallengeStyle {
+    /// Two `WWW-Authenticate` headers, `Basic` first (vdirsyncer #838, 2025).
+    #[default]
+    TwoHeaders,
+    /// One comma-joined header, `X-MobileMe-AuthToken` first (a captured fixture).
+    OneHeader,
+}
+
+/// Switchable behaviours where iCloud is known to vary or where sources disagree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "snake_case")]
+pub struct Quirks {
+    /// `/.well-known/caldav` answers `301` to `/` instead of answering in place.
+    pub well_known_redirect: bool,
+    /// The entry host answers `/<DSID>/…` with a `301` to the partition host.
+    pub entry_redirects_to_partition: bool,
+    /// The principal PROPFIND answers with the href `/principal/` (python-caldav #186).
+    pub principal_href_bug: bool,
+    /// `current-user-principal` comes inside a `404` propstat (DAV-4-TbSync comment).
+    pub principal_in_404_propstat: bool,
+    /// Shape of the `401` challenge.
+    pub challenge: ChallengeStyle,
+    /// XML bodies are labelled `text/plain` (python-caldav response.py comment).
+    pub text_plain_content_type: bool,
+    /// Status for an invalid or expired sync token: `403` (default) or `410`.
+    pub invalid_sync_token_status: u16,
+    /// Whether an ASP typed without hyphens is accepted (unknown for real iCloud).
+    pub accept_unhyphenated: bool,
+    /// Most hrefs one calendar-multiget may name (`None`: no limit, as observed).
+    pub multiget_limit: Option<usize>,
+}
+
+impl Default for Quirks {
+    fn default() -> Self {
+        Self {
+            well_known_redirect: false,
+            entry_redirects_to_partition: false,
+            principal_href_bug: false,
+            principal_in_404_propstat: false,
+            challenge: ChallengeStyle::TwoHeaders,
+            text_plain_content_type: false,
+            invalid_sync_token_status: 403,
+            accept_unhyphenated: false,
+            multiget_limit: None,
+        }
+    }
+}
+
+/// An account-wide throttle: every request before `until` gets `status` with `Retry-After`.
+#[derive(Debug, Clone, Copy)]
+pub struct Throttle {
+    /// When the real penalty ends.
+    pub until: Instant,
+    /// What `Retry-After` advertises (shorter than the penalty, as on iCloud).
+    pub retry_after_secs: u64,
+    /// `503` (observed) or `429` (unconfirmed variant).
+    pub status: u16,
+}
+
+#[derive(Debug, Clone)]
+struct Asp {
+    password: String,
+    active: bool,
+}
+
+/// Why a password could not be issued.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum AccountError {
+    /// 25 ASPs are active; Apple makes the user revoke one first.
+    #[error("25 app-specific passwords are active; revoke one first")]
+    TooManyPasswords,
+    /// No such active ASP.
+    #[error("no such active app-specific password")]
+    UnknownPassword,
+}
+
+/// The account state behind every host.
+#[derive(Debug)]
+pub struct Account {
+    /// The Apple ID (primary e-mail).
+    pub apple_id: String,
+    /// The numeric DSID used in every path.
+    pub dsid: String,
+    /// The main Apple ID password (always refused on CalDAV).
+    pub main_password: String,
+    asps: Vec<Asp>,
+    /// Whether the Calendar service is on for this Apple ID.
+    pub calendar_service: bool,
+    /// Bumped by "expire all sync tokens"; tokens carry the epoch they were issued in.
+    pub token_epoch: u32,
+    /// Index of the current partition host.
+    pub partition: usize,
+    /// The active throttle, if any.
+    pub throttle: Option<Throttle>,
+    /// Switchable quirks.
+    pub quirks: Quirks,
+}
+
+/// Formats 16 letters as `xxxx-xxxx-xxxx-xxxx`.
+fn hyphenate(letters: &str) -> String {
+    let chars: Vec<char> = letters.chars().collect();
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+impl Account {
+    /// A new account with no ASPs.
+    pub fn new(apple_id: String, dsid: String, main_password: String, quirks: Quirks) -> Self {
+        Self {
+            apple_id,
+            dsid,
+            main_password,
+            asps: Vec::new(),
+            calendar_service: true,
+            token_epoch: 1,
+            partition: 0,
+            throttle: None,
+            quirks,
+        }
+    }
+
+    /// Issues a new ASP from 16 random lowercase letters.
+    ///
+    /// # Errors
+    /// [`AccountError::TooManyPasswords`] when 25 are already active.
+    pub fn issue(&mut self, random: &mut crate::rng::Rng) -> Result<String, AccountError> {
+        if self.active_passwords().len() >= MAX_ACTIVE_PASSWORDS {
+            return Err(AccountError::TooManyPasswords);
+        }
+        let letters: String = (0..16).map(|_| random.lowercase_letter()).collect();
+        let password = hyphenate(&letters);
+        self.asps.push(Asp {
+            password: password.clone(),
+            active: true,
+        });
+        Ok(password)
+    }
+
+    /// Revokes one ASP.
+    ///
+    /// # Errors
+    /// [`AccountError::UnknownPassword`] when it is not an active ASP.
+    pub fn revoke(&mut self, password: &str) -> Result<(), AccountError> {
+        let asp = self
+            .asps
+            .iter_mut()
+            .find(|a| a.active && a.password == password)
+            .ok_or(AccountError::UnknownPassword)?;
+        asp.active = false;
+        Ok(())
+    }
+
+    /// Revokes every ASP.
+    pub fn revoke_all(&mut self) {
+        for a in &mut self.asps {
+            a.active = false;
+        }
+    }
+
+    /// The active ASPs, oldest first.
+    pub fn active_passwords(&self) -> Vec<String> {
+        self.asps
+            .iter()
+            .filter(|a| a.active)
+            .map(|a| a.password.clone())
+            .collect()
+    }
+
+    /// Whether Basic credentials open the account now.
+    pub fn accepts(&self, user: &str, password: &str) -> bool {
+        if !self.calendar_service || !user.eq_ignore_ascii_case(&self.apple_id) {
+            return false;
+        }
+        let candidate = if self.quirks.accept_unhyphenated
+            && password.len() == 16
+            && password.bytes().all(|b| b.is_ascii_lowercase())
+        {
+            hyphenate(password)
+        } else {
+            password.to_string()
+        };
+        self.asps
+            .iter()
+            .any(|a| a.active && a.password == candidate)
+    }
+
+    /// The throttle in force at `now`, clearing an expired one.
+    pub fn throttle_at(&mut self, now: Instant) -> Option<Throttle> {
+        match self.throttle {
+            Some(t) if t.until > now => Some(t),
+            _ => {
+                self.throttle = None;
+                None
+            }
+        }
+    }
+
+    /// Starts a throttle of `penalty` advertising `retry_after`.
+    pub fn throttle_for(
+        &mut self,
+        now: Instant,
+        penalty: Duration,
+        retry_after: Duration,
+        status: u16,
+    ) {
+        self.throttle = Some(Throttle {
+            until: now + penalty,
+            retry_after_secs: retry_after.as_secs().max(1),
+            status,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lifecycle_of_app_specific_passwords() {
+        let mut rng = crate::rng::Rng::new(7);
+        let mut a = Account::new(
+            "a@icloud.com".into(),
+            "1".into(),
+            "Main1".into(),
+            Quirks::default(),
+        );
+        let p = a.issue(&mut rng).unwrap();
+        assert_eq!(p.len(), 19);
+        assert!(a.accepts("A@iCloud.com", &p));
+        assert!(!a.accepts("a@icloud.com", &p.replace('-', "")));
+        assert!(!a.accepts("a@icloud.com", "Main1"));
+        a.calendar_service = false;
+        assert!(!a.accepts("a@icloud.com", &p));
+        a.calendar_service = true;
+        a.revoke(&p).unwrap();
+        assert!(!a.accepts("a@icloud.com", &p));
+        for _ in 0..MAX_ACTIVE_PASSWORDS {
+            a.issue(&mut rng).unwrap();
+        }
+        assert_eq!(a.issue(&mut rng), Err(AccountError::TooManyPasswords));
+        a.revoke_all();
+        assert!(a.active_passwords().is_empty());
+    }
+}
