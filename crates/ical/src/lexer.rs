@@ -1,0 +1,234 @@
+//! Content lines (RFC 5545 §3.1) and the component tree they form.
+//!
+//! # Quirks
+//! Real calendars contain lines without a colon, stray `END:` lines, components that are never
+//! closed and bare LF line ends. `icalendar`'s nom parser rejects the whole document on any of
+//! these (measured: one colon-less line or a missing `END:VEVENT` fails `read_calendar`), so this
+//! lexer skips the offending line, records a [`Warning`] and carries on.
+
+use crate::warning::{Warning, WarningKind};
+
+/// One unfolded content line: `NAME;PARAM=VALUE:value`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Property {
+    /// The property name, upper-cased (names are case-insensitive).
+    pub name: String,
+    /// Parameters in order, names upper-cased, values with surrounding quotes removed.
+    pub params: Vec<(String, String)>,
+    /// The raw value, still escaped.
+    pub value: String,
+    /// The 1-based line of the input where the property starts.
+    pub line: usize,
+}
+
+impl Property {
+    /// The first value of a parameter, if present.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A `BEGIN:X` ... `END:X` block with its properties and nested components.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Component {
+    /// The component name, upper-cased (`VEVENT`, `VALARM`, ...).
+    pub name: String,
+    /// Properties in input order, duplicates kept.
+    pub properties: Vec<Property>,
+    /// Nested components in input order.
+    pub children: Vec<Component>,
+}
+
+impl Component {
+    /// The first property of that name.
+    pub fn prop(&self, name: &str) -> Option<&Property> {
+        self.properties.iter().find(|p| p.name == name)
+    }
+
+    /// All properties of that name.
+    pub fn props<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Property> + 'a {
+        self.properties.iter().filter(move |p| p.name == name)
+    }
+}
+
+/// Splits text into unfolded logical lines with the line number each starts on.
+fn unfold(text: &str) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = Vec::new();
+    for (i, physical) in text.split('\n').enumerate() {
+        let physical = physical.strip_suffix('\r').unwrap_or(physical);
+        if let Some(rest) = physical
+            .strip_prefix(' ')
+            .or_else(|| physical.strip_prefix('\t'))
+            && let Some(last) = out.last_mut()
+        {
+            last.1.push_str(rest);
+            continue;
+        }
+        if physical.trim().is_empty() {
+            continue;
+        }
+        out.push((i + 1, physical.to_owned()));
+    }
+    out
+}
+
+/// Parses one logical line; `None` when it has no name or no colon.
+fn parse_line(line: &str, number: usize) -> Option<Property> {
+    let bytes = line.as_bytes();
+    let name_end = bytes
+        .iter()
+        .position(|&b| b == b';' || b == b':')
+        .unwrap_or(bytes.len());
+    let name = line.get(..name_end)?.trim();
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return None;
+    }
+    let mut params = Vec::new();
+    let mut pos = name_end;
+    while bytes.get(pos) == Some(&b';') {
+        pos += 1;
+        let key_end = pos + bytes.get(pos..)?.iter().position(|&b| b == b'=')?;
+        let key = line.get(pos..key_end)?.trim().to_ascii_uppercase();
+        pos = key_end + 1;
+        let (value, next) = if bytes.get(pos) == Some(&b'"') {
+            let close = pos + 1 + bytes.get(pos + 1..)?.iter().position(|&b| b == b'"')?;
+            // A quoted value may be followed by more comma-separated values.
+            let rest_end = close
+                + 1
+                + bytes
+                    .get(close + 1..)?
+                    .iter()
+                    .position(|&b| b == b';' || b == b':')?;
+            (line.get(pos + 1..close)?.to_owned(), rest_end)
+        } else {
+            let end = pos
+                + bytes
+                    .get(pos..)?
+                    .iter()
+                    .position(|&b| b == b';' || b == b':')?;
+            (line.get(pos..end)?.to_owned(), end)
+        };
+        params.push((key, value));
+        pos = next;
+    }
+    if bytes.get(pos) != Some(&b':') {
+        return None;
+    }
+    Some(Property {
+        name: name.to_ascii_uppercase(),
+        params,
+        value: line.get(pos + 1..)?.to_owned(),
+        line: number,
+    })
+}
+
+/// Parses text into its top-level components, leniently: bad lines and broken nesting become
+/// warnings, never errors.
+pub(crate) fn parse_components(text: &str, warnings: &mut Vec<Warning>) -> Vec<Component> {
+    let mut roots = Vec::new();
+    let mut stack: Vec<Component> = Vec::new();
+    for (number, line) in unfold(text) {
+        let Some(prop) = parse_line(&line, number) else {
+            warnings.push(Warning::at(
+                WarningKind::BadLine,
+                number,
+                "not a content line; skipped",
+            ));
+            continue;
+        };
+        match prop.name.as_str() {
+            "BEGIN" => stack.push(Component {
+                name: prop.value.trim().to_ascii_uppercase(),
+                ..Component::default()
+            }),
+            "END" => {
+                let name = prop.value.trim().to_ascii_uppercase();
+                if !stack.iter().any(|c| c.name == name) {
+                    warnings.push(Warning::at(
+                        WarningKind::Structure,
+                        number,
+                        format!("END:{name} without BEGIN; skipped"),
+                    ));
+                    continue;
+                }
+                while let Some(done) = stack.pop() {
+                    let matched = done.name == name;
+                    if !matched {
+                        warnings.push(Warning::at(
+                            WarningKind::Structure,
+                            number,
+                            format!("{} was never closed", done.name),
+                        ));
+                    }
+                    attach(&mut stack, &mut roots, done);
+                    if matched {
+                        break;
+                    }
+                }
+            }
+            _ => match stack.last_mut() {
+                Some(current) => current.properties.push(prop),
+                None => warnings.push(Warning::at(
+                    WarningKind::Structure,
+                    number,
+                    "property outside any component; skipped",
+                )),
+            },
+        }
+    }
+    while let Some(done) = stack.pop() {
+        warnings.push(Warning::new(
+            WarningKind::Structure,
+            format!("{} was never closed", done.name),
+        ));
+        attach(&mut stack, &mut roots, done);
+    }
+    roots
+}
+
+fn attach(stack: &mut [Component], roots: &mut Vec<Component>, done: Component) {
+    match stack.last_mut() {
+        Some(parent) => parent.children.push(done),
+        None => roots.push(done),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unfolds_and_reads_parameters() {
+        let text = "BEGIN:VEVENT\r\nDTSTART;TZID=\"Eur;ope:x\";VALUE=DATE-TIME:2026\r\n 0101T100000\r\nEND:VEVENT\r\n";
+        let mut w = Vec::new();
+        let roots = parse_components(text, &mut w);
+        assert!(w.is_empty(), "{w:?}");
+        let p = roots[0].prop("DTSTART").unwrap();
+        assert_eq!(p.param("TZID"), Some("Eur;ope:x"));
+        assert_eq!(p.param("VALUE"), Some("DATE-TIME"));
+        assert_eq!(p.value, "20260101T100000");
+        assert_eq!(p.line, 2);
+    }
+
+    #[test]
+    fn bad_lines_and_unclosed_components_are_warnings() {
+        let text =
+            "BEGIN:VCALENDAR\nBEGIN:VEVENT\nno colon here\nSUMMARY:x\nEND:VCALENDAR\nEND:VTODO\n";
+        let mut w = Vec::new();
+        let roots = parse_components(text, &mut w);
+        assert_eq!(roots.len(), 1);
+        assert_eq!(roots[0].children[0].prop("SUMMARY").unwrap().value, "x");
+        let kinds: Vec<_> = w.iter().map(|w| w.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                WarningKind::BadLine,
+                WarningKind::Structure,
+                WarningKind::Structure
+            ]
+        );
+    }
+}
