@@ -1,0 +1,176 @@
+//! `almanac ics expand` as a user runs it: the real binary on the ical crate's fixtures.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::{Command, Output};
+
+fn fixture(name: &str) -> String {
+    format!(
+        "{}/../ical/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+fn almanac(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_almanac"))
+        .args(args)
+        .env("TZ", "UTC")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn json_output_has_the_documented_shape() {
+    let file = fixture("icloud_weekly_berlin.ics");
+    let out = almanac(&[
+        "ics",
+        "expand",
+        &file,
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-04-01T00:00",
+        "--tz",
+        "Europe/Berlin",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let items: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let starts: Vec<&str> = items.iter().map(|i| i["start"].as_str().unwrap()).collect();
+    assert_eq!(
+        starts,
+        [
+            "2026-03-03T14:00:00+01:00",
+            "2026-03-09T10:00:00+01:00",
+            "2026-03-16T10:00:00+01:00",
+            "2026-03-23T10:00:00+01:00",
+            "2026-03-30T10:00:00+02:00",
+        ]
+    );
+    let moved = &items[0];
+    assert_eq!(moved["uid"], "2F6C1D3E-8B0A-4C5E-9D7F-1A2B3C4D5E6F");
+    assert_eq!(moved["summary"], "Team Weekly (moved)");
+    assert_eq!(moved["end"], "2026-03-03T15:30:00+01:00");
+    assert_eq!(moved["recurrence_id"], "2026-03-02T10:00:00+01:00");
+    assert_eq!(moved["all_day"], false);
+    assert_eq!(moved["status"], serde_json::Value::Null);
+    for key in [
+        "uid",
+        "summary",
+        "start",
+        "end",
+        "all_day",
+        "recurrence_id",
+        "status",
+    ] {
+        assert!(items.iter().all(|i| i.get(key).is_some()), "missing {key}");
+    }
+}
+
+#[test]
+fn json_dates_and_floating_times_keep_their_form() {
+    let out = almanac(&[
+        "ics",
+        "expand",
+        &fixture("fastmail_allday_yearly.ics"),
+        "--from",
+        "2026-04-01",
+        "--to",
+        "2026-05-01",
+        "--json",
+    ]);
+    let items: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(
+        (items[0]["start"].as_str(), items[0]["end"].as_str()),
+        (Some("2026-04-15"), Some("2026-04-18"))
+    );
+    assert_eq!(items[0]["all_day"], true);
+
+    let out = almanac(&[
+        "ics",
+        "expand",
+        &fixture("broken_real_world.ics"),
+        "--from",
+        "2026-06-01",
+        "--to",
+        "2026-06-02",
+        "--json",
+        "--tz",
+        "Europe/Vienna",
+    ]);
+    assert!(out.status.success());
+    let items: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(items[0]["start"], "2026-06-01T10:00:00+02:00");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("warning"),
+        "warnings go to stderr"
+    );
+}
+
+#[test]
+fn readable_lines_are_in_the_chosen_zone() {
+    let out = almanac(&[
+        "ics",
+        "expand",
+        &fixture("icloud_weekly_berlin.ics"),
+        "--from",
+        "2026-03-30",
+        "--to",
+        "2026-03-31",
+        "--tz",
+        "America/New_York",
+    ]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        text.lines().collect::<Vec<_>>(),
+        ["2026-03-30 04:00–05:00  Team Weekly"]
+    );
+}
+
+#[test]
+fn unreadable_file_and_bad_arguments_exit_with_1() {
+    let out = almanac(&[
+        "ics",
+        "expand",
+        "/nonexistent/almanac.ics",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-02-01",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cannot read /nonexistent/almanac.ics"),
+        "{err}"
+    );
+
+    let out = almanac(&[
+        "ics",
+        "expand",
+        &fixture("fastmail_allday_yearly.ics"),
+        "--from",
+        "yesterday",
+        "--to",
+        "2026-02-01",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = almanac(&[
+        "ics",
+        "expand",
+        &fixture("fastmail_allday_yearly.ics"),
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-02-01",
+        "--tz",
+        "Mars/Olympus",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+}
