@@ -85,18 +85,20 @@ fn etag_of(r: &crate::xml::Response) -> Option<Etag> {
 /// Reads one sync-collection page.
 ///
 /// # Quirks
+/// Xandikos answers an unknown token with `412` and the `valid-sync-token` condition (fixture
+/// `xandikos_invalid_sync_token_412.xml`), where RFC 6578 says 403 or 409; the condition decides.
 /// iCloud lists the collection itself among the results (fixture `icloud_sync_collection.xml`);
 /// that entry is dropped, and a 507 on it marks truncation (RFC 6578 §3.6). Tokens are opaque
 /// base64 on iCloud and URIs elsewhere; both are kept as given.
 ///
 /// # Errors
-/// [`CaldavError::InvalidSyncToken`] for 403/409 with `DAV:valid-sync-token`, or 410; the
+/// [`CaldavError::InvalidSyncToken`] for 403/409/412 with `DAV:valid-sync-token`, or 410; the
 /// answer's classified status otherwise; [`CaldavError::Protocol`] for a malformed body or one
 /// without a new sync token.
 pub fn parse_sync(response: &RawResponse) -> Result<SyncPage, CaldavError> {
     let invalid_token = match response.status {
         410 => true,
-        403 | 409 => names_valid_sync_token(&response.body),
+        403 | 409 | 412 => names_valid_sync_token(&response.body),
         _ => false,
     };
     if invalid_token {
