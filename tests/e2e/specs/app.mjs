@@ -1,5 +1,6 @@
 // Shared set-up for the real-window specs: one WebDriver session on the built app.
 import { remote } from "webdriverio";
+import { execFileSync } from "node:child_process";
 import path from "node:path";
 
 /** Starts the app through tauri-driver and returns the WebdriverIO browser. */
@@ -16,9 +17,15 @@ export async function launchApp() {
   });
 }
 
-/** Saves a screenshot into the artifacts directory and returns its path. */
+/**
+ * Saves what the X display shows, as a person would see it, into the artifacts directory and
+ * returns its path. WebKitWebDriver's own snapshot can return a stale frame or stall under Xvfb,
+ * so the picture comes from the X server. The page is asked for two animation frames first, so
+ * the last change has been painted.
+ */
 export async function screenshot(browser, name) {
+  await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
   const file = path.join(process.env.ALMANAC_ARTIFACTS, `${name}.png`);
-  await browser.saveScreenshot(file);
+  execFileSync("/usr/bin/import", ["-window", "root", file]);
   return file;
 }
