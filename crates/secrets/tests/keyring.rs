@@ -2,6 +2,8 @@
 //! `./x test` opens (tests/with-keyring.sh). `secret-tool` checks from outside that the entry is
 //! really in the Secret Service and not in some in-process fallback.
 
+#![allow(clippy::expect_used)] // a test: a missing tool should fail it loudly
+
 use almanac_core::Password;
 use almanac_secrets::{KeyringSecrets, SecretKey, Secrets, SecretsError};
 use std::process::Command;
