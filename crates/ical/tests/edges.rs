@@ -1,0 +1,180 @@
+//! Edges: DST gaps and overlaps, hostile rules, input that is not an event.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use almanac_ical::{IcalError, Limits, WarningKind, Window};
+use chrono_tz::{Europe, UTC};
+use common::utc;
+use std::time::Instant;
+
+fn event(body: &str) -> String {
+    format!("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\n{body}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+}
+
+#[test]
+fn daily_0230_in_berlin_moves_out_of_the_gap_and_takes_the_first_of_the_overlap() {
+    let obj = almanac_ical::parse(&event(
+        "DTSTART;TZID=Europe/Berlin:20260327T023000\r\nDURATION:PT30M\r\nRRULE:FREQ=DAILY",
+    ))
+    .unwrap();
+    let w = Window {
+        start: utc(2026, 3, 28, 0, 0),
+        end: utc(2026, 3, 31, 0, 0),
+        viewer: UTC,
+    };
+    let starts: Vec<_> = obj
+        .expand(w, Limits::default())
+        .occurrences
+        .iter()
+        .map(|o| o.instants(UTC).0)
+        .collect();
+    // 28 March CET (+1), 29 March 02:30 does not exist: read with the offset before the gap,
+    // i.e. 01:30 UTC (03:30 CEST); 30 March CEST (+2).
+    assert_eq!(
+        starts,
+        [
+            utc(2026, 3, 28, 1, 30),
+            utc(2026, 3, 29, 1, 30),
+            utc(2026, 3, 30, 0, 30)
+        ]
+    );
+    let w = Window {
+        start: utc(2026, 10, 24, 12, 0),
+        end: utc(2026, 10, 26, 0, 0),
+        viewer: UTC,
+    };
+    let starts: Vec<_> = obj
+        .expand(w, Limits::default())
+        .occurrences
+        .iter()
+        .map(|o| o.instants(UTC).0)
+        .collect();
+    // 25 October 02:30 happens twice: the first (CEST, 00:30 UTC) is meant.
+    assert_eq!(starts, [utc(2026, 10, 25, 0, 30)]);
+}
+
+#[test]
+fn floating_times_follow_the_viewer() {
+    let obj =
+        almanac_ical::parse(&event("DTSTART:20260601T090000\r\nDTEND:20260601T100000")).unwrap();
+    for (viewer, hour) in [(Europe::Berlin, 7), (UTC, 9)] {
+        let w = Window {
+            start: utc(2026, 6, 1, 0, 0),
+            end: utc(2026, 6, 2, 0, 0),
+            viewer,
+        };
+        let exp = obj.expand(w, Limits::default());
+        assert_eq!(
+            exp.occurrences[0].instants(viewer).0,
+            utc(2026, 6, 1, hour, 0)
+        );
+    }
+}
+
+#[test]
+fn an_unbounded_dense_rule_far_from_its_start_is_capped_quickly() {
+    let obj =
+        almanac_ical::parse(&event("DTSTART:19700101T000000Z\r\nRRULE:FREQ=SECONDLY")).unwrap();
+    let w = Window {
+        start: utc(2026, 1, 1, 0, 0),
+        end: utc(2026, 1, 2, 0, 0),
+        viewer: UTC,
+    };
+    let began = Instant::now();
+    let exp = obj.expand(
+        w,
+        Limits {
+            max_occurrences: 100,
+            max_steps: 200_000,
+        },
+    );
+    assert!(began.elapsed().as_secs() < 10, "took {:?}", began.elapsed());
+    assert!(exp.capped);
+    assert!(exp.warnings.iter().any(|w| w.kind == WarningKind::Capped));
+}
+
+#[test]
+fn a_dense_rule_inside_the_window_is_capped_at_the_occurrence_limit() {
+    let obj =
+        almanac_ical::parse(&event("DTSTART:20260101T000000Z\r\nRRULE:FREQ=MINUTELY")).unwrap();
+    let w = Window {
+        start: utc(2026, 1, 1, 0, 0),
+        end: utc(2027, 1, 1, 0, 0),
+        viewer: UTC,
+    };
+    let exp = obj.expand(
+        w,
+        Limits {
+            max_occurrences: 500,
+            ..Limits::default()
+        },
+    );
+    assert_eq!(exp.occurrences.len(), 500);
+    assert!(exp.capped);
+    assert_eq!(exp.occurrences[499].instants(UTC).0, utc(2026, 1, 1, 8, 19));
+}
+
+#[test]
+fn an_unbounded_sparse_rule_returns_only_the_window() {
+    let obj =
+        almanac_ical::parse(&event("DTSTART;VALUE=DATE:20000229\r\nRRULE:FREQ=YEARLY")).unwrap();
+    let w = Window {
+        start: utc(2026, 1, 1, 0, 0),
+        end: utc(2033, 1, 1, 0, 0),
+        viewer: UTC,
+    };
+    let exp = obj.expand(w, Limits::default());
+    let dates: Vec<_> = exp.occurrences.iter().map(|o| o.start).collect();
+    // 29 February recurs only in leap years (RFC 5545: invalid dates are skipped).
+    assert_eq!(dates.len(), 2, "{dates:?}");
+    assert!(!exp.capped);
+}
+
+#[test]
+fn not_an_event_is_an_error_and_size_is_bounded() {
+    assert_eq!(almanac_ical::parse("").unwrap_err(), IcalError::NoEvent);
+    assert_eq!(
+        almanac_ical::parse(
+            "BEGIN:VCALENDAR\r\nBEGIN:VTODO\r\nUID:t\r\nEND:VTODO\r\nEND:VCALENDAR"
+        )
+        .unwrap_err(),
+        IcalError::NoEvent
+    );
+    let big = "X".repeat(almanac_ical::MAX_ICS_BYTES + 1);
+    assert!(matches!(
+        almanac_ical::parse(&big),
+        Err(IcalError::TooLarge { .. })
+    ));
+}
+
+#[test]
+fn zero_length_and_missing_end() {
+    let obj = almanac_ical::parse(&event("DTSTART:20260601T090000Z")).unwrap();
+    let at = |m| Window {
+        start: utc(2026, 6, 1, 8, m),
+        end: utc(2026, 6, 1, 9, 0) + chrono::Duration::minutes(m.into()),
+        viewer: UTC,
+    };
+    assert_eq!(obj.expand(at(1), Limits::default()).occurrences.len(), 1);
+    assert_eq!(
+        obj.expand(at(0), Limits::default()).occurrences.len(),
+        0,
+        "window end is exclusive"
+    );
+    let obj = almanac_ical::parse(&event("DTSTART;VALUE=DATE:20260601")).unwrap();
+    let exp = obj.expand(
+        Window {
+            start: utc(2026, 6, 1, 23, 0),
+            end: utc(2026, 6, 2, 0, 0),
+            viewer: UTC,
+        },
+        Limits::default(),
+    );
+    assert_eq!(
+        exp.occurrences.len(),
+        1,
+        "a DATE without DTEND lasts one day"
+    );
+}
