@@ -3,8 +3,9 @@
 //! what iCloud serves (fact sheet item 24): iCloud PRODIDs, `X-APPLE-STRUCTURED-LOCATION`,
 //! VALARMs with `X-WR-ALARMUID` and the `ACTION:NONE` 19760401T005545Z "no alert", full
 //! `VTIMEZONE`s for Europe/Berlin and America/Los_Angeles, overrides in the same resource,
-//! all-day events with exclusive DTEND, duplicated DTSTAMPs, random uppercase-UUID names (some
+//! all-day events with exclusive DTEND, random uppercase-UUID names (some
 //! with `@`), and one event no strict parser accepts (an unknown TZID without VTIMEZONE).
+//! Duplicated DTSTAMPs are not seeded: Radicale refuses them with `400`.
 
 use crate::EmulatorError;
 use crate::layout::{self, CALENDARS, Kind};
@@ -243,10 +244,6 @@ fn event(i: usize, rng: &mut Rng, base: i64) -> String {
     let prodid = rng.pick(&PRODIDS).copied().unwrap_or(PRODIDS[0]);
     let mut tzs = String::new();
     let mut ev = format!("BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20260101T120000Z\r\n");
-    if i.is_multiple_of(9) {
-        // Apple clients sometimes write DTSTAMP twice (python-caldav vcal fixup).
-        ev.push_str("DTSTAMP:20260101T120000Z\r\n");
-    }
     let _ = write!(
         ev,
         "SUMMARY:{title} #{i}\r\nCREATED:20260101T120000Z\r\nSEQUENCE:0\r\nX-APPLE-CREATOR-IDENTITY:com.apple.mobilecal\r\n"

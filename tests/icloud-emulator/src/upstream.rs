@@ -3,7 +3,7 @@
 //! tokens into opaque base64 ones, and reshaping its multistatus bodies into iCloud's.
 
 use crate::layout::{self, Kind};
-use crate::xml::{self, CALDAV, DAV, Element, ICAL};
+use crate::xml::{self, CALDAV, CS, DAV, Element, ICAL};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use bytes::Bytes;
@@ -206,6 +206,7 @@ fn reshape_response(resp: &mut Element, map: &Mapping) {
             }
         }
     }
+    demote_empty_sources(resp);
     // iCloud lists the found properties first.
     resp.children.sort_by_key(|n| match n {
         xml::Node::Element(e) if e.is(DAV, "propstat") => {
@@ -218,6 +219,49 @@ fn reshape_response(resp: &mut Element, map: &Mapping) {
         xml::Node::Element(e) if e.is(DAV, "href") => 0,
         _ => 3,
     });
+}
+
+/// Radicale answers `CS:source` with an empty href on every calendar; iCloud has `source` only
+/// on subscribed calendars, so elsewhere it belongs in the `404` propstat.
+fn demote_empty_sources(resp: &mut Element) {
+    let mut demoted = Vec::new();
+    for propstat in resp.elements_mut().filter(|e| e.is(DAV, "propstat")) {
+        for prop in propstat.elements_mut().filter(|e| e.is(DAV, "prop")) {
+            prop.children.retain(|n| match n {
+                xml::Node::Element(e)
+                    if e.is(CS, "source")
+                        && e.find(DAV, "href")
+                            .is_none_or(|h| h.text_content().is_empty()) =>
+                {
+                    demoted.push(Element::new(CS, "source"));
+                    false
+                }
+                _ => true,
+            });
+        }
+    }
+    if demoted.is_empty() {
+        return;
+    }
+    let existing = resp.elements_mut().find(|e| {
+        e.is(DAV, "propstat")
+            && e.find(DAV, "status")
+                .is_some_and(|s| s.text_content().contains(" 404 "))
+    });
+    match existing.and_then(|ps| ps.elements_mut().find(|e| e.is(DAV, "prop"))) {
+        Some(prop) => prop
+            .children
+            .extend(demoted.into_iter().map(xml::Node::Element)),
+        None => {
+            let mut prop = Element::new(DAV, "prop");
+            prop.children
+                .extend(demoted.into_iter().map(xml::Node::Element));
+            let ps = Element::new(DAV, "propstat")
+                .child(prop)
+                .child(Element::new(DAV, "status").text("HTTP/1.1 404 Not Found"));
+            resp.children.push(xml::Node::Element(ps));
+        }
+    }
 }
 
 fn reshape_prop(p: &mut Element, map: &Mapping, is_home: bool, kind: Option<Kind>) {
