@@ -21,12 +21,16 @@ pub(crate) struct Handle(pub(crate) Arc<View>);
 
 /// Serves the control API until the task is aborted.
 pub(crate) async fn serve(listener: TcpListener, handle: Handle) {
+    // Connections live in this set, so aborting the listener task ends them too.
+    let mut connections = tokio::task::JoinSet::new();
     loop {
         let Ok((stream, _)) = listener.accept().await else {
             continue;
         };
+        // Reap finished connections so the set does not grow without bound.
+        while connections.try_join_next().is_some() {}
         let handle = handle.clone();
-        tokio::spawn(async move {
+        connections.spawn(async move {
             let service = hyper::service::service_fn(move |req| {
                 let handle = handle.clone();
                 async move { Ok::<_, std::convert::Infallible>(answer(&handle, req).await) }

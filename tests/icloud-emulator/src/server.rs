@@ -164,12 +164,16 @@ impl Ctx {
 
 /// Serves one host until the task is aborted.
 pub async fn serve(listener: TcpListener, role: Role, shared: Arc<Shared>) {
+    // Connections live in this set, so aborting the listener task ends them too.
+    let mut connections = tokio::task::JoinSet::new();
     loop {
         let Ok((stream, _)) = listener.accept().await else {
             continue;
         };
+        // Reap finished connections so the set does not grow without bound.
+        while connections.try_join_next().is_some() {}
         let shared = Arc::clone(&shared);
-        tokio::spawn(async move {
+        connections.spawn(async move {
             // A second handle on the socket lets the reset fault set SO_LINGER 0 and close.
             let Ok(std_stream) = stream.into_std() else {
                 return;

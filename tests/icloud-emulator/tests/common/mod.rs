@@ -8,6 +8,7 @@ use std::time::Duration;
 
 pub const DSID: &str = "17149682";
 
+#[derive(Debug)]
 pub struct Reply {
     pub status: u16,
     pub headers: HeaderMap,
