@@ -40,6 +40,10 @@ pub struct Quirks {
     pub accept_unhyphenated: bool,
     /// Most hrefs one calendar-multiget may name (`None`: no limit, as observed).
     pub multiget_limit: Option<usize>,
+    /// Status for a PUT whose object carries `METHOD`: `400` (default) or `403`.
+    pub method_rejection_status: u16,
+    /// Leave the `ETag` header out of PUT answers (unknown whether iCloud sends it).
+    pub omit_put_etag: bool,
 }
 
 impl Default for Quirks {
@@ -54,6 +58,8 @@ impl Default for Quirks {
             invalid_sync_token_status: 403,
             accept_unhyphenated: false,
             multiget_limit: None,
+            method_rejection_status: 400,
+            omit_put_etag: false,
         }
     }
 }

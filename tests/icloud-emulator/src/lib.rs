@@ -97,6 +97,7 @@ pub mod rng;
 mod routes;
 mod server;
 mod upstream;
+mod writes;
 pub mod xml;
 
 pub use account::{AccountError, ChallengeStyle, Quirks};

@@ -6,6 +6,7 @@ use crate::layout::{self, Kind};
 use crate::report;
 use crate::server::{Answer, Ctx, Role, lock};
 use crate::upstream::{self, calendar_of};
+use crate::writes;
 use crate::xml::{self, DAV, Element};
 use std::time::Instant;
 
@@ -102,6 +103,7 @@ async fn calendar(ctx: &Ctx, cal: &str, label: &mut Option<String>) -> Answer {
             report::empty_multistatus(ctx)
         }
         "REPORT" => report::calendar_report(ctx, &radicale_path, label).await,
+        "MKCALENDAR" if !writes::calendar_id_ok(cal) => Answer::empty(403),
         "PROPFIND" | "PROPPATCH" | "MKCALENDAR" => {
             if ctx.method == "PROPPATCH" && kind == Some(Kind::SharedReadOnly) {
                 return Answer::empty(403);
@@ -109,16 +111,16 @@ async fn calendar(ctx: &Ctx, cal: &str, label: &mut Option<String>) -> Answer {
             forward_multistatus(ctx, &radicale_path).await
         }
         "GET" | "HEAD" => forward_plain(ctx, &radicale_path, &[]).await,
-        "PUT" | "DELETE" => {
+        "PUT" => writes::put(ctx, cal, kind, &radicale_path).await,
+        "DELETE" => {
             if kind == Some(Kind::SharedReadOnly) {
                 return Answer::empty(403);
             }
-            let mut pass = Vec::new();
-            for h in ["if-match", "if-none-match", "content-type"] {
-                if let Some(v) = ctx.header(h) {
-                    pass.push((h, v.to_string()));
-                }
-            }
+            let pass: Vec<_> = ctx
+                .header("if-match")
+                .map(|v| ("if-match", v.to_string()))
+                .into_iter()
+                .collect();
             forward_plain(ctx, &radicale_path, &pass).await
         }
         // KashCal: MOVE between calendars fails on iCloud.
@@ -188,7 +190,7 @@ fn map_hrefs(el: &mut Element, map: &upstream::Mapping) {
     }
 }
 
-async fn forward_plain(ctx: &Ctx, radicale_path: &str, headers: &[(&str, String)]) -> Answer {
+pub async fn forward_plain(ctx: &Ctx, radicale_path: &str, headers: &[(&str, String)]) -> Answer {
     let Ok(reply) = ctx
         .shared
         .upstream

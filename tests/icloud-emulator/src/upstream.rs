@@ -201,6 +201,10 @@ fn reshape_response(resp: &mut Element, map: &Mapping) {
         .filter(|_| is_collection);
     for propstat in resp.elements_mut().filter(|e| e.is(DAV, "propstat")) {
         for prop in propstat.elements_mut().filter(|e| e.is(DAV, "prop")) {
+            // Radicale's own properties (its version) have no place in iCloud's answers.
+            prop.children.retain(
+                |n| !matches!(n, xml::Node::Element(e) if e.ns == "http://radicale.org/ns/"),
+            );
             for p in prop.elements_mut() {
                 reshape_prop(p, map, is_home, spec.map(|s| s.kind));
             }
