@@ -25,6 +25,7 @@ mod expand;
 mod lexer;
 mod parse;
 mod recur;
+mod simple_rule;
 mod tz;
 mod value;
 mod warning;

@@ -10,6 +10,7 @@
 //! budget: the iterator is driven here with a step limit (a SECONDLY rule from 1970 would
 //! otherwise run for minutes), under `catch_unwind`.
 
+use crate::simple_rule::SimpleRule;
 use crate::warning::{Warning, WarningKind};
 use almanac_core::EventTime;
 use chrono::{DateTime, Month, NaiveDateTime, NaiveTime, TimeZone, Weekday};
@@ -20,6 +21,8 @@ use rrule::{Frequency, NWeekday, RRule, RRuleSet, Validated};
 pub(crate) struct Rule {
     rule: RRule<Validated>,
     start: DateTime<rrule::Tz>,
+    /// The closed-form path, when the rule is simple enough for it.
+    simple: Option<SimpleRule>,
 }
 
 /// What one rule produced for a range.
@@ -123,6 +126,14 @@ pub(crate) fn parse_rule(
         return None;
     };
     let mut rule = RRule::new(freq);
+    let mut simple = matches!(freq, Frequency::Daily | Frequency::Weekly).then(|| SimpleRule {
+        period_days: if freq == Frequency::Daily { 1 } else { 7 },
+        interval: 1,
+        weekdays: Vec::new(),
+        week_start: Weekday::Mon,
+        count: None,
+        until: None,
+    });
     for (k, v) in parts {
         let applied = match k.as_str() {
             "INTERVAL" => v
@@ -151,6 +162,31 @@ pub(crate) fn parse_rule(
             "BYSECOND" => nums(v).map(|n| rule.clone().by_second(n)),
             _ => None,
         };
+        if let Some(sr) = simple.as_mut() {
+            let fits = match k.as_str() {
+                "INTERVAL" => v
+                    .trim()
+                    .parse::<u16>()
+                    .ok()
+                    .map(|i| sr.interval = i64::from(i.max(1))),
+                "COUNT" => v.trim().parse::<u32>().ok().map(|c| sr.count = Some(c)),
+                "UNTIL" => until_wall_clock(v, dtstart).map(|u| sr.until = Some(u)),
+                "WKST" => weekday(v).map(|w| sr.week_start = w),
+                "BYDAY" if sr.period_days == 7 => nweekdays(v).and_then(|days| {
+                    days.iter()
+                        .map(|d| match d {
+                            NWeekday::Every(w) => Some(*w),
+                            NWeekday::Nth(..) => None,
+                        })
+                        .collect::<Option<Vec<_>>>()
+                        .map(|w| sr.weekdays = w)
+                }),
+                _ => None,
+            };
+            if fits.is_none() {
+                simple = None;
+            }
+        }
         match applied {
             Some(r) => rule = r,
             None => warnings.push(Warning::at(
@@ -169,7 +205,11 @@ pub(crate) fn parse_rule(
     });
     let validated = std::panic::catch_unwind(move || rule.validate(start));
     match validated {
-        Ok(Ok(rule)) => Some(Rule { rule, start }),
+        Ok(Ok(rule)) => Some(Rule {
+            rule,
+            start,
+            simple,
+        }),
         Ok(Err(e)) => {
             warnings.push(Warning::at(
                 WarningKind::BadRule,
@@ -193,6 +233,21 @@ impl Rule {
     /// Occurrence starts (wall clock) in `[from, to]`, taking at most `max_steps` steps from
     /// DTSTART and keeping at most `max_out` results.
     pub(crate) fn expand(
+        &self,
+        from: NaiveDateTime,
+        to: NaiveDateTime,
+        max_steps: usize,
+        max_out: usize,
+    ) -> RuleExpansion {
+        if let Some(simple) = &self.simple {
+            let (starts, capped) = simple.expand(self.start.naive_utc(), from, to, max_out);
+            return RuleExpansion { starts, capped };
+        }
+        self.expand_with_rrule(from, to, max_steps, max_out)
+    }
+
+    /// The general path: `rrule`'s iterator from DTSTART, under a step budget.
+    fn expand_with_rrule(
         &self,
         from: NaiveDateTime,
         to: NaiveDateTime,
@@ -227,5 +282,56 @@ impl Rule {
             starts: Vec::new(),
             capped: true,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use proptest::prelude::*;
+
+    const DAYS: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        /// The closed-form path agrees with `rrule` on every rule it accepts.
+        #[test]
+        fn simple_path_matches_rrule(
+            weekly in any::<bool>(),
+            interval in 1u16..5,
+            days in proptest::collection::btree_set(0usize..7, 0..4),
+            wkst in 0usize..7,
+            count in proptest::option::of(1u32..40),
+            until_days in proptest::option::of(0i64..400),
+            start_day in 0i64..2000,
+            start_minute in 0u32..1440,
+            from_day in -30i64..300,
+            len_days in 0i64..200,
+        ) {
+            let base = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+            let start = base + chrono::Duration::days(start_day) + chrono::Duration::minutes(start_minute.into());
+            let mut rule = format!("FREQ={};INTERVAL={interval};WKST={}", if weekly { "WEEKLY" } else { "DAILY" }, DAYS[wkst]);
+            if weekly && !days.is_empty() {
+                let list: Vec<&str> = days.iter().map(|d| DAYS[*d]).collect();
+                rule.push_str(&format!(";BYDAY={}", list.join(",")));
+            }
+            if let Some(c) = count {
+                rule.push_str(&format!(";COUNT={c}"));
+            } else if let Some(u) = until_days {
+                rule.push_str(&format!(";UNTIL={}", (start + chrono::Duration::days(u)).format("%Y%m%dT%H%M%S")));
+            }
+            let dtstart = EventTime::Floating { local: start };
+            let mut warnings = Vec::new();
+            let parsed = parse_rule(&rule, &dtstart, 1, &mut warnings).unwrap();
+            prop_assert!(parsed.simple.is_some(), "{rule} should take the simple path");
+            // Windows near DTSTART, where COUNT and the first partial week matter.
+            let from = start.date().and_hms_opt(0, 0, 0).unwrap() + chrono::Duration::days(from_day);
+            let to = from + chrono::Duration::days(len_days);
+            let fast = parsed.expand(from, to, 1_000_000, 10_000);
+            let full = parsed.expand_with_rrule(from, to, 1_000_000, 10_000);
+            prop_assert_eq!(fast.starts, full.starts, "{}", rule);
+        }
     }
 }
