@@ -395,6 +395,31 @@ mod tests {
     }
 
     #[test]
+    fn request_bodies_start_with_the_declaration() {
+        let u = Url::parse("https://x.example/cal/").unwrap();
+        let token = SyncToken::new("t");
+        let requests = [
+            principal_request(u.clone()),
+            home_request(u.clone()),
+            list_request(u.clone()),
+            sync_request(u.clone(), Some(&token)),
+            sync_request(u.clone(), None),
+            etag_request(u.clone()),
+            multiget_request(u, &[Href::new("/cal/a.ics")]),
+        ];
+        for r in requests {
+            let body = r.body.unwrap();
+            assert!(
+                body.starts_with(b"<?xml"),
+                "{}",
+                String::from_utf8_lossy(&body)
+            );
+            assert!(crate::xml::parse_error_conditions(&body).is_empty());
+            assert_eq!(r.headers["Content-Type"], "application/xml; charset=utf-8");
+        }
+    }
+
+    #[test]
     fn refuses_plain_http_off_loopback() {
         assert!(matches!(
             CaldavClient::new("http://dav.example.com/", None, Limits::default()),

@@ -161,9 +161,7 @@ pub fn names_valid_sync_token(body: &[u8]) -> bool {
         .any(|(ns, name)| *ns == Ns::Dav && name == "valid-sync-token")
 }
 
-/// Classifies a non-success answer.
-///
-/// `href` is the resource path used for [`CaldavError::PreconditionFailed`].
+/// Classifies a non-success answer. A 412 carries the URL's path as the href.
 pub fn classify(url: &Url, status: u16, headers: &HeaderMap, body: &[u8]) -> CaldavError {
     let shown = display_url(url);
     match status {

@@ -411,3 +411,59 @@ async fn redirect_loops_end() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn partition_move_keeps_paths_and_follows_the_new_host() {
+    let etags = |etag: &str| {
+        format!(
+            r#"<multistatus xmlns="DAV:"><response><href>/17149682/calendars/home/a.ics</href><propstat><prop><getetag>"{etag}"</getetag></prop><status>HTTP/1.1 200 OK</status></propstat></response></multistatus>"#
+        )
+    };
+    let old = serve(vec![reply(
+        "207 Multi-Status",
+        &[],
+        etags("old").as_bytes(),
+    )]);
+    let new = serve(vec![reply(
+        "207 Multi-Status",
+        &[],
+        etags("new").as_bytes(),
+    )]);
+    let principal = br#"<multistatus xmlns='DAV:'><response><href>/</href><propstat><prop><current-user-principal xmlns='DAV:'><href xmlns='DAV:'>/17149682/principal/</href></current-user-principal></prop><status>HTTP/1.1 200 OK</status></propstat></response></multistatus>"#;
+    let home = |base: &str| {
+        format!(
+            r#"<multistatus xmlns='DAV:'><response><href>/principal/</href><propstat><prop><calendar-home-set xmlns='urn:ietf:params:xml:ns:caldav'><href xmlns='DAV:'>{base}17149682/calendars/</href></calendar-home-set></prop><status>HTTP/1.1 200 OK</status></propstat></response></multistatus>"#
+        )
+    };
+    // The entry host answers the well-known URL in place (no redirect).
+    let entry = serve(vec![
+        reply("207 Multi-Status", &[], principal),
+        reply("207 Multi-Status", &[], home(&old.base).as_bytes()),
+        reply("207 Multi-Status", &[], principal),
+        reply("207 Multi-Status", &[], home(&new.base).as_bytes()),
+    ]);
+    let c = client(&entry.base, Limits::default());
+    let calendar = Href::new("/17149682/calendars/home/");
+    c.discover().await.unwrap();
+    let before = c.list_etags(&calendar).await.unwrap();
+    // The old partition stops answering; the next discovery names another host.
+    assert!(c.list_etags(&calendar).await.is_err());
+    let found = c.discover().await.unwrap();
+    assert_eq!(
+        found.home.as_str(),
+        format!("{}17149682/calendars/", new.base)
+    );
+    let after = c.list_etags(&calendar).await.unwrap();
+    assert_eq!(before[0].0, after[0].0, "same record key on the new host");
+    assert_ne!(before[0].1, after[0].1);
+    assert!(
+        new.seen.lock().unwrap()[0]
+            .header("authorization")
+            .is_some()
+    );
+    assert_eq!(
+        entry.seen.lock().unwrap().len(),
+        4,
+        "two requests per discovery"
+    );
+}
