@@ -13,6 +13,7 @@
 use crate::layout::{self, Kind};
 use crate::routes::forward_plain;
 use crate::server::{Answer, Ctx};
+use crate::xml::{self, CALDAV};
 use bytes::Bytes;
 
 /// Unfolded content lines of an iCalendar text.
@@ -100,7 +101,7 @@ fn uid_query(uid: &str) -> String {
     let uid = uid.replace('&', "&amp;").replace('<', "&lt;");
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><C:calendar-query xmlns:D=\"DAV:\" xmlns:C=\"urn:ietf:params:xml:ns:caldav\">\
-<D:prop><D:getetag/></D:prop><C:filter><C:comp-filter name=\"VCALENDAR\"><C:comp-filter name=\"{comp}\">\
+<D:prop><D:getetag/><C:calendar-data/></D:prop><C:filter><C:comp-filter name=\"VCALENDAR\"><C:comp-filter name=\"{comp}\">\
 <C:prop-filter name=\"UID\"><C:text-match collation=\"i;octet\">{uid}</C:text-match></C:prop-filter>\
 </C:comp-filter></C:comp-filter></C:filter></C:calendar-query>",
         comp = "VEVENT"
@@ -119,13 +120,26 @@ async fn uid_elsewhere(ctx: &Ctx, uid: &str, except: &str) -> bool {
             ("content-type", "application/xml".into()),
         ];
         let body = Bytes::from(uid_query(uid));
-        if let Ok(r) = ctx
+        let Ok(r) = ctx
             .shared
             .upstream
             .send("REPORT", &path, &headers, body)
             .await
-            && r.status == 207
-            && String::from_utf8_lossy(&r.body).contains("<response>")
+        else {
+            continue;
+        };
+        // text-match is a substring match, so the UID lines of the candidates decide.
+        let Ok(ms) = xml::parse(&String::from_utf8_lossy(&r.body)) else {
+            continue;
+        };
+        let mut data = Vec::new();
+        ms.descendants(CALDAV, "calendar-data", &mut data);
+        let same = |l: &String| {
+            name_of(l) == "UID" && l.split_once(':').is_some_and(|(_, v)| v.trim() == uid)
+        };
+        if data
+            .iter()
+            .any(|d| unfold(&d.text_content()).iter().any(same))
         {
             return true;
         }
