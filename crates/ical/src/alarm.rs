@@ -1,6 +1,7 @@
 //! VALARM (RFC 5545 §3.6.6): when an occurrence's reminders fire.
 
 use crate::lexer::Component;
+use crate::tz::add_utc;
 use crate::value::{IcalDuration, parse_date_time, parse_duration, unescape_text};
 use crate::warning::{Warning, WarningKind};
 use chrono::{DateTime, Utc};
@@ -128,15 +129,15 @@ pub(crate) fn alarm_times(
     let mut out = Vec::new();
     for alarm in alarms {
         let base = match alarm.trigger {
-            Trigger::Start(d) => start + d.exact(),
-            Trigger::End(d) => end + d.exact(),
+            Trigger::Start(d) => add_utc(start, d.exact()),
+            Trigger::End(d) => add_utc(end, d.exact()),
             Trigger::At(_) if !first => continue,
             Trigger::At(t) => t,
         };
         let step = alarm.interval.map(IcalDuration::exact).unwrap_or_default();
         for i in 0..=alarm.repeat {
             out.push(AlarmTime {
-                at: base + step * i32::try_from(i).unwrap_or(0),
+                at: add_utc(base, step * i32::try_from(i).unwrap_or(0)),
                 action: alarm.action.clone(),
                 description: alarm.description.clone(),
             });

@@ -7,7 +7,7 @@
 
 use crate::alarm::{AlarmTime, alarm_times};
 use crate::event::{CalendarObject, Details, Event, Length, RDate, Status};
-use crate::tz::{in_frame_of, to_utc, wall_clock, with_wall_clock};
+use crate::tz::{add_naive, add_utc, in_frame_of, to_utc, wall_clock, with_wall_clock};
 use crate::warning::{Warning, WarningKind};
 use almanac_core::{EventTime, Uid};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -116,25 +116,37 @@ fn matches(k: Key, day: NaiveDate, instant: DateTime<Utc>) -> bool {
     }
 }
 
-fn end_of(start: &EventTime, length: &Length, viewer: Tz) -> EventTime {
+/// The end of an occurrence starting at `start` (instant `at`), as a time and an instant.
+fn end_of(
+    start: &EventTime,
+    at: DateTime<Utc>,
+    length: &Length,
+    viewer: Tz,
+) -> (EventTime, DateTime<Utc>) {
+    let days = Duration::try_days(length.nominal.days).unwrap_or(Duration::MAX);
     if let EventTime::Date { date } = start {
-        let date = date
-            .checked_add_signed(Duration::days(length.nominal.days))
-            .unwrap_or(*date);
-        return EventTime::Date { date };
+        let date = date.checked_add_signed(days).unwrap_or(*date);
+        let end = EventTime::Date { date };
+        return (end, to_utc(&end, viewer));
     }
-    let wall = wall_clock(start) + Duration::days(length.nominal.days);
-    let mid = with_wall_clock(start, wall);
-    match (length.end_form, start) {
+    let end = match (length.end_form, start) {
         (None, EventTime::Floating { .. }) => EventTime::Floating {
-            local: wall + length.exact,
+            local: add_naive(add_naive(wall_clock(start), days), length.exact),
         },
-        (None, _) if length.exact.is_zero() => mid,
-        (form, _) => {
-            let form = form.unwrap_or(*start);
-            in_frame_of(&form, to_utc(&mid, viewer) + length.exact, viewer)
+        (form, _) if length.nominal.days == 0 => {
+            let end_at = add_utc(at, length.exact);
+            return (in_frame_of(&form.unwrap_or(*start), end_at, viewer), end_at);
         }
-    }
+        (form, _) => {
+            let mid = with_wall_clock(start, add_naive(wall_clock(start), days));
+            in_frame_of(
+                &form.unwrap_or(*start),
+                add_utc(to_utc(&mid, viewer), length.exact),
+                viewer,
+            )
+        }
+    };
+    (end, to_utc(&end, viewer))
 }
 
 fn overlaps(start: DateTime<Utc>, end: DateTime<Utc>, w: &Window) -> bool {
@@ -176,16 +188,14 @@ impl CalendarObject {
         let mut push = |ev: &Event,
                         rid: Option<EventTime>,
                         start: EventTime,
-                        end: EventTime,
+                        at: DateTime<Utc>,
+                        end: (EventTime, DateTime<Utc>),
+                        first: bool,
                         is_override: bool| {
-            let (s, e) = (to_utc(&start, viewer), to_utc(&end, viewer));
+            let (s, e) = (at, end.1);
             if !overlaps(s, e, &window) {
                 return;
             }
-            let first = match (first_key, rid.as_ref()) {
-                (Some(k), Some(r)) => matches(k, wall_clock(r).date(), to_utc(r, viewer)),
-                _ => true,
-            };
             found.push(Found {
                 start: s,
                 end: e,
@@ -193,7 +203,7 @@ impl CalendarObject {
                     uid: self.uid.clone(),
                     recurrence_id: rid,
                     start,
-                    end,
+                    end: end.0,
                     all_day: start.is_date(),
                     status: ev.details.status,
                     details: Arc::clone(&ev.details),
@@ -201,6 +211,10 @@ impl CalendarObject {
                     is_override,
                 },
             });
+        };
+        let is_first = |t: &EventTime| match first_key {
+            Some(k) => matches(k, wall_clock(t).date(), to_utc(t, viewer)),
+            None => true,
         };
         if let Some(master) = &self.master {
             let futures: Vec<(&Event, Key, Duration)> = self
@@ -229,8 +243,16 @@ impl CalendarObject {
                 .unwrap_or_default()
                 .min(Duration::days(400));
             let margin = longest + shift + Duration::days(2);
-            let lo = wall_clock(&in_frame_of(&master.start, window.start - margin, viewer));
-            let hi = wall_clock(&in_frame_of(&master.start, window.end + margin, viewer));
+            let lo = wall_clock(&in_frame_of(
+                &master.start,
+                add_utc(window.start, -margin),
+                viewer,
+            ));
+            let hi = wall_clock(&in_frame_of(
+                &master.start,
+                add_utc(window.end, margin),
+                viewer,
+            ));
             let mut candidates: Vec<(EventTime, Option<EventTime>)> = Vec::new();
             let start_wall = wall_clock(&master.start);
             if !master.is_recurring() || (lo..=hi).contains(&start_wall) {
@@ -300,16 +322,21 @@ impl CalendarObject {
                     });
                 match future {
                     Some((ev, _, shift)) if ev.details.status != Some(Status::Cancelled) => {
-                        let start = with_wall_clock(&ev.start, wall_clock(&cand) + *shift);
-                        let end = end_of(&start, &ev.length, viewer);
-                        push(ev, Some(cand), start, end, true);
+                        let start =
+                            with_wall_clock(&ev.start, add_naive(wall_clock(&cand), *shift));
+                        let at = to_utc(&start, viewer);
+                        let end = end_of(&start, at, &ev.length, viewer);
+                        push(ev, Some(cand), start, at, end, false, true);
                     }
                     Some(_) => {}
                     None => {
-                        let end =
-                            period_end.unwrap_or_else(|| end_of(&cand, &master.length, viewer));
+                        let end = match period_end {
+                            Some(e) => (e, to_utc(&e, viewer)),
+                            None => end_of(&cand, instant, &master.length, viewer),
+                        };
                         let rid = master.is_recurring().then_some(cand);
-                        push(master, rid, cand, end, false);
+                        let first = first_key.is_none_or(|k| matches(k, day, instant));
+                        push(master, rid, cand, instant, end, first, false);
                     }
                 }
             }
@@ -318,13 +345,10 @@ impl CalendarObject {
             if o.details.status == Some(Status::Cancelled) {
                 continue;
             }
-            push(
-                o,
-                o.recurrence_id,
-                o.start,
-                end_of(&o.start, &o.length, viewer),
-                true,
-            );
+            let at = to_utc(&o.start, viewer);
+            let end = end_of(&o.start, at, &o.length, viewer);
+            let first = o.recurrence_id.as_ref().is_none_or(&is_first);
+            push(o, o.recurrence_id, o.start, at, end, first, true);
         }
         found.sort_by_key(|f| (f.start, f.end));
         if found.len() > limits.max_occurrences {

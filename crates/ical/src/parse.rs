@@ -294,7 +294,10 @@ fn event(c: &Component, times: &mut Times<'_>, warnings: &mut Vec<Warning>) -> O
                         let end = match parse_duration(to) {
                             Some(d) => crate::tz::in_frame_of(
                                 &s,
-                                crate::tz::to_utc(&s, chrono_tz::UTC) + d.exact(),
+                                crate::tz::add_utc(
+                                    crate::tz::to_utc(&s, chrono_tz::UTC),
+                                    d.exact(),
+                                ),
                                 chrono_tz::UTC,
                             ),
                             None => match times.value(p, to, warnings) {

@@ -13,6 +13,25 @@ use almanac_core::EventTime;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 
+/// `t + d`, saturating at chrono's range instead of panicking: hostile durations and shifts
+/// must not bring expansion down.
+pub(crate) fn add_naive(t: NaiveDateTime, d: Duration) -> NaiveDateTime {
+    t.checked_add_signed(d).unwrap_or(if d < Duration::zero() {
+        NaiveDateTime::MIN
+    } else {
+        NaiveDateTime::MAX
+    })
+}
+
+/// `t + d` on instants, saturating like [`add_naive`].
+pub(crate) fn add_utc(t: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
+    t.checked_add_signed(d).unwrap_or(if d < Duration::zero() {
+        DateTime::<Utc>::MIN_UTC
+    } else {
+        DateTime::<Utc>::MAX_UTC
+    })
+}
+
 /// The instant a wall-clock time in `tz` denotes. In a DST overlap the earlier instant is meant,
 /// and a time in a gap is read with the offset before the gap (RFC 5545 §3.3.5), so 02:30 on
 /// the spring-forward night in Berlin is 01:30 UTC, shown as 03:30.
@@ -21,12 +40,12 @@ pub fn local_to_utc(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
         chrono::LocalResult::Single(t) => t.with_timezone(&Utc),
         chrono::LocalResult::Ambiguous(a, b) => a.with_timezone(&Utc).min(b.with_timezone(&Utc)),
         chrono::LocalResult::None => {
-            let before = local - Duration::hours(12);
+            let before = add_naive(local, -Duration::hours(12));
             let offset = tz
                 .from_local_datetime(&before)
                 .earliest()
                 .map_or(0, |t| t.offset().fix().local_minus_utc());
-            (local - Duration::seconds(i64::from(offset))).and_utc()
+            add_naive(local, -Duration::seconds(i64::from(offset))).and_utc()
         }
     }
 }

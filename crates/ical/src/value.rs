@@ -101,6 +101,9 @@ pub(crate) fn parse_duration(s: &str) -> Option<IcalDuration> {
             _ => return None,
         }
         any = true;
+        if days > 1_000_000_000 || seconds > 100_000_000_000_000 {
+            return None;
+        }
     }
     if number.is_some() || !any {
         return None;

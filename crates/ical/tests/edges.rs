@@ -178,3 +178,37 @@ fn zero_length_and_missing_end() {
         "a DATE without DTEND lasts one day"
     );
 }
+
+#[test]
+fn extreme_values_saturate_instead_of_panicking() {
+    let bodies = [
+        "DTSTART:99991231T230000Z\r\nDURATION:P999999999W\r\nRRULE:FREQ=DAILY",
+        "DTSTART;VALUE=DATE:99991231\r\nDURATION:P999999999D\r\nRDATE;VALUE=PERIOD:99991231T000000Z/P999999999W",
+        "DTSTART:00000101T000000Z\r\nRRULE:FREQ=WEEKLY;INTERVAL=65535;UNTIL=99991231T000000Z\r\nBEGIN:VALARM\r\nTRIGGER:-P999999999W\r\nREPEAT:100000\r\nDURATION:P999999999W\r\nEND:VALARM",
+        "DTSTART:00000101T000000\r\nRRULE:FREQ=YEARLY;BYSETPOS=-366,366;BYYEARDAY=-366,366;BYWEEKNO=53,-53;BYDAY=-53MO,53SU",
+        &format!(
+            "DTSTART:20260101T000000Z\r\nDURATION:P{}W",
+            "1000000000W".repeat(10)
+        ),
+    ];
+    for body in bodies {
+        let text = event(body).replace(
+            "END:VEVENT",
+            "END:VEVENT\r\nBEGIN:VEVENT\r\nUID:x\r\nRECURRENCE-ID;RANGE=THISANDFUTURE:20260101T000000Z\r\nDTSTART:99991231T000000Z\r\nEND:VEVENT",
+        );
+        let obj = almanac_ical::parse(&text).unwrap();
+        for (from, to) in [
+            (utc(2026, 1, 1, 0, 0), utc(2027, 1, 1, 0, 0)),
+            (utc(9999, 1, 1, 0, 0), utc(9999, 12, 31, 0, 0)),
+        ] {
+            let _ = obj.expand(
+                Window {
+                    start: from,
+                    end: to,
+                    viewer: Europe::Berlin,
+                },
+                Limits::default(),
+            );
+        }
+    }
+}
