@@ -109,7 +109,11 @@ fn wait_until_listening(
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    Err(ServerError::NotReady { program, addr, waited })
+    Err(ServerError::NotReady {
+        program,
+        addr,
+        waited,
+    })
 }
 
 fn io_err(program: &'static str) -> impl Fn(io::Error) -> ServerError {
@@ -171,7 +175,14 @@ pub fn xandikos() -> Result<TestServer, ServerError> {
     let port = free_loopback_port().map_err(&err)?;
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let mut child = Command::new(bin)
-        .args(["serve", "--defaults", "--current-user-principal", "/alice/", "-l", "127.0.0.1"])
+        .args([
+            "serve",
+            "--defaults",
+            "--current-user-principal",
+            "/alice/",
+            "-l",
+            "127.0.0.1",
+        ])
         .arg("-p")
         .arg(port.to_string())
         .arg("-d")
@@ -199,11 +210,17 @@ mod tests {
 
     fn status_of(addr: SocketAddr, request: &str) -> String {
         let mut stream = TcpStream::connect(addr).unwrap();
-        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
         stream.write_all(request.as_bytes()).unwrap();
         let mut buf = [0u8; 64];
         let n = stream.read(&mut buf).unwrap();
-        String::from_utf8_lossy(&buf[..n]).lines().next().unwrap_or_default().to_string()
+        String::from_utf8_lossy(&buf[..n])
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string()
     }
 
     #[test]
