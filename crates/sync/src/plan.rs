@@ -1,0 +1,486 @@
+//! The planner: pure functions from (local state, remote listing) to actions as data. The
+//! executor carries the actions out; nothing here sends a request or touches the store, so every
+//! row of the decision tables below has its own test.
+
+use almanac_caldav::RemoteCalendar;
+use almanac_core::{ComponentKind, Etag, Href, SyncToken};
+use std::collections::{HashMap, HashSet};
+
+/// What the store knows of one calendar, as the planner needs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LocalCalendar {
+    /// The collection's path.
+    pub href: Href,
+    /// The ctag applied with the last complete sync.
+    pub ctag: Option<String>,
+    /// The sync token applied with the last complete sync.
+    pub sync_token: Option<SyncToken>,
+    /// Display properties as stored, to notice renames and recolouring.
+    pub name: String,
+    /// Colour as stored.
+    pub color: Option<String>,
+    /// Order as stored.
+    pub order: Option<i64>,
+    /// Read-only as stored.
+    pub read_only: bool,
+}
+
+/// How to learn what changed inside a calendar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FetchMode {
+    /// sync-collection from the stored token.
+    Incremental(SyncToken),
+    /// The whole membership: sync-collection from empty where the server supports it, else an
+    /// etag listing. Used for new calendars, servers without tokens and invalid tokens.
+    Full {
+        /// Whether the server advertises sync-collection for this calendar.
+        server_has_tokens: bool,
+    },
+}
+
+/// One decision about one calendar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CalendarAction {
+    /// New on the server: store it and fetch everything.
+    Add {
+        /// The server's description.
+        remote: RemoteCalendar,
+    },
+    /// Known, and its content changed: store new properties and fetch what changed.
+    Sync {
+        /// The server's description.
+        remote: RemoteCalendar,
+        /// How to list changes.
+        mode: FetchMode,
+    },
+    /// Content unchanged, but its name, colour, order or rights changed.
+    UpdateProperties {
+        /// The server's description.
+        remote: RemoteCalendar,
+    },
+    /// Gone from the server: remove it and its events locally.
+    Remove {
+        /// The collection's path.
+        href: Href,
+    },
+}
+
+/// Why the planner refused to act on a listing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Held {
+    /// The server listed no event calendar at all while we hold some: a server hiccup (iCloud
+    /// has sent well-formed empty answers) is likelier than the user deleting every calendar.
+    EmptyListing {
+        /// How many calendars we hold.
+        local: usize,
+    },
+}
+
+/// The calendar-level plan of one sync.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CalendarPlan {
+    /// What to do, in listing order, removals last.
+    pub actions: Vec<CalendarAction>,
+    /// What was refused, and why.
+    pub held: Vec<Held>,
+}
+
+fn shows_events(remote: &RemoteCalendar) -> bool {
+    remote.components.is_empty() || remote.components.contains(&ComponentKind::Vevent)
+}
+
+fn content_unchanged(local: &LocalCalendar, remote: &RemoteCalendar) -> bool {
+    match (
+        &local.sync_token,
+        &remote.sync_token,
+        &local.ctag,
+        &remote.ctag,
+    ) {
+        (Some(ours), Some(theirs), _, _) => ours == theirs,
+        (_, _, Some(ours), Some(theirs)) => ours == theirs,
+        _ => false,
+    }
+}
+
+fn properties_unchanged(local: &LocalCalendar, remote: &RemoteCalendar) -> bool {
+    remote.name.as_deref().unwrap_or(remote.href.as_str()) == local.name
+        && remote.color == local.color
+        && remote.order == local.order
+        && remote.read_only == local.read_only
+}
+
+/// Decides, per calendar, what a sync must do.
+///
+/// | remote | local | decision |
+/// |---|---|---|
+/// | VTODO-only | any | ignored (tasks are not shown) |
+/// | present | absent | `Add` |
+/// | present, token or ctag equal | present | nothing, or `UpdateProperties` if they differ |
+/// | present, changed, both have tokens | present | `Sync` incremental |
+/// | present, changed, no stored token | present | `Sync` full |
+/// | absent | present | `Remove` |
+/// | listing has no event calendar | some present | nothing; `Held::EmptyListing` |
+pub fn plan_calendars(local: &[LocalCalendar], remote: &[RemoteCalendar]) -> CalendarPlan {
+    let remote: Vec<&RemoteCalendar> = remote.iter().filter(|r| shows_events(r)).collect();
+    if remote.is_empty() && !local.is_empty() {
+        return CalendarPlan {
+            actions: Vec::new(),
+            held: vec![Held::EmptyListing { local: local.len() }],
+        };
+    }
+    let by_href: HashMap<&Href, &LocalCalendar> = local.iter().map(|l| (&l.href, l)).collect();
+    let mut actions = Vec::new();
+    for remote in &remote {
+        let remote = (*remote).clone();
+        match by_href.get(&remote.href) {
+            None => actions.push(CalendarAction::Add { remote }),
+            Some(local) if content_unchanged(local, &remote) => {
+                if !properties_unchanged(local, &remote) {
+                    actions.push(CalendarAction::UpdateProperties { remote });
+                }
+            }
+            Some(local) => {
+                let mode = match (&local.sync_token, &remote.sync_token) {
+                    (Some(token), Some(_)) => FetchMode::Incremental(token.clone()),
+                    (_, theirs) => FetchMode::Full {
+                        server_has_tokens: theirs.is_some(),
+                    },
+                };
+                actions.push(CalendarAction::Sync { remote, mode });
+            }
+        }
+    }
+    let listed: HashSet<&Href> = remote.iter().map(|r| &r.href).collect();
+    for local in local {
+        if !listed.contains(&local.href) {
+            actions.push(CalendarAction::Remove {
+                href: local.href.clone(),
+            });
+        }
+    }
+    CalendarPlan {
+        actions,
+        held: Vec::new(),
+    }
+}
+
+/// What the server says changed inside one calendar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RemoteChanges {
+    /// A sync-collection delta: only what changed since our token.
+    Delta {
+        /// Changed or added members with their new etags (some servers omit them).
+        changed: Vec<(Href, Option<Etag>)>,
+        /// Members gone since our token.
+        deleted: Vec<Href>,
+    },
+    /// The complete membership (etag listing, or sync-collection from empty).
+    Complete {
+        /// Every member with its etag (a member without one is always fetched).
+        members: Vec<(Href, Option<Etag>)>,
+    },
+}
+
+/// The resource-level plan for one calendar.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ResourcePlan {
+    /// Members to download with calendar-multiget.
+    pub fetch: Vec<Href>,
+    /// Members to remove locally.
+    pub delete: Vec<Href>,
+    /// Deletions the guard refused to apply this time.
+    pub held_deletions: Vec<Href>,
+}
+
+/// The mass-deletion guard: a calendar with at least this many local items...
+pub const GUARD_MIN_ITEMS: usize = 10;
+/// ...that would lose more than this fraction of them in one sync is not wiped on one answer.
+pub const GUARD_MAX_FRACTION: f64 = 0.5;
+
+/// Whether deleting `deleting` of `held` local items looks like a server fault rather than the
+/// user's doing: everything at once, or most of a calendar that had a fair number of items.
+pub fn deletion_is_suspicious(held: usize, deleting: usize) -> bool {
+    if held == 0 || deleting == 0 {
+        return false;
+    }
+    // Counts are far below 2^52, so the conversion to f64 is exact.
+    #[allow(clippy::cast_precision_loss)]
+    let fraction = deleting as f64 / held as f64;
+    (deleting == held && held > 1) || (held >= GUARD_MIN_ITEMS && fraction > GUARD_MAX_FRACTION)
+}
+
+/// Decides which members to fetch and delete.
+///
+/// | remote says | local | decision |
+/// |---|---|---|
+/// | changed, etag equals ours | present | nothing |
+/// | changed, etag differs or unknown | any | fetch |
+/// | deleted (delta) | present | delete |
+/// | deleted (delta) | absent | nothing |
+/// | absent from a complete listing | present | delete |
+/// | deletions trip the guard and `confirmed` is false | | held, not deleted |
+///
+/// `confirmed` says the previous sync already saw (and held) the same deletions: a second,
+/// independent answer agreeing is what lets them through.
+pub fn plan_resources(
+    local: &HashMap<Href, Etag>,
+    remote: &RemoteChanges,
+    confirmed: &HashSet<Href>,
+) -> ResourcePlan {
+    let wants_fetch = |href: &Href, etag: &Option<Etag>| match (local.get(href), etag) {
+        (Some(ours), Some(theirs)) => ours != theirs,
+        _ => true,
+    };
+    let (fetch, delete): (Vec<Href>, Vec<Href>) = match remote {
+        RemoteChanges::Delta { changed, deleted } => (
+            changed
+                .iter()
+                .filter(|(h, e)| wants_fetch(h, e))
+                .map(|(h, _)| h.clone())
+                .collect(),
+            deleted
+                .iter()
+                .filter(|h| local.contains_key(*h))
+                .cloned()
+                .collect(),
+        ),
+        RemoteChanges::Complete { members } => {
+            let listed: HashSet<&Href> = members.iter().map(|(h, _)| h).collect();
+            let mut gone: Vec<Href> = local
+                .keys()
+                .filter(|h| !listed.contains(h))
+                .cloned()
+                .collect();
+            gone.sort();
+            (
+                members
+                    .iter()
+                    .filter(|(h, e)| wants_fetch(h, e))
+                    .map(|(h, _)| h.clone())
+                    .collect(),
+                gone,
+            )
+        }
+    };
+    let all_confirmed = delete.iter().all(|h| confirmed.contains(h));
+    if deletion_is_suspicious(local.len(), delete.len()) && !all_confirmed {
+        ResourcePlan {
+            fetch,
+            delete: Vec::new(),
+            held_deletions: delete,
+        }
+    } else {
+        ResourcePlan {
+            fetch,
+            delete,
+            held_deletions: Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn remote(href: &str, ctag: &str, token: Option<&str>) -> RemoteCalendar {
+        RemoteCalendar {
+            href: Href::new(href),
+            name: Some("Home".into()),
+            color: Some("#FF2968FF".into()),
+            order: Some(1),
+            components: vec![ComponentKind::Vevent],
+            ctag: Some(ctag.into()),
+            sync_token: token.map(SyncToken::new),
+            read_only: false,
+            owner: None,
+        }
+    }
+
+    fn local(href: &str, ctag: &str, token: Option<&str>) -> LocalCalendar {
+        LocalCalendar {
+            href: Href::new(href),
+            ctag: Some(ctag.into()),
+            sync_token: token.map(SyncToken::new),
+            name: "Home".into(),
+            color: Some("#FF2968FF".into()),
+            order: Some(1),
+            read_only: false,
+        }
+    }
+
+    #[test]
+    fn new_calendars_are_added() {
+        let plan = plan_calendars(&[], &[remote("/1/calendars/home/", "c1", Some("t1"))]);
+        assert!(
+            matches!(&plan.actions[..], [CalendarAction::Add { remote }] if remote.href.as_str() == "/1/calendars/home/")
+        );
+    }
+
+    #[test]
+    fn unchanged_tokens_mean_no_work() {
+        let plan = plan_calendars(
+            &[local("/h/", "c1", Some("t1"))],
+            &[remote("/h/", "c1", Some("t1"))],
+        );
+        assert_eq!(plan, CalendarPlan::default());
+    }
+
+    #[test]
+    fn equal_ctag_without_tokens_means_no_work() {
+        let plan = plan_calendars(&[local("/h/", "c1", None)], &[remote("/h/", "c1", None)]);
+        assert!(plan.actions.is_empty());
+    }
+
+    #[test]
+    fn renamed_or_recoloured_calendars_update_properties_only() {
+        let mut r = remote("/h/", "c1", Some("t1"));
+        r.color = Some("#1BADF8FF".into());
+        let plan = plan_calendars(&[local("/h/", "c1", Some("t1"))], &[r]);
+        assert!(matches!(
+            &plan.actions[..],
+            [CalendarAction::UpdateProperties { .. }]
+        ));
+    }
+
+    #[test]
+    fn changed_calendars_sync_incrementally_from_the_stored_token() {
+        let plan = plan_calendars(
+            &[local("/h/", "c1", Some("t1"))],
+            &[remote("/h/", "c2", Some("t2"))],
+        );
+        assert!(matches!(
+            &plan.actions[..],
+            [CalendarAction::Sync { mode: FetchMode::Incremental(t), .. }] if t.as_str() == "t1"
+        ));
+    }
+
+    #[test]
+    fn changed_calendars_without_a_stored_token_sync_fully() {
+        let plan = plan_calendars(&[local("/h/", "c1", None)], &[remote("/h/", "c2", None)]);
+        assert!(matches!(
+            &plan.actions[..],
+            [CalendarAction::Sync {
+                mode: FetchMode::Full {
+                    server_has_tokens: false
+                },
+                ..
+            }]
+        ));
+    }
+
+    #[test]
+    fn calendars_gone_from_the_server_are_removed() {
+        let plan = plan_calendars(
+            &[local("/a/", "c", Some("t")), local("/b/", "c", Some("t"))],
+            &[remote("/a/", "c", Some("t"))],
+        );
+        assert_eq!(
+            plan.actions,
+            vec![CalendarAction::Remove {
+                href: Href::new("/b/")
+            }]
+        );
+    }
+
+    #[test]
+    fn an_empty_listing_removes_nothing() {
+        let plan = plan_calendars(&[local("/a/", "c", Some("t"))], &[]);
+        assert!(plan.actions.is_empty());
+        assert_eq!(plan.held, vec![Held::EmptyListing { local: 1 }]);
+    }
+
+    #[test]
+    fn task_lists_are_ignored() {
+        let mut todo = remote("/tasks/", "c", None);
+        todo.components = vec![ComponentKind::Vtodo];
+        let plan = plan_calendars(&[], &[todo]);
+        assert!(plan.actions.is_empty() && plan.held.is_empty());
+    }
+
+    fn etags(pairs: &[(&str, &str)]) -> HashMap<Href, Etag> {
+        pairs
+            .iter()
+            .map(|(h, e)| (Href::new(*h), Etag::new(*e)))
+            .collect()
+    }
+
+    fn member(href: &str, etag: Option<&str>) -> (Href, Option<Etag>) {
+        (Href::new(href), etag.map(Etag::new))
+    }
+
+    #[test]
+    fn deltas_fetch_only_what_differs() {
+        let local = etags(&[("/a", "1"), ("/b", "1")]);
+        let remote = RemoteChanges::Delta {
+            changed: vec![
+                member("/a", Some("1")),
+                member("/b", Some("2")),
+                member("/c", None),
+            ],
+            deleted: vec![],
+        };
+        let plan = plan_resources(&local, &remote, &HashSet::new());
+        assert_eq!(plan.fetch, vec![Href::new("/b"), Href::new("/c")]);
+        assert!(plan.delete.is_empty());
+    }
+
+    #[test]
+    fn deltas_delete_only_what_we_hold() {
+        let local = etags(&[("/a", "1"), ("/b", "1"), ("/c", "1")]);
+        let remote = RemoteChanges::Delta {
+            changed: vec![],
+            deleted: vec![Href::new("/a"), Href::new("/zz")],
+        };
+        let plan = plan_resources(&local, &remote, &HashSet::new());
+        assert_eq!(plan.delete, vec![Href::new("/a")]);
+    }
+
+    #[test]
+    fn complete_listings_delete_what_is_not_listed() {
+        let local = etags(&[("/a", "1"), ("/b", "1"), ("/c", "1")]);
+        let remote = RemoteChanges::Complete {
+            members: vec![member("/a", Some("1")), member("/b", Some("9"))],
+        };
+        let plan = plan_resources(&local, &remote, &HashSet::new());
+        assert_eq!(plan.fetch, vec![Href::new("/b")]);
+        assert_eq!(plan.delete, vec![Href::new("/c")]);
+    }
+
+    #[test]
+    fn an_empty_answer_does_not_wipe_a_calendar() {
+        let local = etags(&[("/a", "1"), ("/b", "1"), ("/c", "1")]);
+        let plan = plan_resources(
+            &local,
+            &RemoteChanges::Complete { members: vec![] },
+            &HashSet::new(),
+        );
+        assert!(plan.delete.is_empty());
+        assert_eq!(plan.held_deletions.len(), 3);
+    }
+
+    #[test]
+    fn a_confirming_second_answer_lets_deletions_through() {
+        let local = etags(&[("/a", "1"), ("/b", "1"), ("/c", "1")]);
+        let confirmed: HashSet<Href> = local.keys().cloned().collect();
+        let plan = plan_resources(
+            &local,
+            &RemoteChanges::Complete { members: vec![] },
+            &confirmed,
+        );
+        assert_eq!(plan.delete.len(), 3);
+        assert!(plan.held_deletions.is_empty());
+    }
+
+    #[test]
+    fn the_guard_trips_on_most_of_a_large_calendar_but_not_on_ordinary_deletions() {
+        assert!(deletion_is_suspicious(20, 11));
+        assert!(!deletion_is_suspicious(20, 10));
+        assert!(!deletion_is_suspicious(5, 2));
+        assert!(deletion_is_suspicious(2, 2));
+        assert!(
+            !deletion_is_suspicious(1, 1),
+            "deleting the only event is ordinary"
+        );
+        assert!(!deletion_is_suspicious(0, 0));
+    }
+}
