@@ -4,3 +4,4 @@
 //! channel; only an Unauthorized answer, confirmed once, moves an account to NeedsRelink.
 
 pub mod plan;
+pub mod policy;

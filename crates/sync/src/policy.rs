@@ -1,0 +1,276 @@
+//! What failures mean for an account (design.md §3), as pure functions of the failure, the
+//! attempt count, the clock and a jitter value the caller draws: no clock or randomness inside.
+//!
+//! Only a 401 that a second, confirming request also gets can move an account to NeedsRelink;
+//! every other fault means Offline or Backoff, and a test walks every error class to prove it.
+
+use almanac_caldav::{CaldavError, RetryAfter};
+use almanac_core::AccountState;
+use chrono::{DateTime, Utc};
+use std::time::{Duration, SystemTime};
+
+/// How one sync attempt of an account ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything that could be synced was.
+    Synced,
+    /// The server refused the password, and a confirming request was refused too.
+    RefusedTwice,
+    /// The server asked us to wait.
+    Throttled {
+        /// What it advertised, already turned into a delay from now.
+        retry_after: Option<Duration>,
+    },
+    /// The server answered with a fault or nonsense.
+    ServerFault,
+    /// The server could not be reached or did not answer in time.
+    Unreachable,
+}
+
+/// The account-level meaning of an error met during a sync. Calendar-level errors (403 or 404
+/// on one calendar, an invalid sync token) are handled where they happen and never get here.
+pub fn outcome_of(err: &CaldavError, now: SystemTime) -> Outcome {
+    match err {
+        // The executor confirms a first 401 before it reports one; a 401 arriving here unconfirmed
+        // is still treated as a fault, never as a revocation.
+        CaldavError::Unauthorized { .. } => Outcome::ServerFault,
+        CaldavError::RateLimited { retry_after, .. } => Outcome::Throttled {
+            retry_after: retry_after.map(|r| match r {
+                RetryAfter::Delay(d) => d,
+                RetryAfter::At(at) => at.duration_since(now).unwrap_or_default(),
+            }),
+        },
+        CaldavError::Offline { .. } | CaldavError::Timeout { .. } => Outcome::Unreachable,
+        CaldavError::Forbidden { .. }
+        | CaldavError::NotFound { .. }
+        | CaldavError::PreconditionFailed { .. }
+        | CaldavError::InvalidSyncToken { .. }
+        | CaldavError::Server { .. }
+        | CaldavError::Protocol { .. }
+        | CaldavError::InvalidUrl { .. }
+        | CaldavError::Setup { .. } => Outcome::ServerFault,
+    }
+}
+
+/// Backoff limits. The defaults follow what iCloud needs: its Retry-After is often shorter
+/// than the real penalty, so we wait at least our own exponential delay as well.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Backoff {
+    /// The first delay after a fault.
+    pub base: Duration,
+    /// The longest delay our own schedule reaches.
+    pub cap: Duration,
+    /// The longest Retry-After we honour (a server asking for a day is capped).
+    pub retry_after_cap: Duration,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Self {
+            base: Duration::from_secs(30),
+            cap: Duration::from_secs(30 * 60),
+            retry_after_cap: Duration::from_secs(2 * 60 * 60),
+        }
+    }
+}
+
+impl Backoff {
+    /// The delay before attempt `failures + 1`, after `failures` faults in a row: exponential
+    /// from `base`, capped, spread by `jitter` (0.0 to 1.0, drawn by the caller) over the upper
+    /// half so that many clients do not return at once; never shorter than the server's
+    /// Retry-After (itself capped).
+    pub fn delay(&self, failures: u32, retry_after: Option<Duration>, jitter: f64) -> Duration {
+        let exponent = failures.saturating_sub(1).min(16);
+        let raw = self.base.saturating_mul(1u32 << exponent).min(self.cap);
+        let spread = raw.mul_f64(0.5 + 0.5 * jitter.clamp(0.0, 1.0));
+        match retry_after {
+            Some(asked) => spread.max(asked.min(self.retry_after_cap)),
+            None => spread,
+        }
+    }
+}
+
+/// The state after an attempt. `failures` counts faults in a row including this one.
+pub fn next_state(
+    outcome: &Outcome,
+    failures: u32,
+    now: DateTime<Utc>,
+    jitter: f64,
+    backoff: &Backoff,
+) -> AccountState {
+    let until = |retry_after: Option<Duration>| {
+        let delay = backoff.delay(failures, retry_after, jitter);
+        now + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::MAX)
+    };
+    match outcome {
+        Outcome::Synced => AccountState::Active,
+        Outcome::RefusedTwice => AccountState::NeedsRelink,
+        Outcome::Throttled { retry_after } => AccountState::Backoff {
+            until: until(*retry_after),
+        },
+        Outcome::ServerFault => AccountState::Backoff { until: until(None) },
+        Outcome::Unreachable => AccountState::Offline,
+    }
+}
+
+/// Whether a sync may send anything for an account in this state now. NeedsRelink never may:
+/// only a new password (relink) leaves that state.
+pub fn may_sync(state: &AccountState, now: DateTime<Utc>) -> bool {
+    match state {
+        AccountState::Active | AccountState::Offline | AccountState::Syncing => true,
+        AccountState::Backoff { until } => now >= *until,
+        AccountState::NeedsRelink => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn every_error() -> Vec<CaldavError> {
+        let url = || "https://p01-caldav.icloud.com/1/calendars/home/".to_string();
+        vec![
+            CaldavError::Unauthorized { url: url() },
+            CaldavError::Forbidden {
+                url: url(),
+                status: 403,
+            },
+            CaldavError::NotFound {
+                url: url(),
+                status: 404,
+            },
+            CaldavError::PreconditionFailed {
+                href: "/1/calendars/home/a.ics".into(),
+            },
+            CaldavError::InvalidSyncToken {
+                url: url(),
+                status: 403,
+            },
+            CaldavError::RateLimited {
+                url: url(),
+                status: 503,
+                retry_after: Some(RetryAfter::Delay(Duration::from_secs(5))),
+            },
+            CaldavError::Server {
+                url: url(),
+                status: 500,
+            },
+            CaldavError::Offline {
+                url: url(),
+                reason: "connection reset".into(),
+            },
+            CaldavError::Timeout { url: url() },
+            CaldavError::Protocol {
+                url: url(),
+                status: 207,
+                reason: "truncated".into(),
+            },
+            CaldavError::InvalidUrl {
+                url: url(),
+                reason: "plain http".into(),
+            },
+            CaldavError::Setup {
+                reason: "no TLS roots".into(),
+            },
+        ]
+    }
+
+    #[test]
+    fn no_single_error_ever_leads_to_needs_relink() {
+        let now = Utc::now();
+        for err in every_error() {
+            for failures in 1..6 {
+                let state = next_state(
+                    &outcome_of(&err, SystemTime::now()),
+                    failures,
+                    now,
+                    0.5,
+                    &Backoff::default(),
+                );
+                assert_ne!(state, AccountState::NeedsRelink, "{err:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn only_a_confirmed_refusal_needs_a_new_password() {
+        let state = next_state(
+            &Outcome::RefusedTwice,
+            1,
+            Utc::now(),
+            0.0,
+            &Backoff::default(),
+        );
+        assert_eq!(state, AccountState::NeedsRelink);
+        assert!(!may_sync(&state, Utc::now()));
+    }
+
+    #[test]
+    fn network_faults_are_offline_not_backoff() {
+        let now = SystemTime::now();
+        for err in [
+            CaldavError::Offline {
+                url: "u".into(),
+                reason: "dns".into(),
+            },
+            CaldavError::Timeout { url: "u".into() },
+        ] {
+            assert_eq!(outcome_of(&err, now), Outcome::Unreachable);
+        }
+    }
+
+    #[test]
+    fn backoff_grows_exponentially_to_its_cap() {
+        let b = Backoff::default();
+        assert_eq!(b.delay(1, None, 1.0), Duration::from_secs(30));
+        assert_eq!(b.delay(2, None, 1.0), Duration::from_secs(60));
+        assert_eq!(b.delay(3, None, 1.0), Duration::from_secs(120));
+        assert_eq!(b.delay(40, None, 1.0), b.cap);
+        assert_eq!(
+            b.delay(1, None, 0.0),
+            Duration::from_secs(15),
+            "jitter spreads over the upper half"
+        );
+    }
+
+    #[test]
+    fn retry_after_is_honoured_but_never_shortens_our_own_delay() {
+        let b = Backoff::default();
+        assert_eq!(
+            b.delay(1, Some(Duration::from_secs(600)), 1.0),
+            Duration::from_secs(600)
+        );
+        assert_eq!(
+            b.delay(3, Some(Duration::from_secs(1)), 1.0),
+            Duration::from_secs(120)
+        );
+        assert_eq!(
+            b.delay(1, Some(Duration::from_secs(86_400)), 1.0),
+            b.retry_after_cap
+        );
+    }
+
+    #[test]
+    fn an_http_date_retry_after_becomes_a_delay_from_now() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let err = CaldavError::RateLimited {
+            url: "u".into(),
+            status: 503,
+            retry_after: Some(RetryAfter::At(now + Duration::from_secs(90))),
+        };
+        assert_eq!(
+            outcome_of(&err, now),
+            Outcome::Throttled {
+                retry_after: Some(Duration::from_secs(90))
+            }
+        );
+    }
+
+    #[test]
+    fn backoff_states_block_syncs_until_their_time() {
+        let now = Utc::now();
+        let state = next_state(&Outcome::ServerFault, 2, now, 1.0, &Backoff::default());
+        assert!(!may_sync(&state, now));
+        assert!(may_sync(&state, now + chrono::Duration::seconds(61)));
+    }
+}
