@@ -44,6 +44,10 @@ pub struct Quirks {
     pub method_rejection_status: u16,
     /// Leave the `ETag` header out of PUT answers (unknown whether iCloud sends it).
     pub omit_put_etag: bool,
+    /// How long issuing or revoking an ASP takes to take effect (default 0: at once).
+    pub propagation_delay_ms: u64,
+    /// A per-account request budget (`None`: unlimited).
+    pub rate_limit: Option<RateLimit>,
 }
 
 impl Default for Quirks {
@@ -60,6 +64,8 @@ impl Default for Quirks {
             multiget_limit: None,
             method_rejection_status: 400,
             omit_put_etag: false,
+            propagation_delay_ms: 0,
+            rate_limit: None,
         }
     }
 }
@@ -78,7 +84,32 @@ pub struct Throttle {
 #[derive(Debug, Clone)]
 struct Asp {
     password: String,
-    active: bool,
+    issued_at: Instant,
+    revoked_at: Option<Instant>,
+}
+
+impl Asp {
+    fn active(&self) -> bool {
+        self.revoked_at.is_none()
+    }
+
+    /// Whether the server honours it at `now`, given the propagation delay.
+    fn honoured(&self, now: Instant, delay: Duration) -> bool {
+        self.issued_at + delay <= now && self.revoked_at.is_none_or(|r| now < r + delay)
+    }
+}
+
+/// A sliding-window request budget; exceeding it starts a throttle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RateLimit {
+    /// Requests allowed per window.
+    pub requests: u32,
+    /// The window in milliseconds.
+    pub window_ms: u64,
+    /// How long the throttle lasts once the budget is exceeded.
+    pub penalty_ms: u64,
+    /// What `Retry-After` advertises meanwhile (shorter than the penalty, as on iCloud).
+    pub retry_after_secs: u64,
 }
 
 /// Why a password could not be issued.
@@ -112,6 +143,7 @@ pub struct Account {
     pub throttle: Option<Throttle>,
     /// Switchable quirks.
     pub quirks: Quirks,
+    recent: std::collections::VecDeque<Instant>,
 }
 
 /// Formats 16 letters as `xxxx-xxxx-xxxx-xxxx`.
@@ -137,6 +169,7 @@ impl Account {
             partition: 0,
             throttle: None,
             quirks,
+            recent: std::collections::VecDeque::new(),
         }
     }
 
@@ -152,7 +185,8 @@ impl Account {
         let password = hyphenate(&letters);
         self.asps.push(Asp {
             password: password.clone(),
-            active: true,
+            issued_at: Instant::now(),
+            revoked_at: None,
         });
         Ok(password)
     }
@@ -165,16 +199,18 @@ impl Account {
         let asp = self
             .asps
             .iter_mut()
-            .find(|a| a.active && a.password == password)
+            .find(|a| a.active() && a.password == password)
             .ok_or(AccountError::UnknownPassword)?;
-        asp.active = false;
+        asp.revoked_at = Some(Instant::now());
         Ok(())
     }
 
     /// Revokes every ASP.
     pub fn revoke_all(&mut self) {
         for a in &mut self.asps {
-            a.active = false;
+            if a.revoked_at.is_none() {
+                a.revoked_at = Some(Instant::now());
+            }
         }
     }
 
@@ -182,16 +218,17 @@ impl Account {
     pub fn active_passwords(&self) -> Vec<String> {
         self.asps
             .iter()
-            .filter(|a| a.active)
+            .filter(|a| a.active())
             .map(|a| a.password.clone())
             .collect()
     }
 
     /// Whether Basic credentials open the account now.
-    pub fn accepts(&self, user: &str, password: &str) -> bool {
+    pub fn accepts(&self, user: &str, password: &str, now: Instant) -> bool {
         if !self.calendar_service || !user.eq_ignore_ascii_case(&self.apple_id) {
             return false;
         }
+        let delay = Duration::from_millis(self.quirks.propagation_delay_ms);
         let candidate = if self.quirks.accept_unhyphenated
             && password.len() == 16
             && password.bytes().all(|b| b.is_ascii_lowercase())
@@ -202,7 +239,7 @@ impl Account {
         };
         self.asps
             .iter()
-            .any(|a| a.active && a.password == candidate)
+            .any(|a| a.password == candidate && a.honoured(now, delay))
     }
 
     /// The throttle in force at `now`, clearing an expired one.
@@ -214,6 +251,28 @@ impl Account {
                 None
             }
         }
+    }
+
+    /// Counts one request against the rate limit; exceeding it starts a throttle, returned.
+    pub fn admit(&mut self, now: Instant) -> Option<Throttle> {
+        let limit = self.quirks.rate_limit?;
+        let window = Duration::from_millis(limit.window_ms);
+        while self
+            .recent
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= window)
+        {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(now);
+        if self.recent.len() > limit.requests as usize {
+            self.recent.clear();
+            let penalty = Duration::from_millis(limit.penalty_ms);
+            let retry_after = Duration::from_secs(limit.retry_after_secs);
+            self.throttle_for(now, penalty, retry_after, 503);
+            return self.throttle;
+        }
+        None
     }
 
     /// Starts a throttle of `penalty` advertising `retry_after`.
@@ -247,19 +306,45 @@ mod tests {
         );
         let p = a.issue(&mut rng).unwrap();
         assert_eq!(p.len(), 19);
-        assert!(a.accepts("A@iCloud.com", &p));
-        assert!(!a.accepts("a@icloud.com", &p.replace('-', "")));
-        assert!(!a.accepts("a@icloud.com", "Main1"));
+        assert!(a.accepts("A@iCloud.com", &p, Instant::now()));
+        assert!(!a.accepts("a@icloud.com", &p.replace('-', ""), Instant::now()));
+        assert!(!a.accepts("a@icloud.com", "Main1", Instant::now()));
         a.calendar_service = false;
-        assert!(!a.accepts("a@icloud.com", &p));
+        assert!(!a.accepts("a@icloud.com", &p, Instant::now()));
         a.calendar_service = true;
         a.revoke(&p).unwrap();
-        assert!(!a.accepts("a@icloud.com", &p));
+        assert!(!a.accepts("a@icloud.com", &p, Instant::now()));
         for _ in 0..MAX_ACTIVE_PASSWORDS {
             a.issue(&mut rng).unwrap();
         }
         assert_eq!(a.issue(&mut rng), Err(AccountError::TooManyPasswords));
         a.revoke_all();
         assert!(a.active_passwords().is_empty());
+    }
+
+    #[test]
+    fn propagation_delay_and_rate_limit() {
+        let mut rng = crate::rng::Rng::new(9);
+        let quirks = Quirks {
+            propagation_delay_ms: 60_000,
+            rate_limit: Some(RateLimit {
+                requests: 2,
+                window_ms: 60_000,
+                penalty_ms: 5000,
+                retry_after_secs: 1,
+            }),
+            ..Quirks::default()
+        };
+        let mut a = Account::new("a@icloud.com".into(), "1".into(), "M".into(), quirks);
+        let p = a.issue(&mut rng).unwrap();
+        let now = Instant::now();
+        assert!(!a.accepts("a@icloud.com", &p, now));
+        assert!(a.accepts("a@icloud.com", &p, now + Duration::from_secs(61)));
+        a.revoke(&p).unwrap();
+        assert!(!a.accepts("a@icloud.com", &p, now + Duration::from_secs(200)));
+        assert!(a.admit(now).is_none() && a.admit(now).is_none());
+        let t = a.admit(now).unwrap();
+        assert_eq!((t.status, t.retry_after_secs), (503, 1));
+        assert!(a.throttle_at(now + Duration::from_secs(2)).is_some());
     }
 }

@@ -100,7 +100,7 @@ mod upstream;
 mod writes;
 pub mod xml;
 
-pub use account::{AccountError, ChallengeStyle, Quirks};
+pub use account::{AccountError, ChallengeStyle, Quirks, RateLimit};
 pub use faults::{Fault, Scope};
 pub use log::{LoggedRequest, RequestLog};
 

@@ -206,3 +206,103 @@ async fn calendar_query(ctx: &Ctx, root: &Element, radicale_path: &str) -> Answe
     ms.children.insert(0, xml::Node::Element(entry));
     Answer::xml(207, &ms, ctx.quirks.text_plain_content_type)
 }
+
+/// The calendars in the home now: `(id, ctag)` pairs, from Radicale.
+async fn home_state(ctx: &Ctx) -> Option<Vec<(String, String)>> {
+    let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><D:propfind xmlns:D=\"DAV:\" \
+        xmlns:CS=\"http://calendarserver.org/ns/\"><D:prop><CS:getctag/></D:prop></D:propfind>";
+    let headers = [
+        ("depth", "1".to_string()),
+        ("content-type", "application/xml".into()),
+    ];
+    let reply = ctx
+        .shared
+        .upstream
+        .send(
+            "PROPFIND",
+            &ctx.map.radicale_prefix,
+            &headers,
+            Bytes::from(body),
+        )
+        .await
+        .ok()?;
+    let ms = xml::parse(&String::from_utf8_lossy(&reply.body)).ok()?;
+    let mut out = Vec::new();
+    for resp in ms.elements().filter(|e| e.is(DAV, "response")) {
+        let href = resp
+            .find(DAV, "href")
+            .map(Element::text_content)
+            .unwrap_or_default();
+        let Some(id) = href
+            .strip_prefix(&ctx.map.radicale_prefix)
+            .map(|r| r.trim_end_matches('/').to_string())
+            .filter(|r| !r.is_empty())
+        else {
+            continue;
+        };
+        let mut ctags = Vec::new();
+        resp.descendants(crate::xml::CS, "getctag", &mut ctags);
+        let ctag = ctags.first().map(|c| c.text_content()).unwrap_or_default();
+        out.push((id, ctag));
+    }
+    Some(out)
+}
+
+/// sync-collection on the home: calendars added or changed since the token (`200` with their
+/// ctag as getetag) and removed (`404`); the token carries the listing it was issued for.
+pub async fn home_sync(ctx: &Ctx, root: &Element) -> Answer {
+    let token = root
+        .find(DAV, "sync-token")
+        .map(Element::text_content)
+        .unwrap_or_default();
+    let before: Vec<(String, String)> = if token.is_empty() {
+        Vec::new()
+    } else {
+        let Some(raw) = ctx.map.unwrap_token(&token) else {
+            return invalid_token(ctx);
+        };
+        let Some(list) = raw.strip_prefix("home:") else {
+            return invalid_token(ctx);
+        };
+        list.split('\u{1e}')
+            .filter_map(|p| p.split_once('\u{1d}'))
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    };
+    let Some(now) = home_state(ctx).await else {
+        return Answer::empty(502);
+    };
+    let home = ctx.map.home();
+    let mut ms = Element::new(DAV, "multistatus");
+    for (id, ctag) in &now {
+        if before.iter().any(|(i, c)| i == id && c == ctag) {
+            continue;
+        }
+        ms = ms.child(
+            Element::new(DAV, "response")
+                .child(Element::new(DAV, "href").text(&format!("{home}{id}/")))
+                .child(
+                    Element::new(DAV, "propstat")
+                        .child(
+                            Element::new(DAV, "prop")
+                                .child(Element::new(DAV, "getetag").text(ctag)),
+                        )
+                        .child(status("200 OK")),
+                ),
+        );
+    }
+    for (id, _) in before
+        .iter()
+        .filter(|(i, _)| !now.iter().any(|(n, _)| n == i))
+    {
+        ms = ms.child(
+            Element::new(DAV, "response")
+                .child(Element::new(DAV, "href").text(&format!("{home}{id}/")))
+                .child(status("404 Not Found")),
+        );
+    }
+    let list: Vec<String> = now.iter().map(|(i, c)| format!("{i}\u{1d}{c}")).collect();
+    let token = ctx.map.wrap_token(&format!("home:{}", list.join("\u{1e}")));
+    ms = ms.child(Element::new(DAV, "sync-token").text(&token));
+    Answer::xml(207, &ms, ctx.quirks.text_plain_content_type)
+}

@@ -56,8 +56,11 @@ pub async fn route(ctx: &Ctx, label: &mut Option<String>) -> Answer {
     if path == home || path == home.trim_end_matches('/') {
         return match ctx.method.as_str() {
             "PROPFIND" => discovery::home(ctx).await,
-            // calcurse #30: a calendar-query sent to the home fails.
-            "REPORT" => Answer::empty(500),
+            "REPORT" => match xml::parse(&ctx.body_text()) {
+                Ok(root) if root.is(DAV, "sync-collection") => report::home_sync(ctx, &root).await,
+                // calcurse #30: a calendar-query sent to the home fails.
+                _ => Answer::empty(500),
+            },
             _ => Answer::html(501, "Unsupported Request"),
         };
     }

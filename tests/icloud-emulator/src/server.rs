@@ -294,7 +294,10 @@ async fn decide(
             return Delivery::Normal(Answer::empty(503));
         }
     }
-    let throttle = lock(&shared.account).throttle_at(now);
+    let throttle = {
+        let mut a = lock(&shared.account);
+        a.throttle_at(now).or_else(|| a.admit(now))
+    };
     if let Some(t) = throttle {
         *label = Some("throttle".into());
         return Delivery::Normal(
@@ -325,7 +328,7 @@ async fn decide(
             Fault::EmptyMultistatus { .. } | Fault::MultigetNotFound { .. } => {}
         }
     }
-    let authorized = creds.is_some_and(|(u, p)| lock(&shared.account).accepts(u, p));
+    let authorized = creds.is_some_and(|(u, p)| lock(&shared.account).accepts(u, p, now));
     if !authorized {
         return Delivery::Normal(unauthorized(&ctx.quirks.challenge));
     }

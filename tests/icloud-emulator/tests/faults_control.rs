@@ -454,3 +454,58 @@ async fn http_control_api_drives_the_same_state() {
         404
     );
 }
+
+#[tokio::test]
+async fn rate_limit_turns_into_a_throttle() {
+    let emu = start().await;
+    emu.set_quirks(almanac_icloud_emulator::Quirks {
+        rate_limit: Some(almanac_icloud_emulator::RateLimit {
+            requests: 3,
+            window_ms: 60_000,
+            penalty_ms: 60_000,
+            retry_after_secs: 2,
+        }),
+        ..Default::default()
+    });
+    for _ in 0..3 {
+        assert_eq!(probe(&emu).await.unwrap().status, 207);
+    }
+    let r = probe(&emu).await.unwrap();
+    assert_eq!(
+        (r.status, r.headers["retry-after"].to_str().unwrap()),
+        (503, "2")
+    );
+    assert_eq!(probe(&emu).await.unwrap().status, 503);
+}
+
+#[tokio::test]
+async fn new_passwords_can_take_a_while_to_propagate() {
+    let emu = start().await;
+    emu.set_quirks(almanac_icloud_emulator::Quirks {
+        propagation_delay_ms: 400,
+        ..Default::default()
+    });
+    let fresh = emu.issue_password().unwrap();
+    let ask = || async {
+        send(
+            &client(),
+            "PROPFIND",
+            &emu.entry_url(),
+            Some((&emu.apple_id(), &fresh)),
+            Some("0"),
+            PROPFIND_CUP,
+        )
+        .await
+        .unwrap()
+        .status
+    };
+    assert_eq!(ask().await, 401);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while ask().await != 207 {
+        assert!(
+            Instant::now() < deadline,
+            "the new password never became valid"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

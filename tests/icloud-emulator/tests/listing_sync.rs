@@ -314,3 +314,69 @@ async fn demo_data_is_seeded_through_radicale() {
     .await;
     assert!(bad.body.contains("Nowhere/Atlantis"));
 }
+
+#[tokio::test]
+async fn sync_collection_on_the_home_reports_calendars_added_changed_and_removed() {
+    let emu = start().await;
+    let first = dav(&emu, "REPORT", &emu.home_url(), Some("1"), &sync_body("")).await;
+    assert_eq!(first.status, 207);
+    assert!(
+        first
+            .body
+            .contains(&format!("<href>/{DSID}/calendars/home/</href>"))
+    );
+    let token = between(&first.body, "sync-token").unwrap();
+    let quiet = dav(
+        &emu,
+        "REPORT",
+        &emu.home_url(),
+        Some("1"),
+        &sync_body(&token),
+    )
+    .await;
+    assert!(!quiet.body.contains("<response>"), "{}", quiet.body);
+    let body = r#"<?xml version="1.0" encoding="UTF-8"?><C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop><D:displayname>New</D:displayname></D:prop></D:set></C:mkcalendar>"#;
+    assert_eq!(
+        dav(&emu, "MKCALENDAR", &cal_url(&emu, "added"), None, body)
+            .await
+            .status,
+        201
+    );
+    dav(
+        &emu,
+        "PUT",
+        &format!("{}n.ics", cal_url(&emu, "work")),
+        None,
+        &event("n"),
+    )
+    .await;
+    let t = between(&quiet.body, "sync-token").unwrap();
+    let changes = dav(&emu, "REPORT", &emu.home_url(), Some("1"), &sync_body(&t)).await;
+    assert!(
+        changes.body.contains("/calendars/added/</href>")
+            && changes.body.contains("/calendars/work/</href>"),
+        "{}",
+        changes.body
+    );
+    assert!(!changes.body.contains("/calendars/home/</href>"));
+    assert_eq!(
+        dav(&emu, "DELETE", &cal_url(&emu, "added"), None, "")
+            .await
+            .status,
+        200
+    );
+    let t = between(&changes.body, "sync-token").unwrap();
+    let removed = dav(&emu, "REPORT", &emu.home_url(), Some("1"), &sync_body(&t)).await;
+    assert!(
+        response_for(&removed.body, "/calendars/added/").contains("404 Not Found"),
+        "{}",
+        removed.body
+    );
+    emu.expire_sync_tokens();
+    assert_eq!(
+        dav(&emu, "REPORT", &emu.home_url(), Some("1"), &sync_body(&t))
+            .await
+            .status,
+        403
+    );
+}
