@@ -18,14 +18,7 @@ fn fixture(name: &str) -> String {
 }
 
 fn bench(c: &mut Criterion) {
-    let icloud = fixture("icloud_weekly_berlin.ics");
-    // The master alone: the typical single iCloud event with VTIMEZONE and VALARM.
-    let single = match icloud
-        .find("BEGIN:VEVENT\r\nCREATED:20260105T091500Z\r\nDTEND;TZID=Europe/Berlin:20260303")
-    {
-        Some(i) => format!("{}END:VCALENDAR\r\n", &icloud[..i]),
-        None => icloud.clone(),
-    };
+    let single = fixture("icloud_typical_event.ics");
     let mut group = c.benchmark_group("parse");
     group.throughput(Throughput::Elements(1));
     group.bench_function(format!("icloud_event_{}_bytes", single.len()), |b| {
@@ -33,7 +26,7 @@ fn bench(c: &mut Criterion) {
     });
     group.finish();
 
-    let weekly = almanac_ical::parse(&icloud).unwrap();
+    let weekly = almanac_ical::parse(&fixture("icloud_weekly_berlin.ics")).unwrap();
     let year = Window {
         start: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
         end: Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap(),

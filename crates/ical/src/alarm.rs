@@ -6,6 +6,7 @@ use crate::value::{IcalDuration, parse_date_time, parse_duration, unescape_text}
 use crate::warning::{Warning, WarningKind};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// Repetitions beyond this are ignored: a reminder every second for a year is not a reminder.
 const MAX_REPEAT: u32 = 100;
@@ -48,7 +49,7 @@ pub struct Alarm {
     /// `DURATION` between repetitions.
     pub interval: Option<IcalDuration>,
     /// The text to show, if any.
-    pub description: Option<String>,
+    pub description: Option<Arc<str>>,
 }
 
 /// One firing of an alarm for one occurrence: what the notification scheduler consumes.
@@ -58,8 +59,9 @@ pub struct AlarmTime {
     pub at: DateTime<Utc>,
     /// What to do.
     pub action: AlarmAction,
-    /// The alarm's own text, if any (else show the summary).
-    pub description: Option<String>,
+    /// The alarm's own text, if any (else show the summary). Shared with the [`Alarm`], so
+    /// expanding a year of occurrences copies no strings.
+    pub description: Option<Arc<str>>,
 }
 
 pub(crate) fn parse_alarm(c: &Component, warnings: &mut Vec<Warning>) -> Option<Alarm> {
@@ -108,7 +110,9 @@ pub(crate) fn parse_alarm(c: &Component, warnings: &mut Vec<Warning>) -> Option<
         .filter(|_| interval.is_some_and(|i| !i.is_negative() && i.exact().num_seconds() > 0))
         .unwrap_or(0)
         .min(MAX_REPEAT);
-    let description = c.prop("DESCRIPTION").map(|p| unescape_text(&p.value));
+    let description = c
+        .prop("DESCRIPTION")
+        .map(|p| Arc::from(unescape_text(&p.value)));
     Some(Alarm {
         action,
         trigger,
@@ -126,7 +130,7 @@ pub(crate) fn alarm_times(
     end: DateTime<Utc>,
     first: bool,
 ) -> Vec<AlarmTime> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(alarms.iter().map(|a| a.repeat as usize + 1).sum());
     for alarm in alarms {
         let base = match alarm.trigger {
             Trigger::Start(d) => add_utc(start, d.exact()),

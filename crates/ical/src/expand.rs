@@ -169,7 +169,7 @@ impl CalendarObject {
     /// Zero-length occurrences count when their start is inside the window.
     pub fn expand(&self, window: Window, limits: Limits) -> Expansion {
         let viewer = window.viewer;
-        let mut found: Vec<Found> = Vec::new();
+        let mut found: Vec<Found> = Vec::with_capacity(64);
         let mut exp = Expansion::default();
         let master_is_date = self.master.as_ref().is_some_and(|m| m.start.is_date());
         let override_keys: Vec<Key> = self
@@ -253,7 +253,7 @@ impl CalendarObject {
                 add_utc(window.end, margin),
                 viewer,
             ));
-            let mut candidates: Vec<(EventTime, Option<EventTime>)> = Vec::new();
+            let mut candidates: Vec<(EventTime, Option<EventTime>)> = Vec::with_capacity(64);
             let start_wall = wall_clock(&master.start);
             if !master.is_recurring() || (lo..=hi).contains(&start_wall) {
                 candidates.push((master.start, None));

@@ -24,6 +24,7 @@ const FIXTURES: &[&str] = &[
     "icloud_sydney_weekly.ics",
     "icloud_overrides_only.ics",
     "broken_real_world.ics",
+    "icloud_typical_event.ics",
 ];
 
 const VIEWERS: &[Tz] = &[
