@@ -1,0 +1,2 @@
+//! Range-query benchmark (filled in below).
+fn main() {}

@@ -1,0 +1,317 @@
+//! Calendar collections: mirrored from the server's listing, plus the user's on/off choice.
+
+use crate::error::not_found;
+use crate::{Store, StoreError};
+use almanac_core::{AccountId, Calendar, CalendarId, ComponentKind, Href, SyncToken};
+use rusqlite::{OptionalExtension, Row};
+
+/// One calendar as the server lists it (PROPFIND depth 1 on the home).
+///
+/// It carries no ctag or sync token on purpose: those say "the local data is as of this
+/// version", so they are written by [`Store::apply_batch`] together with the data, never at
+/// listing time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CalendarListing {
+    /// The collection's path.
+    pub href: Href,
+    /// `displayname` (the caller substitutes the last path segment when there is none).
+    pub name: String,
+    /// Apple's `calendar-color`.
+    pub color: Option<String>,
+    /// Apple's `calendar-order`.
+    pub order: Option<i64>,
+    /// `supported-calendar-component-set`.
+    pub components: Vec<ComponentKind>,
+    /// Whether `current-user-privilege-set` lacks write.
+    pub read_only: bool,
+}
+
+const COLUMNS: &str =
+    "id, account_id, href, name, color, sort_order, components, read_only, enabled, sync_token";
+
+/// Account, then the server's order (unordered last), then name: how every list shows them.
+const ORDER: &str = "ORDER BY account_id, sort_order IS NULL, sort_order, name, id";
+
+fn components_text(components: &[ComponentKind]) -> String {
+    components
+        .iter()
+        .map(|c| match c {
+            ComponentKind::Vevent => "VEVENT",
+            ComponentKind::Vtodo => "VTODO",
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+pub(crate) fn calendar_from(row: &Row<'_>) -> rusqlite::Result<Calendar> {
+    let components = row
+        .get_ref(6)?
+        .as_str()?
+        .split(',')
+        .filter_map(|c| match c {
+            "VEVENT" => Some(ComponentKind::Vevent),
+            "VTODO" => Some(ComponentKind::Vtodo),
+            _ => None,
+        })
+        .collect();
+    Ok(Calendar {
+        id: CalendarId(row.get(0)?),
+        account: AccountId(row.get(1)?),
+        href: Href::new(row.get::<_, String>(2)?),
+        name: row.get(3)?,
+        color: row.get(4)?,
+        order: row.get(5)?,
+        components,
+        read_only: row.get(7)?,
+        enabled: row.get(8)?,
+        sync_token: row.get::<_, Option<String>>(9)?.map(SyncToken::new),
+    })
+}
+
+impl Store {
+    /// Inserts or updates a calendar from the server's listing, keyed by (account, href). The
+    /// user's `enabled` choice and the sync state survive an update; a new calendar starts
+    /// enabled.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] when the account does not exist.
+    pub fn upsert_calendar(
+        &mut self,
+        account: AccountId,
+        listing: &CalendarListing,
+    ) -> Result<CalendarId, StoreError> {
+        self.account(account)?;
+        let id = self.conn.query_row(
+            "INSERT INTO calendars (account_id, href, name, color, sort_order, components,
+                read_only)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (account_id, href) DO UPDATE SET name = excluded.name,
+                color = excluded.color, sort_order = excluded.sort_order,
+                components = excluded.components, read_only = excluded.read_only
+             RETURNING id",
+            (
+                account.0,
+                listing.href.as_str(),
+                &listing.name,
+                &listing.color,
+                listing.order,
+                components_text(&listing.components),
+                listing.read_only,
+            ),
+            |r| r.get(0),
+        )?;
+        Ok(CalendarId(id))
+    }
+
+    /// One calendar.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] when it does not exist.
+    pub fn calendar(&self, id: CalendarId) -> Result<Calendar, StoreError> {
+        self.conn
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM calendars WHERE id = ?1"),
+                [id.0],
+                calendar_from,
+            )
+            .optional()?
+            .ok_or_else(|| not_found("calendar", id))
+    }
+
+    /// The account's calendars in display order (server order, then name).
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`] when a stored value cannot be read back.
+    pub fn calendars(&self, account: AccountId) -> Result<Vec<Calendar>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM calendars WHERE account_id = ?1 {ORDER}"
+        ))?;
+        let rows = stmt.query_map([account.0], calendar_from)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every calendar, by account and then display order.
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`] when a stored value cannot be read back.
+    pub fn all_calendars(&self) -> Result<Vec<Calendar>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM calendars {ORDER}"))?;
+        let rows = stmt.query_map([], calendar_from)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Shows or hides a calendar; the choice survives later listings.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] when it does not exist.
+    pub fn set_calendar_enabled(
+        &mut self,
+        id: CalendarId,
+        enabled: bool,
+    ) -> Result<(), StoreError> {
+        let n = self.conn.execute(
+            "UPDATE calendars SET enabled = ?2 WHERE id = ?1",
+            (id.0, enabled),
+        )?;
+        if n == 0 {
+            return Err(not_found("calendar", id));
+        }
+        Ok(())
+    }
+
+    /// Removes a calendar that is gone from the server, with its resources, occurrences and
+    /// search rows, in one transaction.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] when it does not exist.
+    pub fn remove_calendar(&mut self, id: CalendarId) -> Result<(), StoreError> {
+        if self
+            .conn
+            .execute("DELETE FROM calendars WHERE id = ?1", [id.0])?
+            == 0
+        {
+            return Err(not_found("calendar", id));
+        }
+        Ok(())
+    }
+
+    /// The sync token the local data is complete at, if any.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] when the calendar does not exist.
+    pub fn sync_token(&self, id: CalendarId) -> Result<Option<SyncToken>, StoreError> {
+        Ok(self.calendar_column(id, "sync_token")?.map(SyncToken::new))
+    }
+
+    /// The ctag the local data is complete at, if any (for servers without sync-collection).
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] when the calendar does not exist.
+    pub fn ctag(&self, id: CalendarId) -> Result<Option<String>, StoreError> {
+        self.calendar_column(id, "ctag")
+    }
+
+    /// Forgets the calendar's sync token and ctag, keeping its data: after the server rejects
+    /// the token (InvalidSyncToken), the next sync compares etags in full.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] when the calendar does not exist.
+    pub fn forget_sync_state(&mut self, id: CalendarId) -> Result<(), StoreError> {
+        let n = self.conn.execute(
+            "UPDATE calendars SET sync_token = NULL, ctag = NULL WHERE id = ?1",
+            [id.0],
+        )?;
+        if n == 0 {
+            return Err(not_found("calendar", id));
+        }
+        Ok(())
+    }
+
+    fn calendar_column(&self, id: CalendarId, column: &str) -> Result<Option<String>, StoreError> {
+        self.conn
+            .query_row(
+                &format!("SELECT {column} FROM calendars WHERE id = ?1"),
+                [id.0],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()?
+            .ok_or_else(|| not_found("calendar", id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use almanac_core::AccountKind;
+
+    fn listing(href: &str, name: &str, order: Option<i64>) -> CalendarListing {
+        CalendarListing {
+            href: Href::new(href),
+            name: name.to_owned(),
+            color: Some("#FF2968FF".to_owned()),
+            order,
+            components: vec![ComponentKind::Vevent],
+            read_only: false,
+        }
+    }
+
+    #[test]
+    fn relisting_keeps_the_users_choice_and_updates_the_rest() {
+        let mut s = Store::open_in_memory().unwrap();
+        let a = s
+            .add_account(
+                AccountKind::Icloud,
+                "a@icloud.com",
+                "https://caldav.icloud.com/",
+            )
+            .unwrap();
+        let id = s
+            .upsert_calendar(a, &listing("/1/calendars/home/", "Home", Some(2)))
+            .unwrap();
+        s.set_calendar_enabled(id, false).unwrap();
+        let mut renamed = listing("/1/calendars/home/", "Family", Some(1));
+        renamed.components = vec![ComponentKind::Vevent, ComponentKind::Vtodo];
+        renamed.read_only = true;
+        assert_eq!(s.upsert_calendar(a, &renamed).unwrap(), id);
+        let c = s.calendar(id).unwrap();
+        assert!(!c.enabled);
+        assert_eq!(c.name, "Family");
+        assert_eq!(c.order, Some(1));
+        assert!(c.read_only);
+        assert_eq!(c.components, renamed.components);
+    }
+
+    #[test]
+    fn calendars_list_by_account_then_order_then_name() {
+        let mut s = Store::open_in_memory().unwrap();
+        let a = s
+            .add_account(AccountKind::Caldav, "a", "https://x/")
+            .unwrap();
+        let b = s
+            .add_account(AccountKind::Caldav, "b", "https://x/")
+            .unwrap();
+        s.upsert_calendar(b, &listing("/b/1/", "Alpha", None))
+            .unwrap();
+        s.upsert_calendar(a, &listing("/a/3/", "Zulu", None))
+            .unwrap();
+        s.upsert_calendar(a, &listing("/a/2/", "Beta", Some(5)))
+            .unwrap();
+        s.upsert_calendar(a, &listing("/a/1/", "Work", Some(1)))
+            .unwrap();
+        s.upsert_calendar(a, &listing("/a/4/", "Alpha", None))
+            .unwrap();
+        let names: Vec<String> = s
+            .all_calendars()
+            .unwrap()
+            .into_iter()
+            .map(|c| c.name)
+            .collect();
+        assert_eq!(names, ["Work", "Beta", "Alpha", "Zulu", "Alpha"]);
+        assert_eq!(s.calendars(b).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn unknown_calendars_and_accounts_are_not_found() {
+        let mut s = Store::open_in_memory().unwrap();
+        let err = s
+            .upsert_calendar(AccountId(7), &listing("/x/", "X", None))
+            .unwrap_err();
+        assert!(matches!(
+            err,
+            StoreError::NotFound {
+                what: "account",
+                ..
+            }
+        ));
+        assert!(matches!(
+            s.sync_token(CalendarId(3)),
+            Err(StoreError::NotFound { .. })
+        ));
+        assert!(matches!(
+            s.remove_calendar(CalendarId(3)),
+            Err(StoreError::NotFound { .. })
+        ));
+    }
+}

@@ -1,0 +1,225 @@
+//! Range queries: the agenda between two instants, as a viewer in a given zone sees it.
+
+use crate::index::LONG_SECS;
+use crate::timecode::decode;
+use crate::{Store, StoreError};
+use almanac_core::{CalendarId, EventTime, Href, Uid};
+use almanac_ical::{Limits, Window, to_utc};
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use rusqlite::Row;
+use serde::Serialize;
+
+/// One occurrence in a range, with what the agenda, the views and the alarm schedule show.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AgendaItem {
+    /// Its calendar.
+    pub calendar: CalendarId,
+    /// The calendar's name.
+    pub calendar_name: String,
+    /// The calendar's colour.
+    pub calendar_color: Option<String>,
+    /// The event's UID.
+    pub uid: Uid,
+    /// The resource holding it.
+    pub href: Href,
+    /// `SUMMARY` (the override's own for a moved occurrence).
+    pub summary: Option<String>,
+    /// `LOCATION`.
+    pub location: Option<String>,
+    /// Start as the producer wrote it.
+    pub start: EventTime,
+    /// End (exclusive) as the producer wrote it.
+    pub end: EventTime,
+    /// Start as an instant for the viewer.
+    pub start_utc: DateTime<Utc>,
+    /// End as an instant for the viewer.
+    pub end_utc: DateTime<Utc>,
+    /// Whether it is a whole-day occurrence.
+    pub all_day: bool,
+    /// Its RECURRENCE-ID, for occurrences of a series.
+    pub recurrence_id: Option<EventTime>,
+    /// `STATUS` in lowercase (`tentative`, `confirmed`).
+    pub status: Option<String>,
+}
+
+/// Wall-clock and instant windows differ by the viewer's DST shift at most; candidates of
+/// floating rows are fetched this much wider and then checked exactly.
+const WALL_MARGIN: i64 = 86_400;
+
+/// The same overlap rule as `almanac_ical`: half-open, and a zero-length occurrence counts when
+/// it starts inside the window.
+fn overlaps(
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> bool {
+    if end <= start {
+        start >= from && start < to
+    } else {
+        start < to && end > from
+    }
+}
+
+const SELECT: &str = "SELECT o.start_kind, o.start_local, o.start_tz, o.end_kind, o.end_local,
+        o.end_tz, o.rid_kind, o.rid_local, o.rid_tz, o.status, o.summary, o.location,
+        r.uid, r.href, c.id, c.name, c.color
+    FROM occurrences o
+    JOIN resources r ON r.id = o.resource_id
+    JOIN calendars c ON c.id = r.calendar_id";
+
+/// ?1 floating, ?2 from, ?3 to, ?4 enabled only, ?5 include recurring series.
+const FILTER: &str = "AND (o.end_key > ?2 OR o.start_key >= ?2)
+    AND (?4 = 0 OR c.enabled = 1) AND (?5 = 1 OR r.recurring = 0)";
+
+fn bad(what: &str) -> rusqlite::Error {
+    rusqlite::Error::InvalidColumnType(0, what.to_owned(), rusqlite::types::Type::Integer)
+}
+
+fn item_from(row: &Row<'_>, viewer: Tz) -> rusqlite::Result<AgendaItem> {
+    let time = |i: usize| -> rusqlite::Result<Option<EventTime>> {
+        let kind: Option<i64> = row.get(i)?;
+        let Some(kind) = kind else { return Ok(None) };
+        let tz = row.get_ref(i + 2)?.as_str_or_null()?;
+        decode(kind, row.get(i + 1)?, tz)
+            .map(Some)
+            .ok_or_else(|| bad("occurrence time"))
+    };
+    let start = time(0)?.ok_or_else(|| bad("occurrences.start"))?;
+    let end = time(3)?.ok_or_else(|| bad("occurrences.end"))?;
+    Ok(AgendaItem {
+        start_utc: to_utc(&start, viewer),
+        end_utc: to_utc(&end, viewer),
+        all_day: start.is_date(),
+        recurrence_id: time(6)?,
+        start,
+        end,
+        status: row.get(9)?,
+        summary: row.get(10)?,
+        location: row.get(11)?,
+        uid: Uid::new(row.get::<_, Option<String>>(12)?.unwrap_or_default()),
+        href: Href::new(row.get::<_, String>(13)?),
+        calendar: CalendarId(row.get(14)?),
+        calendar_name: row.get(15)?,
+        calendar_color: row.get(16)?,
+    })
+}
+
+impl Store {
+    /// The occurrences overlapping `[from, to)` for a viewer in `viewer`, sorted by start, then
+    /// end, then calendar and href. Floating times are read as wall-clock times in `viewer`,
+    /// and all-day events cover the viewer's local days. With `enabled_only`, hidden calendars
+    /// are left out.
+    ///
+    /// Inside the materialised horizon this is a few index scans; when the window reaches
+    /// beyond it, recurring series are expanded from their stored ICS (correct, slower).
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`] when a stored value cannot be read back; others as classified.
+    pub fn occurrences_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        viewer: Tz,
+        enabled_only: bool,
+    ) -> Result<Vec<AgendaItem>, StoreError> {
+        if to <= from {
+            return Ok(Vec::new());
+        }
+        let (f, t) = (from.timestamp(), to.timestamp());
+        // The viewer's wall clock at both ends, read as if UTC: how floating rows are keyed.
+        let wall = |i: DateTime<Utc>| i.with_timezone(&viewer).naive_local().and_utc().timestamp();
+        let (wf, wt) = (wall(from) - WALL_MARGIN, wall(to) + WALL_MARGIN);
+        let inside = self
+            .horizon
+            .is_some_and(|(hf, ht)| hf <= f.min(wf) && t.max(wt) <= ht);
+        let mut items = Vec::new();
+        let short = self.conn.prepare_cached(&format!(
+            "{SELECT} WHERE o.floating = ?1 AND o.start_key < ?3 AND o.start_key >= ?2 - {LONG_SECS}
+             {FILTER}"
+        ))?;
+        let long = self.conn.prepare_cached(&format!(
+            "{SELECT} WHERE o.long = 1 AND o.floating = ?1 AND o.start_key < ?2 - {LONG_SECS}
+             {FILTER}"
+        ))?;
+        for mut stmt in [short, long] {
+            for (floating, lo, hi) in [(false, f, t), (true, wf, wt)] {
+                let rows = stmt.query_map((floating, lo, hi, enabled_only, inside), |r| {
+                    item_from(r, viewer)
+                })?;
+                for item in rows {
+                    let item = item?;
+                    if overlaps(item.start_utc, item.end_utc, from, to) {
+                        items.push(item);
+                    }
+                }
+            }
+        }
+        if !inside {
+            self.expand_series(from, to, viewer, enabled_only, &mut items)?;
+        }
+        items.sort_by(|a, b| {
+            (a.start_utc, a.end_utc, a.calendar, &a.href).cmp(&(
+                b.start_utc,
+                b.end_utc,
+                b.calendar,
+                &b.href,
+            ))
+        });
+        Ok(items)
+    }
+
+    /// Expands every recurring series over the window from its stored text: the path for
+    /// windows the horizon does not cover.
+    fn expand_series(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        viewer: Tz,
+        enabled_only: bool,
+        items: &mut Vec<AgendaItem>,
+    ) -> Result<(), StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT r.ics, r.href, c.id, c.name, c.color FROM resources r
+             JOIN calendars c ON c.id = r.calendar_id
+             WHERE r.recurring = 1 AND r.quarantine_reason IS NULL AND (?1 = 0 OR c.enabled = 1)",
+        )?;
+        let mut rows = stmt.query([enabled_only])?;
+        let window = Window {
+            start: from,
+            end: to,
+            viewer,
+        };
+        while let Some(row) = rows.next()? {
+            let ics: String = row.get(0)?;
+            let Ok(obj) = almanac_ical::parse(&ics) else {
+                continue;
+            };
+            let href = Href::new(row.get::<_, String>(1)?);
+            let calendar = CalendarId(row.get(2)?);
+            let name: String = row.get(3)?;
+            let color: Option<String> = row.get(4)?;
+            for occ in obj.expand(window, Limits::default()).occurrences {
+                let (start_utc, end_utc) = occ.instants(viewer);
+                items.push(AgendaItem {
+                    calendar,
+                    calendar_name: name.clone(),
+                    calendar_color: color.clone(),
+                    uid: occ.uid,
+                    href: href.clone(),
+                    summary: occ.details.summary.clone(),
+                    location: occ.details.location.clone(),
+                    start: occ.start,
+                    end: occ.end,
+                    start_utc,
+                    end_utc,
+                    all_day: occ.all_day,
+                    recurrence_id: occ.recurrence_id,
+                    status: occ.status.map(|s| s.as_str().to_owned()),
+                });
+            }
+        }
+        Ok(())
+    }
+}

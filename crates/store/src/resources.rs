@@ -1,0 +1,321 @@
+//! Resources: one calendar object each, stored raw with its etag, applied in batches.
+
+use crate::error::not_found;
+use crate::index::{self, Derived};
+use crate::timecode::encode;
+use crate::{Store, StoreError};
+use almanac_core::{CalendarId, Etag, Href, SyncToken, Uid};
+use almanac_ical::IcalError;
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// One resource fetched from the server (calendar-multiget).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResourceUpsert {
+    /// Its path.
+    pub href: Href,
+    /// The etag it was fetched at.
+    pub etag: Etag,
+    /// The calendar object as received.
+    pub ics: String,
+}
+
+/// Changes to one calendar, applied together: a crash leaves the calendar as it was before or
+/// after the whole batch, and never at a token whose data is missing.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Batch {
+    /// Resources to insert or replace.
+    pub upserts: Vec<ResourceUpsert>,
+    /// Resources gone from the server.
+    pub deletes: Vec<Href>,
+    /// Set on the batch that completes a sync-collection run: the token the data is now at.
+    pub new_sync_token: Option<SyncToken>,
+    /// Set on the batch that completes a ctag-based run.
+    pub new_ctag: Option<String>,
+}
+
+/// What [`Store::apply_batch`] did. A resource that fails to parse is data, not an error.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct BatchReport {
+    /// Resources stored and indexed.
+    pub stored: usize,
+    /// Resources stored raw but quarantined, with the reason.
+    pub quarantined: Vec<(Href, String)>,
+    /// Resources stored but not shown: tasks and journals in a mixed collection.
+    pub not_events: usize,
+    /// Deletions that removed a resource (deleting an unknown href is not an error).
+    pub deleted: usize,
+}
+
+/// A resource that did not parse. Its raw text is kept; a later build may read it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Quarantined {
+    /// Its calendar.
+    pub calendar: CalendarId,
+    /// Its path.
+    pub href: Href,
+    /// The UID, when one could be found in the raw text.
+    pub uid: Option<Uid>,
+    /// The summary, when one could be found in the raw text.
+    pub summary: Option<String>,
+    /// Why it did not parse.
+    pub reason: String,
+}
+
+/// How one resource's text was read.
+enum Reading {
+    Event {
+        uid: Uid,
+        derived: Derived,
+    },
+    /// A VTODO or VJOURNAL: kept, not shown, not quarantined.
+    NotEvent {
+        uid: Option<String>,
+    },
+    Bad {
+        uid: Option<String>,
+        reason: String,
+    },
+}
+
+fn read(ics: &str, horizon: Option<(i64, i64)>) -> Reading {
+    match almanac_ical::parse(ics) {
+        Ok(obj) => Reading::Event {
+            derived: index::derive(&obj, horizon),
+            uid: obj.uid,
+        },
+        Err(IcalError::NoEvent)
+            if ics.contains("BEGIN:VTODO") || ics.contains("BEGIN:VJOURNAL") =>
+        {
+            Reading::NotEvent {
+                uid: index::scrape(ics, "UID"),
+            }
+        }
+        Err(e) => Reading::Bad {
+            uid: index::scrape(ics, "UID"),
+            reason: e.to_string(),
+        },
+    }
+}
+
+/// Writes the parse outcome of resource `id`: its columns and its derived rows.
+fn record(conn: &Connection, id: i64, reading: &Reading) -> Result<(), StoreError> {
+    let mut update = conn.prepare_cached(
+        "UPDATE resources SET uid = ?2, quarantine_reason = ?3, recurring = ?4,
+            start_kind = ?5, start_local = ?6, start_tz = ?7, indexed = 1
+         WHERE id = ?1",
+    )?;
+    match reading {
+        Reading::Event { uid, derived } => {
+            let start = derived.first_start.as_ref().map(encode);
+            update.execute(rusqlite::params![
+                id,
+                uid.as_str(),
+                None::<String>,
+                derived.recurring,
+                start.map(|s| s.0),
+                start.map(|s| s.1),
+                start.and_then(|s| s.2),
+            ])?;
+            index::write(conn, id, derived)
+        }
+        Reading::NotEvent { uid } | Reading::Bad { uid, .. } => {
+            let reason = match reading {
+                Reading::Bad { reason, .. } => Some(reason.as_str()),
+                _ => None,
+            };
+            update.execute(rusqlite::params![
+                id,
+                uid,
+                reason,
+                false,
+                None::<i64>,
+                None::<i64>,
+                None::<String>
+            ])?;
+            index::clear(conn, id)
+        }
+    }
+}
+
+/// Re-reads every resource marked `indexed = 0`, in chunks to bound memory.
+pub(crate) fn reindex_pending(
+    conn: &Connection,
+    horizon: Option<(i64, i64)>,
+) -> Result<usize, StoreError> {
+    let mut count = 0;
+    let mut after = 0_i64;
+    loop {
+        let chunk: Vec<(i64, String)> = conn
+            .prepare_cached(
+                "SELECT id, ics FROM resources WHERE indexed = 0 AND id > ?1 ORDER BY id LIMIT 500",
+            )?
+            .query_map([after], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let Some(last) = chunk.last() else {
+            return Ok(count);
+        };
+        after = last.0;
+        for (id, ics) in &chunk {
+            record(conn, *id, &read(ics, horizon))?;
+        }
+        count += chunk.len();
+    }
+}
+
+impl Store {
+    /// Applies one batch of changes to a calendar in a single transaction: upserts are parsed,
+    /// stored with their etag and raw text, and indexed (or quarantined); deletes remove the
+    /// resource with its occurrences and search row; the new sync token or ctag, if given, is
+    /// written in the same transaction, so it never runs ahead of the data.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] when the calendar does not exist (it was removed meanwhile);
+    /// other failures as classified. On error nothing of the batch is applied.
+    pub fn apply_batch(
+        &mut self,
+        calendar: CalendarId,
+        batch: &Batch,
+    ) -> Result<BatchReport, StoreError> {
+        let tx = self.conn.transaction()?;
+        let exists = tx
+            .query_row(
+                "SELECT 1 FROM calendars WHERE id = ?1",
+                [calendar.0],
+                |_| Ok(()),
+            )
+            .optional()?;
+        if exists.is_none() {
+            return Err(not_found("calendar", calendar));
+        }
+        let mut report = BatchReport::default();
+        {
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO resources (calendar_id, href, etag, ics, indexed)
+                 VALUES (?1, ?2, ?3, ?4, 0)
+                 ON CONFLICT (calendar_id, href) DO UPDATE SET etag = excluded.etag,
+                    ics = excluded.ics, indexed = 0
+                 RETURNING id",
+            )?;
+            for u in &batch.upserts {
+                let id: i64 = upsert.query_row(
+                    (calendar.0, u.href.as_str(), u.etag.as_str(), &u.ics),
+                    |r| r.get(0),
+                )?;
+                let reading = read(&u.ics, self.horizon);
+                record(&tx, id, &reading)?;
+                match reading {
+                    Reading::Event { .. } => report.stored += 1,
+                    Reading::NotEvent { .. } => report.not_events += 1,
+                    Reading::Bad { reason, .. } => {
+                        tracing::warn!(href = %u.href, %reason, "resource quarantined");
+                        report.quarantined.push((u.href.clone(), reason));
+                    }
+                }
+            }
+            let mut delete =
+                tx.prepare_cached("DELETE FROM resources WHERE calendar_id = ?1 AND href = ?2")?;
+            for href in &batch.deletes {
+                report.deleted += delete.execute((calendar.0, href.as_str()))?;
+            }
+        }
+        if let Some(token) = &batch.new_sync_token {
+            tx.execute(
+                "UPDATE calendars SET sync_token = ?2 WHERE id = ?1",
+                (calendar.0, token.as_str()),
+            )?;
+        }
+        if let Some(ctag) = &batch.new_ctag {
+            tx.execute(
+                "UPDATE calendars SET ctag = ?2 WHERE id = ?1",
+                (calendar.0, ctag),
+            )?;
+        }
+        tx.commit()?;
+        Ok(report)
+    }
+
+    /// Every stored resource's etag, for the planner to compare with the server's listing.
+    ///
+    /// # Errors
+    /// As classified by [`StoreError`].
+    pub fn local_etags(&self, calendar: CalendarId) -> Result<HashMap<Href, Etag>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT href, etag FROM resources WHERE calendar_id = ?1")?;
+        let rows = stmt.query_map([calendar.0], |r| {
+            Ok((
+                Href::new(r.get::<_, String>(0)?),
+                Etag::new(r.get::<_, String>(1)?),
+            ))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// How many resources the calendar holds (quarantined ones included), for the mass-deletion
+    /// guard and for status.
+    ///
+    /// # Errors
+    /// As classified by [`StoreError`].
+    pub fn resource_count(&self, calendar: CalendarId) -> Result<usize, StoreError> {
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM resources WHERE calendar_id = ?1",
+            [calendar.0],
+            |r| r.get(0),
+        )?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    /// The raw text of one resource, exactly as received (for export, or to show a
+    /// quarantined one).
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] when it does not exist.
+    pub fn resource_ics(&self, calendar: CalendarId, href: &Href) -> Result<String, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT ics FROM resources WHERE calendar_id = ?1 AND href = ?2",
+                (calendar.0, href.as_str()),
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| not_found("resource", href))
+    }
+
+    /// Every quarantined resource, by calendar and href.
+    ///
+    /// # Errors
+    /// As classified by [`StoreError`].
+    pub fn quarantined(&self) -> Result<Vec<Quarantined>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT calendar_id, href, uid, ics, quarantine_reason FROM resources
+             WHERE quarantine_reason IS NOT NULL ORDER BY calendar_id, href",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let ics: String = r.get(3)?;
+            Ok(Quarantined {
+                calendar: CalendarId(r.get(0)?),
+                href: Href::new(r.get::<_, String>(1)?),
+                uid: r.get::<_, Option<String>>(2)?.map(Uid::new),
+                summary: index::scrape(&ics, "SUMMARY"),
+                reason: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// How many of the account's resources are quarantined, for `almanac status` and the UI.
+    ///
+    /// # Errors
+    /// As classified by [`StoreError`].
+    pub fn quarantined_count(&self, account: almanac_core::AccountId) -> Result<usize, StoreError> {
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM resources r JOIN calendars c ON c.id = r.calendar_id
+             WHERE c.account_id = ?1 AND r.quarantine_reason IS NOT NULL",
+            [account.0],
+            |r| r.get(0),
+        )?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+}

@@ -1,0 +1,250 @@
+//! The schema and its numbered, forward-only migrations.
+//!
+//! `PRAGMA user_version` holds the number of migrations applied. Each migration runs in its own
+//! transaction together with the version bump, so a crash leaves the file at a whole version.
+//! Migrations only ever append: a shipped migration is never edited, and a file from a newer
+//! Almanac (a higher version than [`LATEST`]) is refused rather than guessed at.
+//!
+//! The occurrence index and the search table are derived data. A migration that adds or changes
+//! them marks every resource `indexed = 0`; [`crate::Store::open`] then re-parses those resources
+//! from their raw ICS, which is why the raw text is always kept.
+
+use crate::StoreError;
+use rusqlite::Connection;
+
+/// Migration `n` (1-based) is `MIGRATIONS[n - 1]`.
+const MIGRATIONS: &[&str] = &[
+    // 1: the mirror itself: accounts (never a secret), calendars and raw resources.
+    "CREATE TABLE accounts (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CONSTRAINT accounts_kind_known CHECK (kind IN ('icloud', 'caldav')),
+        username TEXT NOT NULL,
+        server_url TEXT NOT NULL,
+        home_url TEXT,
+        state TEXT NOT NULL DEFAULT 'active',
+        backoff_until INTEGER,
+        last_success INTEGER,
+        CONSTRAINT accounts_unique_login UNIQUE (username, server_url)
+    );
+    CREATE TABLE calendars (
+        id INTEGER PRIMARY KEY,
+        account_id INTEGER NOT NULL
+            CONSTRAINT calendars_account_fk REFERENCES accounts (id) ON DELETE CASCADE,
+        href TEXT NOT NULL,
+        name TEXT NOT NULL,
+        color TEXT,
+        sort_order INTEGER,
+        components TEXT NOT NULL,
+        read_only INTEGER NOT NULL DEFAULT 0,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        ctag TEXT,
+        sync_token TEXT,
+        CONSTRAINT calendars_unique_href UNIQUE (account_id, href)
+    );
+    CREATE TABLE resources (
+        id INTEGER PRIMARY KEY,
+        calendar_id INTEGER NOT NULL
+            CONSTRAINT resources_calendar_fk REFERENCES calendars (id) ON DELETE CASCADE,
+        href TEXT NOT NULL,
+        etag TEXT NOT NULL,
+        uid TEXT,
+        ics TEXT NOT NULL,
+        quarantine_reason TEXT,
+        CONSTRAINT resources_unique_href UNIQUE (calendar_id, href)
+    );
+    CREATE INDEX resources_quarantined ON resources (calendar_id)
+        WHERE quarantine_reason IS NOT NULL;",
+    // 2: the occurrence index. Keys are UTC seconds for zoned and UTC starts, and wall-clock
+    // seconds read as if UTC for floating and all-day starts (`floating = 1`), which the query
+    // compares with the viewer's wall-clock window.
+    "ALTER TABLE resources ADD COLUMN indexed INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE resources ADD COLUMN recurring INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE resources ADD COLUMN start_kind INTEGER;
+    ALTER TABLE resources ADD COLUMN start_local INTEGER;
+    ALTER TABLE resources ADD COLUMN start_tz TEXT;
+    CREATE INDEX resources_pending ON resources (id) WHERE indexed = 0;
+    CREATE INDEX resources_recurring ON resources (calendar_id) WHERE recurring = 1;
+    CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+    );
+    CREATE TABLE occurrences (
+        resource_id INTEGER NOT NULL
+            CONSTRAINT occurrences_resource_fk REFERENCES resources (id) ON DELETE CASCADE,
+        floating INTEGER NOT NULL,
+        long INTEGER NOT NULL,
+        start_key INTEGER NOT NULL,
+        end_key INTEGER NOT NULL,
+        start_kind INTEGER NOT NULL,
+        start_local INTEGER NOT NULL,
+        start_tz TEXT,
+        end_kind INTEGER NOT NULL,
+        end_local INTEGER NOT NULL,
+        end_tz TEXT,
+        rid_kind INTEGER,
+        rid_local INTEGER,
+        rid_tz TEXT,
+        status TEXT,
+        summary TEXT,
+        location TEXT
+    );
+    CREATE INDEX occurrences_by_start ON occurrences (floating, start_key);
+    CREATE INDEX occurrences_long_by_start ON occurrences (floating, start_key) WHERE long = 1;
+    CREATE INDEX occurrences_by_resource ON occurrences (resource_id);
+    UPDATE resources SET indexed = 0;",
+    // 3: full-text search over summary, location and description, one row per resource
+    // (rowid = resources.id). Virtual tables take no foreign keys, so a trigger follows deletes,
+    // including those cascading from a calendar or an account.
+    "CREATE VIRTUAL TABLE search USING fts5 (
+        summary, location, description,
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER resources_search_cleanup AFTER DELETE ON resources BEGIN
+        DELETE FROM search WHERE rowid = old.id;
+    END;
+    UPDATE resources SET indexed = 0;",
+];
+
+/// The schema version this build writes.
+pub(crate) const LATEST: u32 = MIGRATIONS.len() as u32;
+
+/// The version recorded in the file (0 for a new file).
+pub(crate) fn version(conn: &Connection) -> Result<u32, StoreError> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Brings the file up to `target`, one transaction per migration.
+///
+/// # Errors
+/// [`StoreError::Corrupt`] when the file is newer than this build knows; SQLite errors as
+/// classified by [`StoreError`].
+pub(crate) fn migrate_to(conn: &mut Connection, target: u32) -> Result<(), StoreError> {
+    let found = version(conn)?;
+    if found > LATEST {
+        return Err(StoreError::Corrupt {
+            reason: format!(
+                "schema version {found} is newer than this Almanac supports ({LATEST})"
+            ),
+        });
+    }
+    for (n, sql) in (1..=target).zip(MIGRATIONS).skip(found as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", n)?;
+        tx.commit()?;
+        tracing::info!(version = n, "store schema migrated");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn index_and_constraint_names_are_unique() {
+        let mut names = HashSet::new();
+        let mut count = 0;
+        for sql in MIGRATIONS {
+            let words: Vec<&str> = sql.split_whitespace().collect();
+            for w in words.windows(3) {
+                // `ALTER TABLE x` names an existing table rather than defining one.
+                if matches!(w[1], "INDEX" | "CONSTRAINT" | "TRIGGER" | "TABLE") && w[0] != "ALTER" {
+                    count += 1;
+                    assert!(names.insert(w[2]), "{} defined twice", w[2]);
+                }
+            }
+        }
+        assert!(count > 10, "the scan found only {count} names");
+    }
+
+    #[test]
+    fn a_newer_file_is_refused() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", LATEST + 1)
+            .unwrap();
+        let err = migrate_to(&mut conn, LATEST).unwrap_err();
+        assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
+    }
+
+    /// Shape: a minimal VEVENT as RFC 5545 §3.6.1 allows it (floating times, no VTIMEZONE).
+    const LUNCH: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n\
+        BEGIN:VEVENT\r\nUID:lunch-1\r\nDTSTAMP:20260101T000000Z\r\n\
+        DTSTART:20260701T120000\r\nDTEND:20260701T130000\r\nSUMMARY:Migrated lunch\r\n\
+        END:VEVENT\r\nEND:VCALENDAR\r\n";
+
+    /// Rows as a version-1 build wrote them; later versions only added columns and tables.
+    fn seed_version_1(conn: &Connection) {
+        conn.execute_batch(&format!(
+            "INSERT INTO accounts (id, kind, username, server_url, state)
+                VALUES (1, 'icloud', 'a@icloud.com', 'https://caldav.icloud.com/', 'needs_relink');
+             INSERT INTO calendars (id, account_id, href, name, components, enabled, sync_token)
+                VALUES (10, 1, '/1/calendars/home/', 'Home', 'VEVENT', 0, 'tok-1');
+             INSERT INTO resources (calendar_id, href, etag, uid, ics)
+                VALUES (10, '/1/calendars/home/lunch.ics', '\"e1\"', 'lunch-1', '{LUNCH}');
+             INSERT INTO resources (calendar_id, href, etag, ics, quarantine_reason)
+                VALUES (10, '/1/calendars/home/bad.ics', '\"e2\"', 'not iCalendar', 'no VEVENT');"
+        ))
+        .unwrap();
+    }
+
+    #[test]
+    fn every_earlier_version_migrates_with_its_data() {
+        use almanac_core::{AccountId, AccountState, CalendarId, SyncToken};
+        for start in 0..=LATEST {
+            let mut conn = Connection::open_in_memory().unwrap();
+            migrate_to(&mut conn, start).unwrap();
+            assert_eq!(version(&conn).unwrap(), start);
+            if start >= 1 {
+                seed_version_1(&conn);
+            }
+            let store = crate::Store::setup(conn).unwrap();
+            assert_eq!(version(&store.conn).unwrap(), LATEST);
+            if start == 0 {
+                assert!(store.accounts().unwrap().is_empty());
+                continue;
+            }
+            let account = store.account(AccountId(1)).unwrap();
+            assert_eq!(account.state, AccountState::NeedsRelink, "from {start}");
+            let cal = CalendarId(10);
+            assert!(!store.calendar(cal).unwrap().enabled);
+            assert_eq!(
+                store.sync_token(cal).unwrap(),
+                Some(SyncToken::new("tok-1"))
+            );
+            assert_eq!(store.local_etags(cal).unwrap().len(), 2);
+            let day = |d: u32| {
+                chrono::NaiveDate::from_ymd_opt(2026, 7, d)
+                    .unwrap()
+                    .and_hms_opt(0, 0, 0)
+                    .unwrap()
+                    .and_utc()
+            };
+            let agenda = store
+                .occurrences_between(day(1), day(2), chrono_tz::Tz::UTC, false)
+                .unwrap();
+            assert_eq!(agenda.len(), 1, "occurrences rebuilt from {start}");
+            assert_eq!(agenda[0].summary.as_deref(), Some("Migrated lunch"));
+            assert_eq!(
+                store.search("migrated", 10).unwrap().len(),
+                1,
+                "from {start}"
+            );
+            let q = store.quarantined().unwrap();
+            assert_eq!(q.len(), 1);
+            assert_eq!(
+                q[0].reason, "no VEVENT with a usable DTSTART",
+                "re-read from {start}"
+            );
+        }
+    }
+
+    #[test]
+    fn migrating_twice_is_a_no_op() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate_to(&mut conn, LATEST).unwrap();
+        migrate_to(&mut conn, LATEST).unwrap();
+        assert_eq!(version(&conn).unwrap(), LATEST);
+    }
+}

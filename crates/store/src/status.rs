@@ -1,0 +1,58 @@
+//! What `almanac status` and the account screen show.
+
+use crate::{Store, StoreError};
+use almanac_core::{Account, AccountId, Calendar};
+use serde::Serialize;
+
+/// One account's health, from the local store only.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AccountStatus {
+    /// The account, with its state and last successful sync.
+    pub account: Account,
+    /// The remembered calendar home, if discovery ran.
+    pub home_url: Option<String>,
+    /// Resources kept raw because they did not parse.
+    pub quarantined: usize,
+    /// Its calendars in display order.
+    pub calendars: Vec<CalendarStatus>,
+}
+
+/// One calendar's share of an [`AccountStatus`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CalendarStatus {
+    /// The calendar.
+    pub calendar: Calendar,
+    /// Resources stored.
+    pub resources: usize,
+    /// Of which quarantined.
+    pub quarantined: usize,
+}
+
+impl Store {
+    /// The account's state, last success, quarantine count and calendars with their counts.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] when the account does not exist.
+    pub fn status(&self, account: AccountId) -> Result<AccountStatus, StoreError> {
+        let acc = self.account(account)?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT count(*), count(quarantine_reason) FROM resources WHERE calendar_id = ?1",
+        )?;
+        let mut calendars = Vec::new();
+        for calendar in self.calendars(account)? {
+            let (resources, quarantined): (i64, i64) =
+                stmt.query_row([calendar.id.0], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            calendars.push(CalendarStatus {
+                calendar,
+                resources: usize::try_from(resources).unwrap_or(0),
+                quarantined: usize::try_from(quarantined).unwrap_or(0),
+            });
+        }
+        Ok(AccountStatus {
+            home_url: self.home_url(account)?,
+            quarantined: calendars.iter().map(|c| c.quarantined).sum(),
+            account: acc,
+            calendars,
+        })
+    }
+}
