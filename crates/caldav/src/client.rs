@@ -395,6 +395,20 @@ mod tests {
     }
 
     #[test]
+    fn the_client_and_its_futures_cross_threads() {
+        fn send_sync<T: Send + Sync>(_: &T) {}
+        fn send<F: Send>(_: F) {}
+        let client =
+            CaldavClient::new("https://caldav.icloud.com/", None, Limits::default()).unwrap();
+        send_sync(&client);
+        let href = Href::new("/1/calendars/home/");
+        send(client.discover());
+        send(client.sync_collection(&href, None));
+        send(client.multiget(&href, &[]));
+        send(client.put_create(&href, ""));
+    }
+
+    #[test]
     fn request_bodies_start_with_the_declaration() {
         let u = Url::parse("https://x.example/cal/").unwrap();
         let token = SyncToken::new("t");

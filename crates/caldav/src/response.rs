@@ -8,6 +8,11 @@ use url::Url;
 
 /// Checks for `207` and parses the body.
 ///
+/// # Quirks
+/// The response `Content-Type` is not checked: iCloud has been seen to label multistatus bodies
+/// `text/plain` (icloud-caldav.md, emulator item 11). The body itself decides; an HTML page
+/// fails the root-element check.
+///
 /// # Errors
 /// The classified status for a 4xx/5xx; [`CaldavError::Protocol`] for another status or a body
 /// that is not a multistatus.

@@ -152,6 +152,14 @@ impl Transport {
     /// Sends `request`, following up to `max_redirects` redirects, sending `credentials` only to
     /// origins `scope` allows. Returns whatever final status the server gave; callers classify.
     ///
+    /// # Quirks
+    /// iCloud's 401 carries two challenges, `Basic` and `X-MobileMe-AuthToken` (realm
+    /// `MMCalDav`), as two headers or one comma-joined header in either order; clients that pick
+    /// the first scheme break (home-assistant/core #91711). Basic credentials are sent up front,
+    /// as tsdav and DAVx5 do, and `WWW-Authenticate` is never read, so the order cannot matter
+    /// and a 401 is final: one request, no retry with the same password (test
+    /// `icloud_double_challenge_is_unauthorized_in_either_order_and_basic_was_sent`).
+    ///
     /// # Errors
     /// [`CaldavError::InvalidUrl`] for a URL (or redirect target) that is not https or loopback
     /// http; [`CaldavError::Offline`] / [`CaldavError::Timeout`] for network failures;
