@@ -82,8 +82,7 @@ fn expand(a: &ExpandArgs) -> anyhow::Result<()> {
         eprintln!("almanac: warning: {}: {w}", a.file.display());
     }
     if a.json {
-        let items: Vec<serde_json::Value> =
-            expansion.occurrences.iter().map(|o| json(o, tz)).collect();
+        let items: Vec<serde_json::Value> = expansion.occurrences.iter().map(json).collect();
         println!("{}", serde_json::to_string_pretty(&items)?);
     } else {
         for o in &expansion.occurrences {
@@ -107,7 +106,7 @@ fn format_time(t: &EventTime) -> String {
     }
 }
 
-fn json(o: &Occurrence, _viewer: Tz) -> serde_json::Value {
+fn json(o: &Occurrence) -> serde_json::Value {
     serde_json::json!({
         "uid": o.uid.as_str(),
         "summary": o.summary(),

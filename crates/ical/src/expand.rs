@@ -166,7 +166,8 @@ struct Found {
 impl CalendarObject {
     /// The occurrences that overlap `window`, sorted by start then end. A cancelled override
     /// removes its occurrence; other overrides replace theirs, wherever they move it.
-    /// Zero-length occurrences count when their start is inside the window.
+    /// Zero-length occurrences count when their start is inside the window. A cancelled
+    /// master keeps its occurrences, with [`Status::Cancelled`], so the UI can strike them out.
     pub fn expand(&self, window: Window, limits: Limits) -> Expansion {
         let viewer = window.viewer;
         let mut found: Vec<Found> = Vec::with_capacity(64);

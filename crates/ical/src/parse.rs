@@ -91,7 +91,7 @@ impl Times<'_> {
         warnings: &mut Vec<Warning>,
     ) -> Option<EventTime> {
         let prop = c.prop(name)?;
-        self.value(prop, &prop.value.clone(), warnings)
+        self.value(prop, &prop.value, warnings)
     }
 }
 
@@ -198,9 +198,11 @@ fn length(
             (s, e) => {
                 let viewer = chrono_tz::UTC;
                 let exact = crate::tz::to_utc(e, viewer) - crate::tz::to_utc(s, viewer);
-                let same_zone = std::mem::discriminant(s) == std::mem::discriminant(e)
-                    && matches!((s, e), (EventTime::Zoned { tz: a, .. }, EventTime::Zoned { tz: b, .. }) if a == b)
-                    || matches!((s, e), (EventTime::Utc { .. }, EventTime::Utc { .. }));
+                let same_zone = match (s, e) {
+                    (EventTime::Zoned { tz: a, .. }, EventTime::Zoned { tz: b, .. }) => a == b,
+                    (EventTime::Utc { .. }, EventTime::Utc { .. }) => true,
+                    _ => false,
+                };
                 (IcalDuration::default(), exact, (!same_zone).then_some(end))
             }
         };

@@ -289,6 +289,8 @@ fn offset_at(observances: &[Observance], instant: NaiveDateTime) -> Option<i32> 
 /// The first IANA zone whose offsets agree with the definition around each of its transitions
 /// in the current rules' year and in mid-winter and mid-summer.
 fn match_definition(definition: &Component) -> Option<Tz> {
+    // VTIMEZONEs in the wild describe the rules in force when they were written (Outlook dates
+    // them 1601), so they are compared with IANA's rules for a fixed recent year.
     let year = 2026;
     let observances: Vec<Observance> = definition
         .children
