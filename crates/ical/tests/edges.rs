@@ -212,3 +212,53 @@ fn extreme_values_saturate_instead_of_panicking() {
         }
     }
 }
+
+#[test]
+fn recurrence_ids_match_across_forms_and_zones_and_the_higher_sequence_wins() {
+    let text = "BEGIN:VCALENDAR\r\n\
+        BEGIN:VEVENT\r\nUID:y\r\nDTSTART;TZID=Europe/Berlin:20260105T150000\r\nDURATION:PT1H\r\nRRULE:FREQ=DAILY;COUNT=4\r\nEND:VEVENT\r\n\
+        BEGIN:VEVENT\r\nUID:y\r\nRECURRENCE-ID;TZID=America/New_York:20260106T090000\r\nDTSTART;TZID=Europe/Berlin:20260106T170000\r\nSUMMARY:zone\r\nEND:VEVENT\r\n\
+        BEGIN:VEVENT\r\nUID:y\r\nRECURRENCE-ID;VALUE=DATE:20260107\r\nDTSTART;TZID=Europe/Berlin:20260107T180000\r\nSUMMARY:date old\r\nSEQUENCE:1\r\nEND:VEVENT\r\n\
+        BEGIN:VEVENT\r\nUID:y\r\nRECURRENCE-ID;VALUE=DATE:20260107\r\nDTSTART;TZID=Europe/Berlin:20260107T190000\r\nSUMMARY:date new\r\nSEQUENCE:2\r\nEND:VEVENT\r\n\
+        END:VCALENDAR\r\n";
+    let obj = almanac_ical::parse(text).unwrap();
+    assert_eq!(obj.overrides.len(), 2);
+    assert!(
+        obj.warnings
+            .iter()
+            .any(|w| w.kind == WarningKind::Inconsistent)
+    );
+    let w = Window {
+        start: utc(2026, 1, 1, 0, 0),
+        end: utc(2026, 2, 1, 0, 0),
+        viewer: UTC,
+    };
+    let exp = obj.expand(w, Limits::default());
+    let got: Vec<_> = exp
+        .occurrences
+        .iter()
+        .map(|o| (o.instants(UTC).0, o.summary().map(str::to_owned)))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (utc(2026, 1, 5, 14, 0), None),
+            (utc(2026, 1, 6, 16, 0), Some("zone".to_owned())),
+            (utc(2026, 1, 7, 18, 0), Some("date new".to_owned())),
+            (utc(2026, 1, 8, 14, 0), None),
+        ]
+    );
+}
+
+#[test]
+fn a_rule_without_freq_leaves_the_first_occurrence() {
+    let obj =
+        almanac_ical::parse(&event("DTSTART:20260105T150000Z\r\nRRULE:COUNT=4;BYDAY=MO")).unwrap();
+    assert!(obj.warnings.iter().any(|w| w.kind == WarningKind::BadRule));
+    let w = Window {
+        start: utc(2026, 1, 1, 0, 0),
+        end: utc(2026, 3, 1, 0, 0),
+        viewer: UTC,
+    };
+    assert_eq!(obj.expand(w, Limits::default()).occurrences.len(), 1);
+}
