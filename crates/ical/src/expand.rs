@@ -234,6 +234,10 @@ impl CalendarObject {
             let longest = std::iter::once(master)
                 .chain(&self.overrides)
                 .map(|e| e.length.nominal.exact() + e.length.exact)
+                .chain(master.rdates.iter().filter_map(|r| match r {
+                    RDate::Period(s, e) => Some(to_utc(e, viewer) - to_utc(s, viewer)),
+                    RDate::At(_) => None,
+                }))
                 .max()
                 .unwrap_or_default()
                 .min(Duration::days(400));

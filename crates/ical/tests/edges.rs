@@ -262,3 +262,22 @@ fn a_rule_without_freq_leaves_the_first_occurrence() {
     };
     assert_eq!(obj.expand(w, Limits::default()).occurrences.len(), 1);
 }
+
+#[test]
+fn a_long_rdate_period_that_began_before_the_window_is_found() {
+    let obj = almanac_ical::parse(&event(
+        "DTSTART:20260105T150000Z\r\nDURATION:PT1H\r\nRDATE;VALUE=PERIOD:20260110T000000Z/P30D",
+    ))
+    .unwrap();
+    let w = Window {
+        start: utc(2026, 2, 1, 0, 0),
+        end: utc(2026, 2, 2, 0, 0),
+        viewer: UTC,
+    };
+    let exp = obj.expand(w, Limits::default());
+    assert_eq!(exp.occurrences.len(), 1);
+    assert_eq!(
+        exp.occurrences[0].instants(UTC),
+        (utc(2026, 1, 10, 0, 0), utc(2026, 2, 9, 0, 0))
+    );
+}
