@@ -2,9 +2,10 @@
 //! separate process; it wraps the same operations as [`crate::Emulator`]. The endpoints are
 //! listed in the crate documentation.
 
+use crate::Quirks;
 use crate::faults::{Fault, Scope};
 use crate::server::lock;
-use crate::{Quirks, View};
+use crate::view::View;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;

@@ -280,7 +280,14 @@ fn event(i: usize, rng: &mut Rng, base: i64) -> String {
                     ev,
                     "X-APPLE-STRUCTURED-LOCATION;VALUE=URI;X-ADDRESS=Alexanderplatz 1\\n10178 Berlin;X-APPLE-RADIUS=70;X-TITLE=Alexanderplatz:geo:52.521918,13.413215\r\nLOCATION:Alexanderplatz\\nAlexanderplatz 1\\n10178 Berlin\r\n"
                 );
-                ev.push_str("X-APPLE-TRAVEL-ADVISORY-BEHAVIOR:AUTOMATIC\r\n");
+                ev.push_str("X-APPLE-TRAVEL-ADVISORY-BEHAVIOR:AUTOMATIC\r\nX-APPLE-TRAVEL-DURATION;VALUE=DURATION:PT25M\r\n");
+                let _ = write!(
+                    ev,
+                    "X-APPLE-TRAVEL-START;ROUTING=CAR;VALUE=URI;X-ADDRESS=Torstr. 1\\n10119 Berlin;X-TITLE=Home:geo:52.5291,13.4010\r\n"
+                );
+            } else if i % 4 == 2 {
+                // Some copies carry trailing whitespace after the geo URI (python-caldav #37).
+                ev.push_str("X-APPLE-STRUCTURED-LOCATION;VALUE=URI;X-APPLE-RADIUS=141;X-TITLE=Golden Gate Park:geo:37.769421,-122.486214 \r\nLOCATION:Golden Gate Park\r\nURL;VALUE=URI:\r\nX-APPLE-CREATOR-TEAM-IDENTITY:0000000000\r\n");
             }
         }
         4 => {
@@ -291,6 +298,14 @@ fn event(i: usize, rng: &mut Rng, base: i64) -> String {
                 "DTSTART;TZID=Europe/Berlin:{day}T{hour:02}0000\r\nDTEND;TZID=Europe/Berlin:{day}T{hour:02}3000\r\nRRULE:FREQ=WEEKLY;COUNT=12\r\nEXDATE;TZID=Europe/Berlin:{}T{hour:02}0000\r\n",
                 date_plus(&day, 14)
             );
+            if i.is_multiple_of(20) {
+                // The earlier half of a series split "this and future" (home-assistant #153046).
+                let _ = write!(
+                    ev,
+                    "RELATED-TO;RELTYPE=X-CALENDARSERVER-RECURRENCE-SET:{}\r\n",
+                    rng.uuid()
+                );
+            }
             let moved = date_plus(&day, 7);
             let _ = write!(
                 overrides,
@@ -381,7 +396,7 @@ mod tests {
 
     #[test]
     fn generator_is_seeded_and_covers_the_shapes() {
-        let all: String = (0..12)
+        let all: String = (0..48)
             .map(|i| event(i, &mut Rng::new(1), 20_000))
             .collect();
         assert_eq!(
@@ -389,6 +404,10 @@ mod tests {
             event(4, &mut Rng::new(1), 20_000)
         );
         for needle in [
+            "X-APPLE-TRAVEL-DURATION",
+            "13.4010\r\n",
+            "-122.486214 \r\n",
+            "X-CALENDARSERVER-RECURRENCE-SET",
             "RECURRENCE-ID",
             "VALUE=DATE",
             "BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin",

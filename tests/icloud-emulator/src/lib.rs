@@ -20,13 +20,15 @@
 //! `X-Responding-Instance`; every request lands in the [`RequestLog`].
 //!
 //! Discovery: PROPFIND `/` gives `current-user-principal` = `/<DSID>/principal/` (relative);
-//! the principal gives an absolute `calendar-home-set` on the current partition host,
+//! the principal gives an absolute `calendar-home-set` on the current partition host
+//! (the entry host answers `/<DSID>/…` too, or redirects there by quirk),
 //! `http://127.0.0.1:P2/<DSID>/calendars/`. `/<DSID>/calendars/<cal>/…` maps to Radicale's
 //! `/alice/<cal>/…`; hrefs are rewritten both ways, Radicale's URI sync tokens become opaque
 //! base64 tokens carrying an epoch (so "expire all tokens" works), and XML is re-written in
 //! iCloud's style (default-namespace elements, `200` propstat before `404`, CDATA
 //! calendar-data, an extra entry for the collection itself in sync-collection and
-//! calendar-query results).
+//! calendar-query results). sync-collection on the home reports calendars added or changed
+//! (`200`, ctag as getetag) and removed (`404`).
 //!
 //! # What lives in Radicale and what is synthesized
 //!
@@ -38,6 +40,26 @@
 //! `403`. Synthesized by the emulator alone: the root and principal resources, the `inbox`,
 //! `outbox` and `notification` collections, and a subscribed (webcal) calendar whose `source`
 //! is the `/published/2/<token>` ICS feed of `work` served by the partition hosts.
+//!
+//! # Writes
+//!
+//! PUTs follow iCloud's rules before they reach Radicale (see `writes.rs`): `404` for a VEVENT
+//! without DTEND/DURATION, `400`/`403` for `METHOD`, `403` for a UID already in another
+//! calendar, for a component the collection does not hold and for the read-only share, `415`
+//! for a create without `Content-Type: text/calendar`; `201` on create, `204` on update;
+//! Radicale enforces `If-None-Match: *` and `If-Match` (`412`). MOVE gets `403`; MKCALENDAR
+//! refuses ids shorter than 2 or with special characters.
+//!
+//! # Switchable behaviour
+//!
+//! [`Quirks`] (in-process with [`Emulator::set_quirks`], or `POST /control/quirks` with a
+//! partial object) switches: `well_known_redirect`, `entry_redirects_to_partition`,
+//! `principal_href_bug` (`/principal/`), `principal_in_404_propstat`, `challenge`
+//! (`two-headers` / `one-header`), `text_plain_content_type`, `invalid_sync_token_status`
+//! (403/410), `accept_unhyphenated`, `multiget_limit` (`507` above it),
+//! `method_rejection_status`, `omit_put_etag`, `propagation_delay_ms` (for issuing and
+//! revoking ASPs), `rate_limit` (`{"requests","window_ms","penalty_ms","retry_after_secs"}`: a
+//! sliding-window budget whose overrun starts a throttle).
 //!
 //! # In-process API
 //!
@@ -97,6 +119,7 @@ pub mod rng;
 mod routes;
 mod server;
 mod upstream;
+mod view;
 mod writes;
 pub mod xml;
 
@@ -113,6 +136,7 @@ use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use upstream::Upstream;
+use view::View;
 
 /// Why the emulator could not start.
 #[derive(Debug, thiserror::Error)]
@@ -450,65 +474,5 @@ impl Emulator {
             return Err(EmulatorError::Seed(format!("DELETE {path}: {}", r.status)));
         }
         Ok(())
-    }
-}
-
-/// The operations shared by [`Emulator`] and the control API.
-#[derive(Debug, Clone)]
-pub(crate) struct View {
-    pub(crate) shared: Arc<Shared>,
-    pub(crate) control_url: String,
-    pub(crate) first_password: String,
-    pub(crate) radicale_url: String,
-}
-
-impl View {
-    pub(crate) fn home_url(&self) -> String {
-        let a = lock(&self.shared.account);
-        let base = self
-            .shared
-            .partition_urls
-            .get(a.partition)
-            .cloned()
-            .unwrap_or_default();
-        format!("{}/{}/calendars/", base.trim_end_matches('/'), a.dsid)
-    }
-
-    pub(crate) fn partition(&self) -> u32 {
-        let p = lock(&self.shared.account).partition;
-        self.shared.partition_numbers.get(p).copied().unwrap_or(0)
-    }
-
-    pub(crate) fn issue_password(&self) -> Result<String, AccountError> {
-        let mut rng = lock(&self.shared.rng);
-        lock(&self.shared.account).issue(&mut rng)
-    }
-
-    pub(crate) fn change_main_password(&self) -> String {
-        let suffix = lock(&self.shared.rng).hex(6);
-        let mut a = lock(&self.shared.account);
-        a.main_password = format!("Changed-{suffix}-1");
-        a.revoke_all();
-        a.main_password.clone()
-    }
-
-    pub(crate) fn move_partition(&self) -> u32 {
-        let n = self.shared.partition_numbers.len().max(1);
-        {
-            let mut a = lock(&self.shared.account);
-            a.partition = (a.partition + 1) % n;
-        }
-        self.partition()
-    }
-
-    pub(crate) fn clear_faults(&self) {
-        lock(&self.shared.faults).clear();
-        lock(&self.shared.account).throttle = None;
-    }
-
-    pub(crate) fn requests(&self) -> RequestLog {
-        RequestLog {
-            entries: lock(&self.shared.log).clone(),
-        }
     }
 }
