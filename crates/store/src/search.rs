@@ -16,9 +16,9 @@ pub struct SearchHit {
     pub href: Href,
     /// The event's UID.
     pub uid: Uid,
-    /// The summary (the master's; overrides' own summaries follow on further lines).
+    /// The summary (the master's; overrides' own summaries are searched but not shown here).
     pub summary: String,
-    /// The location.
+    /// The location (the master's).
     pub location: String,
     /// The series' first start (or the event's start), to place the hit in time.
     pub start: Option<EventTime>,
@@ -34,6 +34,11 @@ fn fts_query(text: &str) -> Option<String> {
         .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
         .collect();
     (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+/// The search row joins the master's and overrides' values by lines; the first is the master's.
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or_default().to_owned()
 }
 
 impl Store {
@@ -67,8 +72,8 @@ impl Store {
                 calendar_name: r.get(1)?,
                 href: Href::new(r.get::<_, String>(2)?),
                 uid: Uid::new(r.get::<_, Option<String>>(3)?.unwrap_or_default()),
-                summary: r.get(4)?,
-                location: r.get(5)?,
+                summary: first_line(r.get_ref(4)?.as_str()?),
+                location: first_line(r.get_ref(5)?.as_str()?),
                 start,
             })
         })?;
