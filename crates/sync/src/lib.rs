@@ -2,6 +2,20 @@
 //! listing) into actions, an executor that carries them out, scheduling and backoff, the
 //! revocation policy, and quarantine of unparseable resources. Progress and state go out on a
 //! channel; only an Unauthorized answer, confirmed once, moves an account to NeedsRelink.
+//!
+//! Flow of [`Engine::sync_account`]: the stored calendar home (discovery only the first time)
+//! → one PROPFIND depth 1 listing every calendar with its ctag and sync token →
+//! [`plan::plan_calendars`] → per changed calendar, sync-collection from the stored token (or
+//! the whole membership) → [`plan::plan_resources`] (with the mass-deletion guard) →
+//! calendar-multiget in batches → the store applies each batch in one transaction, the last
+//! one with the new token → [`policy::next_state`] decides the account's state.
 
+mod engine;
+mod error;
+mod events;
 pub mod plan;
 pub mod policy;
+
+pub use engine::{Cancel, Clock, Engine, EngineParts, ICLOUD_URL, Jitter, secret_key, start_url};
+pub use error::SyncError;
+pub use events::{SyncEvent, SyncReport};

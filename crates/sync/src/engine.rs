@@ -1,0 +1,633 @@
+//! The executor: carries out the planner's decisions against one account's server and the
+//! store, reports progress, and moves the account's state by the policy. SQLite work runs on
+//! blocking threads; the network work is async.
+
+use crate::error::SyncError;
+use crate::events::{SyncEvent, SyncReport};
+use crate::plan::{
+    CalendarAction, FetchMode, LocalCalendar, RemoteChanges, plan_calendars, plan_resources,
+};
+use crate::policy::{Backoff, Outcome, may_sync, next_state, outcome_of};
+use almanac_caldav::{CaldavClient, CaldavError, Credentials, Limits, RemoteCalendar};
+use almanac_core::{AccountId, AccountKind, AccountState, CalendarId, Etag, Href, Password};
+use almanac_secrets::{SecretKey, Secrets};
+use almanac_store::{Batch, CalendarListing, ResourceUpsert, Store, StoreError};
+use chrono::{DateTime, Utc};
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use tokio::sync::broadcast;
+
+/// Where iCloud accounts start discovery.
+pub const ICLOUD_URL: &str = "https://caldav.icloud.com/";
+
+/// The current time, as an input: tests drive it.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// A value between 0 and 1 for backoff jitter, as an input: tests fix it.
+pub type Jitter = Arc<dyn Fn() -> f64 + Send + Sync>;
+
+/// Everything the engine needs from outside.
+pub struct EngineParts {
+    /// The local mirror.
+    pub store: Store,
+    /// The keychain.
+    pub secrets: Arc<dyn Secrets>,
+    /// HTTP limits for every client the engine makes.
+    pub limits: Limits,
+    /// The clock.
+    pub clock: Clock,
+    /// The jitter source.
+    pub jitter: Jitter,
+}
+
+/// Asks a running sync to stop after its current step.
+#[derive(Clone, Debug, Default)]
+pub struct Cancel(Arc<AtomicBool>);
+
+impl Cancel {
+    /// Requests cancellation.
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    fn check(&self) -> Result<(), SyncError> {
+        if self.0.load(Ordering::SeqCst) {
+            Err(SyncError::Cancelled)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// The sync engine of one store: sign in, relink, sync, with progress on a channel.
+pub struct Engine {
+    store: Arc<Mutex<Store>>,
+    secrets: Arc<dyn Secrets>,
+    limits: Limits,
+    clock: Clock,
+    jitter: Jitter,
+    backoff: Backoff,
+    events: broadcast::Sender<SyncEvent>,
+    held: Mutex<HashMap<(AccountId, Href), HashSet<Href>>>,
+    failures: Mutex<HashMap<AccountId, u32>>,
+    running: Mutex<HashSet<AccountId>>,
+}
+
+fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The keychain key of an account.
+pub fn secret_key(username: &str, server_url: &str) -> SecretKey {
+    SecretKey {
+        username: username.to_string(),
+        server: server_url.to_string(),
+    }
+}
+
+/// Where an account of `kind` starts discovery, given what the user typed (if anything).
+pub fn start_url(kind: AccountKind, typed: Option<&str>) -> String {
+    match (kind, typed) {
+        (_, Some(url)) if !url.trim().is_empty() => url.trim().to_string(),
+        _ => ICLOUD_URL.to_string(),
+    }
+}
+
+struct RunningGuard<'a> {
+    engine: &'a Engine,
+    account: AccountId,
+}
+
+impl Drop for RunningGuard<'_> {
+    fn drop(&mut self) {
+        locked(&self.engine.running).remove(&self.account);
+    }
+}
+
+impl Engine {
+    /// An engine over its parts.
+    pub fn new(parts: EngineParts) -> Engine {
+        let (events, _) = broadcast::channel(256);
+        Engine {
+            store: Arc::new(Mutex::new(parts.store)),
+            secrets: parts.secrets,
+            limits: parts.limits,
+            clock: parts.clock,
+            jitter: parts.jitter,
+            backoff: Backoff::default(),
+            events,
+            held: Mutex::default(),
+            failures: Mutex::default(),
+            running: Mutex::default(),
+        }
+    }
+
+    /// Progress and state events from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<SyncEvent> {
+        self.events.subscribe()
+    }
+
+    fn emit(&self, event: SyncEvent) {
+        // No subscriber is fine: a CLI run may not listen.
+        let _ = self.events.send(event);
+    }
+
+    /// Runs `f` on the store on a blocking thread.
+    ///
+    /// # Errors
+    /// The store's error, or [`SyncError::Cancelled`] if the blocking task was torn down.
+    pub async fn with_store<T, F>(&self, f: F) -> Result<T, SyncError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
+    {
+        let store = Arc::clone(&self.store);
+        tokio::task::spawn_blocking(move || f(&mut locked(&store)))
+            .await
+            .map_err(|_| SyncError::Cancelled)?
+            .map_err(SyncError::Store)
+    }
+
+    async fn with_secrets<T, F>(&self, f: F) -> Result<T, SyncError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&dyn Secrets) -> Result<T, almanac_secrets::SecretsError> + Send + 'static,
+    {
+        let secrets = Arc::clone(&self.secrets);
+        tokio::task::spawn_blocking(move || f(secrets.as_ref()))
+            .await
+            .map_err(|_| SyncError::Cancelled)?
+            .map_err(SyncError::Secrets)
+    }
+
+    fn client(
+        &self,
+        start: &str,
+        username: &str,
+        password: Password,
+    ) -> Result<CaldavClient, SyncError> {
+        let credentials = Credentials {
+            username: username.to_string(),
+            password,
+        };
+        CaldavClient::new(start, Some(credentials), self.limits.clone())
+            .map_err(|e| SyncError::from_caldav(e, None))
+    }
+
+    /// Verifies a new account's password against its server (discovery: a 401 means a wrong,
+    /// revoked or main Apple ID password), then stores the password in the keychain and the
+    /// account in the store. Nothing is stored when verification fails.
+    ///
+    /// # Errors
+    /// [`SyncError::NeedsRelink`] for a refused password; [`SyncError::Unavailable`] when the
+    /// server cannot be reached; [`SyncError::Server`] when it is not a CalDAV server;
+    /// store and keychain failures as such.
+    pub async fn add_account(
+        &self,
+        kind: AccountKind,
+        server_url: &str,
+        username: &str,
+        password: Password,
+    ) -> Result<AccountId, SyncError> {
+        let client = self.client(server_url, username, password.clone())?;
+        let discovery = client
+            .discover()
+            .await
+            .map_err(|e| SyncError::from_caldav(e, None))?;
+        let key = secret_key(username, server_url);
+        self.with_secrets(move |s| s.store(&key, &password)).await?;
+        let (url, user, home) = (
+            server_url.to_string(),
+            username.to_string(),
+            discovery.home.to_string(),
+        );
+        self.with_store(move |s| {
+            let id = s.add_account(kind, &user, &url)?;
+            s.set_home_url(id, Some(&home))?;
+            Ok(id)
+        })
+        .await
+    }
+
+    /// Replaces a refused password: verifies the new one with one request to the known home,
+    /// stores it in the keychain and makes the account Active again. Local data and sync tokens
+    /// are kept, so the next sync is incremental.
+    ///
+    /// # Errors
+    /// As [`Engine::add_account`].
+    pub async fn relink(&self, account: AccountId, password: Password) -> Result<(), SyncError> {
+        let (acct, home) = self
+            .with_store(move |s| Ok((s.account(account)?, s.home_url(account)?)))
+            .await?;
+        let client = self.client(&acct.server_url, &acct.username, password.clone())?;
+        let verified = match home.as_deref().map(url::Url::parse) {
+            Some(Ok(home)) => match client.set_home(home) {
+                Ok(()) => client.verify().await,
+                Err(e) => Err(e),
+            },
+            _ => client.discover().await.map(|_| ()),
+        };
+        verified.map_err(|e| SyncError::from_caldav(e, Some(account)))?;
+        let key = secret_key(&acct.username, &acct.server_url);
+        self.with_secrets(move |s| s.store(&key, &password)).await?;
+        locked(&self.failures).remove(&account);
+        self.set_state(account, AccountState::Active).await
+    }
+
+    /// Removes an account: its keychain entry and all its local data.
+    ///
+    /// # Errors
+    /// Store and keychain failures.
+    pub async fn remove_account(&self, account: AccountId) -> Result<(), SyncError> {
+        let acct = self.with_store(move |s| s.account(account)).await?;
+        let key = secret_key(&acct.username, &acct.server_url);
+        self.with_secrets(move |s| s.remove(&key)).await?;
+        self.with_store(move |s| s.remove_account(account)).await
+    }
+
+    async fn set_state(&self, account: AccountId, state: AccountState) -> Result<(), SyncError> {
+        self.with_store(move |s| s.set_account_state(account, state))
+            .await?;
+        self.emit(SyncEvent::StateChanged { account, state });
+        Ok(())
+    }
+
+    /// Syncs one account: one PROPFIND on the home, then, per changed calendar, its changes.
+    /// Never two at once for one account; an account in backoff or needing a new password sends
+    /// nothing.
+    ///
+    /// # Errors
+    /// [`SyncError::NotNow`] when the state forbids a sync or one is already running;
+    /// [`SyncError::NeedsRelink`] when the password was refused twice; others as classified.
+    pub async fn sync_account(
+        &self,
+        account: AccountId,
+        cancel: &Cancel,
+    ) -> Result<SyncReport, SyncError> {
+        let acct = self.with_store(move |s| s.account(account)).await?;
+        let now = (self.clock)();
+        if !may_sync(&acct.state, now) || !locked(&self.running).insert(account) {
+            return Err(SyncError::NotNow {
+                account,
+                state: acct.state,
+            });
+        }
+        let _guard = RunningGuard {
+            engine: self,
+            account,
+        };
+        self.emit(SyncEvent::Started { account });
+        self.set_state(account, AccountState::Syncing).await?;
+        let key = secret_key(&acct.username, &acct.server_url);
+        let password = match self.with_secrets(move |s| s.load(&key)).await {
+            Ok(p) => p,
+            Err(e) => {
+                self.set_state(account, acct.state).await?;
+                return Err(e);
+            }
+        };
+        let client = self.client(&acct.server_url, &acct.username, password)?;
+        let result = self.run(account, &client, cancel).await;
+        let outcome = match &result {
+            Ok(_) => Outcome::Synced,
+            Err(Failure::Caldav(CaldavError::Unauthorized { .. })) => {
+                // One confirming request: a single spurious 401 must not alarm anyone.
+                match client.verify().await {
+                    Err(CaldavError::Unauthorized { .. }) => Outcome::RefusedTwice,
+                    Ok(()) => Outcome::ServerFault,
+                    Err(other) => outcome_of(&other, std::time::SystemTime::now()),
+                }
+            }
+            Err(Failure::Caldav(e)) => outcome_of(e, std::time::SystemTime::now()),
+            Err(Failure::Other(_)) => Outcome::ServerFault,
+        };
+        let failures = {
+            let mut map = locked(&self.failures);
+            let count = map.entry(account).or_insert(0);
+            *count = if outcome == Outcome::Synced {
+                0
+            } else {
+                count.saturating_add(1)
+            };
+            *count
+        };
+        let state = next_state(
+            &outcome,
+            failures,
+            (self.clock)(),
+            (self.jitter)(),
+            &self.backoff,
+        );
+        self.set_state(account, state).await?;
+        match result {
+            Ok(report) => {
+                let at = (self.clock)();
+                self.with_store(move |s| s.record_success(account, at))
+                    .await?;
+                self.emit(SyncEvent::Finished {
+                    account,
+                    report: report.clone(),
+                });
+                Ok(report)
+            }
+            Err(_) if outcome == Outcome::RefusedTwice => Err(SyncError::NeedsRelink {
+                account: Some(account),
+            }),
+            Err(Failure::Caldav(e)) => Err(SyncError::from_caldav(e, Some(account))),
+            Err(Failure::Other(e)) => Err(e),
+        }
+    }
+
+    async fn run(
+        &self,
+        account: AccountId,
+        client: &CaldavClient,
+        cancel: &Cancel,
+    ) -> Result<SyncReport, Failure> {
+        let home = self.home(account, client).await?;
+        let listing = client.list_calendars(&home).await?;
+        let calendars: Vec<RemoteCalendar> = listing.calendars;
+        let local = self.local_calendars(account).await?;
+        let plan = plan_calendars(&local, &calendars);
+        let mut report = SyncReport {
+            listing_held: !plan.held.is_empty(),
+            ..SyncReport::default()
+        };
+        let shown = calendars
+            .iter()
+            .filter(|c| {
+                c.components.is_empty()
+                    || c.components.contains(&almanac_core::ComponentKind::Vevent)
+            })
+            .count();
+        self.emit(SyncEvent::CalendarsFound {
+            account,
+            count: shown,
+        });
+        for action in plan.actions {
+            cancel.check()?;
+            match action {
+                CalendarAction::Add { remote } => {
+                    report.calendars_added += 1;
+                    let id = self.upsert_calendar(account, &remote).await?;
+                    let mode = FetchMode::Full {
+                        server_has_tokens: remote.sync_token.is_some(),
+                    };
+                    self.sync_calendar(account, client, id, &remote, mode, cancel, &mut report)
+                        .await?;
+                }
+                CalendarAction::Sync { remote, mode } => {
+                    let id = self.upsert_calendar(account, &remote).await?;
+                    self.sync_calendar(account, client, id, &remote, mode, cancel, &mut report)
+                        .await?;
+                }
+                CalendarAction::UpdateProperties { remote } => {
+                    self.upsert_calendar(account, &remote).await?;
+                }
+                CalendarAction::Remove { href } => {
+                    report.calendars_removed += 1;
+                    self.with_store(move |s| {
+                        let found = s.calendars(account)?.into_iter().find(|c| c.href == href);
+                        match found {
+                            Some(c) => s.remove_calendar(c.id),
+                            None => Ok(()),
+                        }
+                    })
+                    .await?;
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    async fn home(&self, account: AccountId, client: &CaldavClient) -> Result<Href, Failure> {
+        let stored = self.with_store(move |s| s.home_url(account)).await?;
+        if let Some(Ok(url)) = stored.as_deref().map(url::Url::parse) {
+            client.set_home(url.clone())?;
+            return Ok(Href::new(url.path()));
+        }
+        let discovery = client.discover().await?;
+        let home = discovery.home.to_string();
+        self.with_store(move |s| s.set_home_url(account, Some(&home)))
+            .await?;
+        Ok(Href::new(discovery.home.path()))
+    }
+
+    async fn local_calendars(&self, account: AccountId) -> Result<Vec<LocalCalendar>, SyncError> {
+        self.with_store(move |s| {
+            s.calendars(account)?
+                .into_iter()
+                .map(|c| {
+                    Ok(LocalCalendar {
+                        ctag: s.ctag(c.id)?,
+                        href: c.href,
+                        sync_token: c.sync_token,
+                        name: c.name,
+                        color: c.color,
+                        order: c.order,
+                        read_only: c.read_only,
+                    })
+                })
+                .collect()
+        })
+        .await
+    }
+
+    async fn upsert_calendar(
+        &self,
+        account: AccountId,
+        remote: &RemoteCalendar,
+    ) -> Result<CalendarId, SyncError> {
+        let listing = CalendarListing {
+            href: remote.href.clone(),
+            name: remote
+                .name
+                .clone()
+                .unwrap_or_else(|| remote.href.to_string()),
+            color: remote.color.clone(),
+            order: remote.order,
+            components: remote.components.clone(),
+            read_only: remote.read_only,
+        };
+        self.with_store(move |s| s.upsert_calendar(account, &listing))
+            .await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn sync_calendar(
+        &self,
+        account: AccountId,
+        client: &CaldavClient,
+        calendar: CalendarId,
+        remote: &RemoteCalendar,
+        mode: FetchMode,
+        cancel: &Cancel,
+        report: &mut SyncReport,
+    ) -> Result<(), Failure> {
+        let href = remote.href.clone();
+        let (changes, token) = match self.changes(client, calendar, &href, mode).await {
+            Ok(found) => found,
+            Err(Failure::Caldav(
+                e @ (CaldavError::Forbidden { .. } | CaldavError::NotFound { .. }),
+            )) => {
+                report.calendar_errors.push((href, e.to_string()));
+                return Ok(());
+            }
+            Err(e) => return Err(e),
+        };
+        let local = self.with_store(move |s| s.local_etags(calendar)).await?;
+        let key = (account, href.clone());
+        let confirmed = locked(&self.held).get(&key).cloned().unwrap_or_default();
+        let plan = plan_resources(&local, &changes, &confirmed);
+        if plan.held_deletions.is_empty() {
+            locked(&self.held).remove(&key);
+        } else {
+            tracing::warn!(calendar = %href, count = plan.held_deletions.len(), "mass deletion held until a second sync agrees");
+            report.held_deletions += plan.held_deletions.len();
+            locked(&self.held).insert(key, plan.held_deletions.iter().cloned().collect());
+        }
+        let listed_etags: HashMap<Href, Etag> = match &changes {
+            RemoteChanges::Delta { changed, .. } | RemoteChanges::Complete { members: changed } => {
+                changed
+                    .iter()
+                    .filter_map(|(h, e)| e.clone().map(|e| (h.clone(), e)))
+                    .collect()
+            }
+        };
+        let total = plan.fetch.len();
+        let mut fetched = 0;
+        let mut missing = 0;
+        // At least one batch, even when nothing is fetched: it carries deletions and the token.
+        let mut chunks: Vec<&[Href]> = plan.fetch.chunks(almanac_caldav::DEFAULT_BATCH).collect();
+        if chunks.is_empty() {
+            chunks.push(&[]);
+        }
+        let last_chunk = chunks.len() - 1;
+        let mut deletes = Some(plan.delete);
+        for (i, chunk) in chunks.into_iter().enumerate() {
+            cancel.check()?;
+            let got = if chunk.is_empty() {
+                Default::default()
+            } else {
+                client.multiget_batch(&href, chunk).await?
+            };
+            missing += got.missing.len() + got.failed.len();
+            let upserts: Vec<ResourceUpsert> = got
+                .found
+                .into_iter()
+                .map(|r| ResourceUpsert {
+                    etag: r
+                        .etag
+                        .or_else(|| listed_etags.get(&r.href).cloned())
+                        .unwrap_or_else(|| Etag::new("")),
+                    href: r.href,
+                    ics: r.data,
+                })
+                .collect();
+            let is_last = i == last_chunk;
+            let complete = is_last && missing == 0 && plan.held_deletions.is_empty();
+            let batch = Batch {
+                upserts,
+                deletes: if is_last {
+                    deletes.take().unwrap_or_default()
+                } else {
+                    Vec::new()
+                },
+                new_sync_token: if complete { token.clone() } else { None },
+                new_ctag: if complete { remote.ctag.clone() } else { None },
+            };
+            let applied = self
+                .with_store(move |s| s.apply_batch(calendar, &batch))
+                .await?;
+            fetched += applied.stored + applied.not_events + applied.quarantined.len();
+            report.fetched += applied.stored + applied.not_events;
+            report.quarantined += applied.quarantined.len();
+            report.deleted += applied.deleted;
+            self.emit(SyncEvent::CalendarProgress {
+                account,
+                calendar: href.clone(),
+                fetched,
+                total,
+            });
+        }
+        report.missing += missing;
+        Ok(())
+    }
+
+    async fn changes(
+        &self,
+        client: &CaldavClient,
+        calendar: CalendarId,
+        href: &Href,
+        mode: FetchMode,
+    ) -> Result<(RemoteChanges, Option<almanac_core::SyncToken>), Failure> {
+        match mode {
+            FetchMode::Incremental(token) => match client.sync_collection(href, Some(&token)).await
+            {
+                Ok(delta) => Ok((
+                    RemoteChanges::Delta {
+                        changed: delta.changed,
+                        deleted: delta.deleted,
+                    },
+                    Some(delta.token),
+                )),
+                Err(CaldavError::InvalidSyncToken { .. }) => {
+                    tracing::info!(calendar = %href, "sync token expired; listing the whole calendar, keeping local data");
+                    self.with_store(move |s| s.forget_sync_state(calendar))
+                        .await?;
+                    Box::pin(self.changes(
+                        client,
+                        calendar,
+                        href,
+                        FetchMode::Full {
+                            server_has_tokens: true,
+                        },
+                    ))
+                    .await
+                }
+                Err(e) => Err(e.into()),
+            },
+            FetchMode::Full {
+                server_has_tokens: true,
+            } => {
+                let delta = client.sync_collection(href, None).await?;
+                Ok((
+                    RemoteChanges::Complete {
+                        members: delta.changed,
+                    },
+                    Some(delta.token),
+                ))
+            }
+            FetchMode::Full {
+                server_has_tokens: false,
+            } => {
+                let members = client.list_etags(href).await?;
+                Ok((
+                    RemoteChanges::Complete {
+                        members: members.into_iter().map(|(h, e)| (h, Some(e))).collect(),
+                    },
+                    None,
+                ))
+            }
+        }
+    }
+}
+
+/// A failure inside one run, before the policy classifies it.
+enum Failure {
+    Caldav(CaldavError),
+    Other(SyncError),
+}
+
+impl From<CaldavError> for Failure {
+    fn from(e: CaldavError) -> Self {
+        Failure::Caldav(e)
+    }
+}
+
+impl From<SyncError> for Failure {
+    fn from(e: SyncError) -> Self {
+        Failure::Other(e)
+    }
+}

@@ -1,0 +1,71 @@
+//! What the engine tells its front ends while it works: progress and state, on a channel. None
+//! of these carries a secret, so they can go to logs, IPC and the terminal as they are.
+
+use almanac_core::{AccountId, AccountState, Href};
+use serde::Serialize;
+
+/// One progress or state report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum SyncEvent {
+    /// A sync of the account began.
+    Started {
+        /// The account.
+        account: AccountId,
+    },
+    /// The calendar listing arrived: how many event calendars the account has.
+    CalendarsFound {
+        /// The account.
+        account: AccountId,
+        /// How many.
+        count: usize,
+    },
+    /// Events of one calendar were stored; sent after each batch, so a first sync fills in.
+    CalendarProgress {
+        /// The account.
+        account: AccountId,
+        /// The calendar's path.
+        calendar: Href,
+        /// Resources stored so far in this sync.
+        fetched: usize,
+        /// Resources this sync must fetch for the calendar.
+        total: usize,
+    },
+    /// The account's state changed (Syncing, Active, Offline, Backoff, NeedsRelink).
+    StateChanged {
+        /// The account.
+        account: AccountId,
+        /// The new state.
+        state: AccountState,
+    },
+    /// The sync ended; the report says what it did.
+    Finished {
+        /// The account.
+        account: AccountId,
+        /// What happened.
+        report: SyncReport,
+    },
+}
+
+/// What one sync of an account did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SyncReport {
+    /// Calendars added locally.
+    pub calendars_added: usize,
+    /// Calendars removed locally.
+    pub calendars_removed: usize,
+    /// Resources downloaded and stored.
+    pub fetched: usize,
+    /// Resources deleted locally.
+    pub deleted: usize,
+    /// Resources kept raw because they do not parse.
+    pub quarantined: usize,
+    /// Deletions refused by the mass-deletion guard until a second sync agrees.
+    pub held_deletions: usize,
+    /// Hrefs the server listed but did not deliver (eventual consistency); tried again next time.
+    pub missing: usize,
+    /// Calendars that failed on their own (403, 404) while the rest synced.
+    pub calendar_errors: Vec<(Href, String)>,
+    /// Whether the server's listing looked anomalous and was not acted on.
+    pub listing_held: bool,
+}
