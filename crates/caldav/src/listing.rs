@@ -282,6 +282,29 @@ mod tests {
     }
 
     #[test]
+    fn fastmail_listing() {
+        let r = fixture_response(
+            "https://caldav.fastmail.com/dav/calendars/user/alice@fastmail.com/",
+            "fastmail_home_listing.xml",
+        );
+        let l = parse_listing(&r).unwrap();
+        assert_eq!(l.calendars.len(), 1);
+        let cal = &l.calendars[0];
+        assert_eq!(
+            cal.href.as_str(),
+            "/dav/calendars/user/alice@fastmail.com/Default/"
+        );
+        assert_eq!(cal.color.as_deref(), Some("#3a429c"));
+        assert!(!cal.read_only, "write-content and bind are write access");
+        assert!(!cal.is_task_list());
+        assert_eq!(
+            cal.sync_token.as_ref().unwrap().as_str(),
+            "data:,1710000000-12"
+        );
+        assert_eq!(l.skipped.len(), 3);
+    }
+
+    #[test]
     fn google_listing_with_absolute_hrefs() {
         let r = fixture_response(
             "https://apidata.googleusercontent.com/caldav/v2/alice%40gmail.com/",

@@ -271,6 +271,27 @@ mod tests {
     }
 
     #[test]
+    fn nextcloud_sync_with_uri_token() {
+        let r = fixture_response(
+            "https://cloud.example.com/remote.php/dav/calendars/alice/personal/",
+            "nextcloud_sync_collection.xml",
+        );
+        let page = parse_sync(&r).unwrap();
+        assert_eq!(page.changed.len(), 1);
+        assert_eq!(
+            page.changed[0].1.as_ref().unwrap().as_str(),
+            "\"4f3c2b1a0e9d8c7b6a5f4e3d2c1b0a99\""
+        );
+        assert_eq!(
+            page.deleted,
+            vec![Href::new(
+                "/remote.php/dav/calendars/alice/personal/removed.ics"
+            )]
+        );
+        assert_eq!(page.token.unwrap().as_str(), "http://sabre.io/ns/sync/13");
+    }
+
+    #[test]
     fn fastmail_etag_listing() {
         let r = fixture_response(
             "https://caldav.fastmail.com/dav/calendars/user/alice@fastmail.com/Default/",

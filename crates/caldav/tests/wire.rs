@@ -467,3 +467,29 @@ async fn partition_move_keeps_paths_and_follows_the_new_host() {
         "two requests per discovery"
     );
 }
+
+#[tokio::test]
+async fn entry_host_redirect_to_the_partition_host_keeps_basic_during_discovery() {
+    let partition = serve(vec![
+        reply("207 Multi-Status", &[], br#"<multistatus xmlns='DAV:'><response><href>/</href><propstat><prop><current-user-principal xmlns='DAV:'><href xmlns='DAV:'>/17149682/principal/</href></current-user-principal></prop><status>HTTP/1.1 200 OK</status></propstat></response></multistatus>"#),
+        reply("207 Multi-Status", &[], br#"<multistatus xmlns='DAV:'><response><href>/principal/</href><propstat><prop><calendar-home-set xmlns='urn:ietf:params:xml:ns:caldav'><href xmlns='DAV:'>/17149682/calendars/</href></calendar-home-set></prop><status>HTTP/1.1 200 OK</status></propstat></response></multistatus>"#),
+    ]);
+    // Quirk (b) of icloud-caldav.md: the entry host sends everything to the partition host.
+    let entry = serve(vec![reply(
+        "302 Found",
+        &[("Location", &partition.base)],
+        b"",
+    )]);
+    let c = client(&entry.base, Limits::default());
+    let found = c.discover().await.unwrap();
+    assert_eq!(
+        found.home.as_str(),
+        format!("{}17149682/calendars/", partition.base)
+    );
+    let seen = partition.seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 2);
+    assert!(seen.iter().all(|s| {
+        s.header("authorization")
+            .is_some_and(|a| a.starts_with("Basic "))
+    }));
+}
