@@ -493,3 +493,20 @@ async fn entry_host_redirect_to_the_partition_host_keeps_basic_during_discovery(
             .is_some_and(|a| a.starts_with("Basic "))
     }));
 }
+
+#[tokio::test]
+async fn redirect_to_plain_http_off_loopback_is_refused_before_connecting() {
+    let entry = serve(vec![reply(
+        "301 Moved Permanently",
+        &[("Location", "http://dav.example.com/cal/")],
+        b"",
+    )]);
+    let err = client(&entry.base, Limits::default())
+        .list_etags(&Href::new("/cal/"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, CaldavError::InvalidUrl { ref url, .. } if url.contains("dav.example.com")),
+        "{err:?}"
+    );
+}
