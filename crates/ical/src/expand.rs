@@ -306,8 +306,16 @@ impl CalendarObject {
                 .iter()
                 .map(|x| key(x, master_is_date, viewer))
                 .collect();
+            // The recurrence set is a set of instants (RFC 5545 §3.8.5.3): two wall-clock starts
+            // that a DST gap maps to one instant (an HOURLY rule at 02:00 and 03:00 on the
+            // spring-forward night) are one occurrence. Candidates are in wall-clock order,
+            // which maps to non-decreasing instants, so comparing neighbours suffices.
+            let mut previous: Option<DateTime<Utc>> = None;
             for (cand, period_end) in candidates {
                 let (day, instant) = (wall_clock(&cand).date(), to_utc(&cand, viewer));
+                if !master_is_date && previous.replace(instant) == Some(instant) {
+                    continue;
+                }
                 if exdates
                     .iter()
                     .chain(&override_keys)

@@ -281,3 +281,33 @@ fn a_long_rdate_period_that_began_before_the_window_is_found() {
         (utc(2026, 1, 10, 0, 0), utc(2026, 2, 9, 0, 0))
     );
 }
+
+#[test]
+fn an_hourly_rule_across_a_gap_gives_each_instant_once() {
+    // Sydney springs forward on 4 October 2026 at 02:00: wall-clock 02:00 and 03:00 are one
+    // instant, 16:00 UTC.
+    let obj = almanac_ical::parse(&event(
+        "DTSTART;TZID=Australia/Sydney:20261004T000000\r\nRRULE:FREQ=HOURLY;COUNT=5",
+    ))
+    .unwrap();
+    let w = Window {
+        start: utc(2026, 10, 3, 0, 0),
+        end: utc(2026, 10, 5, 0, 0),
+        viewer: UTC,
+    };
+    let starts: Vec<_> = obj
+        .expand(w, Limits::default())
+        .occurrences
+        .iter()
+        .map(|o| o.instants(UTC).0)
+        .collect();
+    assert_eq!(
+        starts,
+        [
+            utc(2026, 10, 3, 14, 0),
+            utc(2026, 10, 3, 15, 0),
+            utc(2026, 10, 3, 16, 0),
+            utc(2026, 10, 3, 17, 0)
+        ]
+    );
+}

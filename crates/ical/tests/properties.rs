@@ -11,6 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use common::{fixture, utc};
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 
 const FIXTURES: &[&str] = &[
     "icloud_weekly_berlin.ics",
@@ -108,7 +109,14 @@ fn apply(text: &str, m: &Mutation) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig {
+        cases: 256,
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/proptest-regressions/properties.txt"
+        )))),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
@@ -169,6 +177,53 @@ proptest! {
             }
             let starts: Vec<_> = exp.occurrences.iter().map(|o| o.instants(viewer)).collect();
             prop_assert!(starts.windows(2).all(|p| p[0] <= p[1]), "not sorted");
+        }
+    }
+
+    #[test]
+    fn generated_series_split_consistently(
+        zone in prop_oneof![Just(";TZID=Europe/Berlin:"), Just(";TZID=Australia/Sydney:"), Just(";TZID=America/New_York:"), Just(":"), Just(";VALUE=DATE:")],
+        freq in prop_oneof![Just("DAILY"), Just("WEEKLY"), Just("MONTHLY"), Just("YEARLY"), Just("HOURLY")],
+        extra in prop_oneof![Just(""), Just(";BYDAY=MO,WE,FR"), Just(";BYDAY=-1SU"), Just(";BYMONTHDAY=1,15,-1"), Just(";BYSETPOS=1;BYDAY=MO,TU,WE,TH,FR"), Just(";BYMONTH=3,10")],
+        interval in 1u8..4,
+        start_day in 0u32..700,
+        hour in 0u32..24,
+        duration_hours in 0u32..72,
+        exdate_n in 0u32..20,
+        move_n in 0u32..20,
+        a in 0u32..(60 * 24 * 365 * 3),
+        ab in 0u32..(60 * 24 * 60),
+        bc in 0u32..(60 * 24 * 60),
+        viewer in 0..VIEWERS.len(),
+    ) {
+        let start = at(start_day * 24 * 60 + hour * 60);
+        let fmt = |t: DateTime<Utc>| if zone == ";VALUE=DATE:" { t.format("%Y%m%d").to_string() } else { t.format("%Y%m%dT%H%M%S").to_string() };
+        let rule = format!("FREQ={freq};INTERVAL={interval}{extra}");
+        let dtstart = fmt(start);
+        // The EXDATE and override hit the nth step of the rule when it is plain, and nothing
+        // otherwise: both cases must split consistently.
+        let step = |n: u32| start + Duration::days(i64::from(n) * 7);
+        let text = format!(
+            "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:g\r\nDTSTART{zone}{dtstart}\r\nDURATION:PT{duration_hours}H\r\nRRULE:{rule}\r\nEXDATE{zone}{}\r\nEND:VEVENT\r\n\
+             BEGIN:VEVENT\r\nUID:g\r\nRECURRENCE-ID{zone}{}\r\nDTSTART{zone}{}\r\nDURATION:PT2H\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+            fmt(step(exdate_n)), fmt(step(move_n)), fmt(step(move_n) + Duration::days(40)),
+        );
+        let obj = almanac_ical::parse(&text).unwrap();
+        let viewer = VIEWERS[viewer];
+        let (a, b, c) = (at(a), at(a + ab), at(a + ab + bc));
+        let whole = obj.expand(Window { start: a, end: c, viewer }, limits());
+        let left = obj.expand(Window { start: a, end: b, viewer }, limits());
+        let right = obj.expand(Window { start: b, end: c, viewer }, limits());
+        prop_assume!(!whole.capped && !left.capped && !right.capped);
+        let mut joined: Vec<_> = left.occurrences.iter().chain(&right.occurrences).map(|o| key(o, viewer)).collect();
+        joined.sort();
+        joined.dedup();
+        let mut expected: Vec<_> = whole.occurrences.iter().map(|o| key(o, viewer)).collect();
+        expected.sort();
+        prop_assert_eq!(joined, expected, "{}", text);
+        for o in &whole.occurrences {
+            let (s, e) = o.instants(viewer);
+            prop_assert!(s < c && (e > a || (e <= s && s >= a)), "{o:?} outside [{a}, {c})");
         }
     }
 }
