@@ -48,6 +48,8 @@ pub struct Quirks {
     pub propagation_delay_ms: u64,
     /// A per-account request budget (`None`: unlimited).
     pub rate_limit: Option<RateLimit>,
+    /// After an update, this many reads still serve the previous version (KashCal).
+    pub stale_reads_after_write: u32,
 }
 
 impl Default for Quirks {
@@ -66,6 +68,7 @@ impl Default for Quirks {
             omit_put_etag: false,
             propagation_delay_ms: 0,
             rate_limit: None,
+            stale_reads_after_write: 0,
         }
     }
 }

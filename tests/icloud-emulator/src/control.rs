@@ -61,6 +61,12 @@ fn bad(status: u16, message: &str) -> Response<Full<Bytes>> {
 }
 
 #[derive(Deserialize)]
+struct Housekeep {
+    calendar: String,
+    name: String,
+}
+
+#[derive(Deserialize)]
 struct Revoke {
     password: String,
 }
@@ -99,6 +105,15 @@ async fn answer(h: &Handle, req: Request<Incoming>) -> Response<Full<Bytes>> {
         Ok(b) => b.to_bytes(),
         Err(_) => return bad(400, "body too large or unreadable"),
     };
+    if (method.as_str(), path.as_str()) == ("POST", "/control/housekeep") {
+        let Ok(req) = serde_json::from_slice::<Housekeep>(&body) else {
+            return bad(400, "expected {\"calendar\":…,\"name\":…}");
+        };
+        return match crate::demo::housekeep(&h.0.shared.upstream, &req.calendar, &req.name).await {
+            Ok(()) => ok(),
+            Err(e) => bad(404, &e.to_string()),
+        };
+    }
     match route(h, &method, &path, &body) {
         Ok(r) => r,
         Err(r) => *r,

@@ -203,6 +203,54 @@ fn date_plus(yyyymmdd: &str, n: i64) -> String {
     ymd(days_from_civil(p(0..4), p(4..6), p(6..8)) + n)
 }
 
+/// The current UTC time as an iCalendar DATE-TIME, e.g. `20261121T060910Z`.
+pub fn utc_stamp() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let secs = i64::try_from(secs).unwrap_or(0);
+    let (h, m, s) = (secs % 86_400 / 3600, secs % 3600 / 60, secs % 60);
+    format!("{}T{h:02}{m:02}{s:02}Z", ymd(secs / 86_400))
+}
+
+/// iCloud "housekeeping": rewrites an object's DTSTAMP so its ETag changes without any edit
+/// by the user (KashCal's live 412 test).
+///
+/// # Errors
+/// When Radicale does not have the object or refuses the rewrite.
+pub async fn housekeep(up: &Upstream, calendar: &str, name: &str) -> Result<(), EmulatorError> {
+    let path = format!("{}{calendar}/{name}", up.prefix());
+    let r = up
+        .send("GET", &path, &[], Bytes::new())
+        .await
+        .map_err(|e| EmulatorError::Seed(e.to_string()))?;
+    if r.status != 200 {
+        return Err(EmulatorError::Seed(format!("GET {path}: {}", r.status)));
+    }
+    let text = String::from_utf8_lossy(&r.body);
+    let stamp = utc_stamp();
+    let mut done = false;
+    let lines: Vec<String> = text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .map(|l| {
+            if !done && l.starts_with("DTSTAMP:") {
+                done = true;
+                // A second housekeeping within the same second must still change the ETag.
+                let old = l.trim_start_matches("DTSTAMP:");
+                if old == stamp {
+                    format!("DTSTAMP:{}T000000Z", date_plus(&stamp, 1))
+                } else {
+                    format!("DTSTAMP:{stamp}")
+                }
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    put(up, calendar, name, lines.join("\r\n")).await
+}
+
 fn today() -> i64 {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

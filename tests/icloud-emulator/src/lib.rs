@@ -57,7 +57,8 @@
 //! `principal_href_bug` (`/principal/`), `principal_in_404_propstat`, `challenge`
 //! (`two-headers` / `one-header`), `text_plain_content_type`, `invalid_sync_token_status`
 //! (403/410), `accept_unhyphenated`, `multiget_limit` (`507` above it),
-//! `method_rejection_status`, `omit_put_etag`, `propagation_delay_ms` (for issuing and
+//! `method_rejection_status`, `omit_put_etag`, `stale_reads_after_write` (the next N reads
+//! of an updated object serve the old body and ETag), `propagation_delay_ms` (for issuing and
 //! revoking ASPs), `rate_limit` (`{"requests","window_ms","penalty_ms","retry_after_secs"}`: a
 //! sliding-window budget whose overrun starts a throttle).
 //!
@@ -96,6 +97,7 @@
 //! | `POST /control/quirks` | a partial [`Quirks`] object, e.g. `{"invalid_sync_token_status":410}` | the full quirks |
 //! | `GET /control/log` | | `{"entries":[…],"summary":{…}}` ([`LoggedRequest`] entries) |
 //! | `POST /control/log/clear` | | `{"ok":true}` |
+//! | `POST /control/housekeep` | `{"calendar":"home","name":"x.ics"}` | `{"ok":true}` (the object's ETag changes) |
 //!
 //! Fault JSON (`kind`): `status` (`status`, optional `retry_after`), `connection-reset`,
 //! `truncated-body`, `slow` (`millis`, capped at 120 s), `spurious-unauthorized`,
@@ -118,6 +120,7 @@ mod report;
 pub mod rng;
 mod routes;
 mod server;
+mod stale;
 mod upstream;
 mod view;
 mod writes;
@@ -266,6 +269,7 @@ impl Emulator {
             partition_numbers: options.partitions.clone(),
             seq: AtomicU64::new(0),
             server_build,
+            stale: std::sync::Mutex::new(stale::StaleReads::default()),
         });
         let mut tasks = vec![tokio::spawn(server::serve(
             entry,
@@ -456,6 +460,15 @@ impl Emulator {
         ics: &str,
     ) -> Result<(), EmulatorError> {
         demo::put(&self.shared.upstream, calendar, name, ics.to_string()).await
+    }
+
+    /// iCloud "housekeeping": changes an object's ETag without any edit by the user (its
+    /// DTSTAMP is rewritten), so a client's next `If-Match` with the old ETag gets `412`.
+    ///
+    /// # Errors
+    /// When Radicale does not have the object or refuses the rewrite.
+    pub async fn housekeep(&self, calendar: &str, name: &str) -> Result<(), EmulatorError> {
+        demo::housekeep(&self.shared.upstream, calendar, name).await
     }
 
     /// Deletes a calendar object directly in Radicale.

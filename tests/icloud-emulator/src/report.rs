@@ -152,6 +152,7 @@ async fn multiget(
         Ok(ms) => ms,
         Err(a) => return a,
     };
+    crate::stale::multiget(ctx, &mut ms);
     let missing = lock(&ctx.shared.faults).take_multiget_missing(&hrefs, Instant::now());
     if !missing.is_empty() {
         *label = Some(format!("multiget-404:{}", missing.join(",")));

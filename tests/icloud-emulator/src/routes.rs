@@ -113,7 +113,10 @@ async fn calendar(ctx: &Ctx, cal: &str, label: &mut Option<String>) -> Answer {
             }
             forward_multistatus(ctx, &radicale_path).await
         }
-        "GET" | "HEAD" => forward_plain(ctx, &radicale_path, &[]).await,
+        "GET" | "HEAD" => match crate::stale::get(ctx) {
+            Some(old) => old,
+            None => forward_plain(ctx, &radicale_path, &[]).await,
+        },
         "PUT" => writes::put(ctx, cal, kind, &radicale_path).await,
         "DELETE" => {
             if kind == Some(Kind::SharedReadOnly) {

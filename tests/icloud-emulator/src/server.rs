@@ -61,6 +61,8 @@ pub struct Shared {
     pub seq: AtomicU64,
     /// The `Server` header's hex build id.
     pub server_build: String,
+    /// Previous object versions still served after a write (eventual consistency).
+    pub stale: Mutex<crate::stale::StaleReads>,
 }
 
 /// A decided answer before iCloud's headers are added.

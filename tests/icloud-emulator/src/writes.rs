@@ -188,6 +188,9 @@ pub async fn put(ctx: &Ctx, cal: &str, kind: Option<Kind>, radicale_path: &str) 
             pass.push((h, v.to_string()));
         }
     }
+    if existed {
+        crate::stale::before_write(ctx, radicale_path).await;
+    }
     let mut a = forward_plain(ctx, radicale_path, &pass).await;
     if (200..300).contains(&a.status) {
         a.status = if existed { 204 } else { 201 };

@@ -195,3 +195,66 @@ async fn mkcalendar_accepts_client_ids_and_refuses_odd_names() {
     );
     assert!(!listing.body.contains("radicale.org"), "{}", listing.body);
 }
+
+#[tokio::test]
+async fn housekeeping_changes_etags_and_reads_can_be_stale_after_a_write() {
+    let emu = start().await;
+    let href = format!("{}h1.ics", cal_url(&emu, "home"));
+    let (_, etag) = put(&emu, &href, &event("h1"), &[CT, ("If-None-Match", "*")]).await;
+    let etag = etag.unwrap();
+    emu.housekeep("home", "h1.ics").await.unwrap();
+    assert_eq!(
+        put(&emu, &href, &event("h1"), &[CT, ("If-Match", &etag)])
+            .await
+            .0,
+        412
+    );
+    let current = dav(&emu, "GET", &href, None, "").await;
+    let etag = current.headers["etag"].to_str().unwrap().to_string();
+    // Via the control API too.
+    let r = client()
+        .post(url(&emu.control_url(), "/control/housekeep"))
+        .body(r#"{"calendar":"home","name":"h1.ics"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_ne!(
+        dav(&emu, "GET", &href, None, "").await.headers["etag"]
+            .to_str()
+            .unwrap(),
+        etag
+    );
+    // Stale reads: the next 2 reads after an update still serve the old version.
+    emu.set_quirks(Quirks {
+        stale_reads_after_write: 2,
+        ..Quirks::default()
+    });
+    let before = dav(&emu, "GET", &href, None, "").await;
+    let old_etag = before.headers["etag"].to_str().unwrap().to_string();
+    let edited = event("h1").replace("SUMMARY:h1", "SUMMARY:edited");
+    assert_eq!(
+        put(&emu, &href, &edited, &[CT, ("If-Match", &old_etag)])
+            .await
+            .0,
+        204
+    );
+    let stale = dav(&emu, "GET", &href, None, "").await;
+    assert!(stale.body.contains("SUMMARY:h1") && stale.headers["etag"] == old_etag.as_str());
+    let path = format!("/{DSID}/calendars/home/h1.ics");
+    let m = dav(
+        &emu,
+        "REPORT",
+        &cal_url(&emu, "home"),
+        Some("1"),
+        &multiget_body(&[&path]),
+    )
+    .await;
+    assert!(
+        m.body.contains("SUMMARY:h1") && m.body.contains(&old_etag),
+        "{}",
+        m.body
+    );
+    let fresh = dav(&emu, "GET", &href, None, "").await;
+    assert!(fresh.body.contains("SUMMARY:edited"));
+}
