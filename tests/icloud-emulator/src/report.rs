@@ -115,7 +115,9 @@ async fn sync_collection(ctx: &Ctx, mut root: Element, radicale_path: &str) -> A
         .find(DAV, "sync-token")
         .map(Element::text_content)
         .unwrap_or_default();
-    let tag: String = token.chars().rev().take(12).collect();
+    // A short lowercase tag from Radicale's token hash, shaped like iCloud's ETags.
+    let radicale = ctx.map.unwrap_token(&token).unwrap_or_default();
+    let tag: String = radicale.chars().rev().take(12).collect();
     let entry = Element::new(DAV, "response")
         .child(Element::new(DAV, "href").text(&collection_href(ctx)))
         .child(
@@ -127,6 +129,12 @@ async fn sync_collection(ctx: &Ctx, mut root: Element, radicale_path: &str) -> A
                 .child(status("200 OK")),
         );
     ms.children.insert(0, xml::Node::Element(entry));
+    // The token goes last, as in RFC 6578's examples and iCloud's capture.
+    let (tokens, rest): (Vec<_>, Vec<_>) = ms
+        .children
+        .into_iter()
+        .partition(|n| matches!(n, xml::Node::Element(e) if e.is(DAV, "sync-token")));
+    ms.children = rest.into_iter().chain(tokens).collect();
     Answer::xml(207, &ms, ctx.quirks.text_plain_content_type)
 }
 
