@@ -76,7 +76,7 @@ pub fn parse_multiget(response: &RawResponse) -> Result<Fetched, CaldavError> {
     let ms = expect_multistatus(response)?;
     let collection = response.url.path().to_string();
     let mut out = Fetched::default();
-    for r in ms.responses {
+    for mut r in ms.responses {
         let mut hrefs = Vec::with_capacity(r.hrefs.len());
         for raw in &r.hrefs {
             let href = href_path(response, raw)?;
@@ -98,14 +98,11 @@ pub fn parse_multiget(response: &RawResponse) -> Result<Fetched, CaldavError> {
             continue;
         }
         let etag = r.prop(Ns::Dav, "getetag").map(|e| Etag::new(e.text.trim()));
-        let data = r.prop(Ns::Caldav, "calendar-data").map(|d| d.text.as_str());
+        // Moved, not copied: calendar data is most of the body.
+        let data = r.take_prop(Ns::Caldav, "calendar-data").map(|d| d.text);
         match (hrefs.into_iter().next(), data) {
             (Some(href), Some(data)) if !data.trim().is_empty() => {
-                out.found.push(FetchedResource {
-                    href,
-                    etag,
-                    data: data.to_string(),
-                });
+                out.found.push(FetchedResource { href, etag, data });
             }
             (Some(href), _) => {
                 let status = r.prop_status(Ns::Caldav, "calendar-data").unwrap_or(200);

@@ -144,6 +144,21 @@ impl Response {
             .find(|e| e.is(ns, name))
     }
 
+    /// Removes and returns a property from a 2xx propstat, so large values move instead of
+    /// being copied.
+    pub fn take_prop(&mut self, ns: Ns, name: &str) -> Option<Element> {
+        for propstat in self
+            .propstats
+            .iter_mut()
+            .filter(|p| (200..300).contains(&p.status))
+        {
+            if let Some(i) = propstat.props.iter().position(|e| e.is(ns, name)) {
+                return Some(propstat.props.swap_remove(i));
+            }
+        }
+        None
+    }
+
     /// A property from a 2xx propstat, or else from any propstat where it has content.
     ///
     /// # Quirks
