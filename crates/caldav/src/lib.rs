@@ -34,3 +34,5 @@ pub use listing::{Listing, RemoteCalendar, Skipped};
 pub use multiget::{DEFAULT_BATCH, Fetched, FetchedResource};
 pub use sync::{SyncDelta, SyncPage};
 pub use transport::{Credentials, Limits};
+/// Re-exported so callers can store and restore a home URL without naming the `url` crate.
+pub use url::Url;
