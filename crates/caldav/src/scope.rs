@@ -46,11 +46,15 @@ pub fn check_url(url: &Url) -> Result<(), CaldavError> {
     }
 }
 
+/// Whether the URL is https on an iCloud host. Mainland China accounts use
+/// `caldav.icloud.com.cn` (icloud-caldav.md §1.1, reported once), so that domain counts too.
 fn is_icloud_https(url: &Url) -> bool {
     url.scheme() == "https"
         && url.host_str().is_some_and(|h| {
             let h = h.to_ascii_lowercase();
-            h == "icloud.com" || h.ends_with(".icloud.com")
+            ["icloud.com", "icloud.com.cn"]
+                .iter()
+                .any(|d| h == *d || h.strip_suffix(d).is_some_and(|rest| rest.ends_with('.')))
         })
 }
 
@@ -118,6 +122,14 @@ mod tests {
         // A different port or scheme is a different origin.
         assert!(!scope.allows(&u("https://p12-caldav.icloud.com:8443/")));
         assert!(!scope.admit(&u("http://p13-caldav.icloud.com/")));
+    }
+
+    #[test]
+    fn china_partition_hosts_are_icloud_too() {
+        let mut scope = Scope::new(u("https://caldav.icloud.com.cn/"));
+        assert!(scope.admit(&u("https://p61-caldav.icloud.com.cn:443/1/calendars/")));
+        assert!(!scope.admit(&u("https://icloud.com.cn.evil.example/")));
+        assert!(!scope.admit(&u("https://xicloud.com.cn/")));
     }
 
     #[test]
