@@ -1,9 +1,18 @@
 //! Generates Tauri's context (configuration, capabilities, embedded assets) at compile time, and
 //! declares our commands so that capabilities must grant each one by name.
 
+const COMMANDS: &[&str] = &[
+    "open_app_password_page",
+    "sign_in",
+    "overview",
+    "events_between",
+    "set_calendar_enabled",
+    "sync_now",
+];
+
 fn main() {
-    let commands = tauri_build::AppManifest::new().commands(&["open_app_password_page"]);
-    if let Err(err) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(commands))
+    let manifest = tauri_build::AppManifest::new().commands(COMMANDS);
+    if let Err(err) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
     {
         panic!("tauri-build: {err:#}");
     }

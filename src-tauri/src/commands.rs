@@ -1,7 +1,14 @@
-//! Commands the window may call. Each converts its arguments, calls one function, maps the error.
+//! Commands the window may call. Each converts its arguments, calls one engine or store
+//! function, and maps the error.
 
-use crate::ipc::{ErrorCode, IpcError};
-use tauri::AppHandle;
+use crate::ipc::{
+    AccountKindView, AccountView, ErrorCode, EventView, IpcError, Overview, SignInRequest,
+};
+use crate::shell::Shell;
+use crate::views;
+use almanac_core::{AccountKind, CalendarId, Password};
+use chrono::{DateTime, Utc};
+use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
 
 /// Apple's account page, where app-specific passwords are made (Sign-In and Security →
@@ -20,4 +27,124 @@ pub fn open_app_password_page(app: AppHandle) -> Result<(), IpcError> {
                 format!("Almanac could not open your browser. Visit {APPLE_ACCOUNT_URL} yourself."),
             )
         })
+}
+
+fn invalid(message: &str) -> IpcError {
+    IpcError::new(ErrorCode::InvalidInput, message)
+}
+
+/// Verifies the credentials against the server, stores the password in the keychain and the
+/// account in the store, then starts the first sync in the background.
+#[tauri::command]
+pub async fn sign_in(
+    shell: State<'_, Shell>,
+    request: SignInRequest,
+) -> Result<AccountView, IpcError> {
+    let username = request.username.trim().to_string();
+    let typed = Password::new(request.password);
+    let (kind, server_url, password) = match request.kind {
+        AccountKindView::Icloud => {
+            if !username.contains('@') {
+                return Err(invalid("Use the e-mail address of your Apple ID."));
+            }
+            (
+                AccountKind::Icloud,
+                shell.icloud_url.clone(),
+                typed.normalised_app_specific(),
+            )
+        }
+        AccountKindView::Caldav => {
+            let url = request.server_url.unwrap_or_default().trim().to_string();
+            if url.is_empty() {
+                return Err(invalid("Enter the server's address."));
+            }
+            (AccountKind::Caldav, url, typed)
+        }
+    };
+    if username.is_empty() || password.expose().is_empty() {
+        return Err(invalid("Enter a user name and a password."));
+    }
+    let id = shell
+        .engine
+        .add_account(kind, &server_url, &username, password)
+        .await
+        .map_err(|e| views::sign_in_error(request.kind, &server_url, &e))?;
+    shell.sync_in_background(Some(id));
+    let account = shell
+        .engine
+        .with_store(move |s| s.account(id))
+        .await
+        .map_err(storage)?;
+    Ok(views::account_view(&account, shell.viewer))
+}
+
+fn storage(err: almanac_sync::SyncError) -> IpcError {
+    IpcError::new(
+        ErrorCode::Storage,
+        format!("Almanac could not read its data: {err}"),
+    )
+}
+
+/// Accounts and calendars, from the local store.
+#[tauri::command]
+pub async fn overview(shell: State<'_, Shell>) -> Result<Overview, IpcError> {
+    let (accounts, calendars) = shell
+        .engine
+        .with_store(|s| Ok((s.accounts()?, s.all_calendars()?)))
+        .await
+        .map_err(storage)?;
+    Ok(Overview {
+        accounts: accounts
+            .iter()
+            .map(|a| views::account_view(a, shell.viewer))
+            .collect(),
+        calendars: calendars.iter().map(views::calendar_view).collect(),
+    })
+}
+
+fn instant(text: &str) -> Result<DateTime<Utc>, IpcError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| invalid("The date range is not understood."))
+}
+
+/// The occurrences of shown calendars overlapping `[from, to)`: only the visible range
+/// crosses IPC.
+#[tauri::command]
+pub async fn events_between(
+    shell: State<'_, Shell>,
+    from: String,
+    to: String,
+) -> Result<Vec<EventView>, IpcError> {
+    let (from, to) = (instant(&from)?, instant(&to)?);
+    if to - from > chrono::Duration::days(400) {
+        return Err(invalid("Ask for at most a year of events at a time."));
+    }
+    let viewer = shell.viewer;
+    let items = shell
+        .engine
+        .with_store(move |s| s.occurrences_between(from, to, viewer, true))
+        .await
+        .map_err(storage)?;
+    Ok(items.iter().map(views::event_view).collect())
+}
+
+/// Shows or hides a calendar; the choice is stored.
+#[tauri::command]
+pub async fn set_calendar_enabled(
+    shell: State<'_, Shell>,
+    calendar: i32,
+    enabled: bool,
+) -> Result<(), IpcError> {
+    shell
+        .engine
+        .with_store(move |s| s.set_calendar_enabled(CalendarId(i64::from(calendar)), enabled))
+        .await
+        .map_err(storage)
+}
+
+/// Starts a sync of every account now.
+#[tauri::command]
+pub fn sync_now(shell: State<'_, Shell>) {
+    shell.sync_in_background(None);
 }

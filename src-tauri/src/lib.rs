@@ -4,17 +4,33 @@
 
 mod commands;
 pub mod ipc;
+mod shell;
 pub mod tray;
+pub mod views;
+
+use tauri::Manager;
 
 /// Builds and runs the app until the user quits.
 ///
 /// # Errors
-/// When the webview or the event loop cannot start (no display, missing WebKit).
+/// When the webview or the event loop cannot start (no display, missing WebKit), or the local
+/// store cannot be opened.
 pub fn run() -> anyhow::Result<()> {
     tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
-        .invoke_handler(tauri::generate_handler![commands::open_app_password_page])
+        .invoke_handler(tauri::generate_handler![
+            commands::open_app_password_page,
+            commands::sign_in,
+            commands::overview,
+            commands::events_between,
+            commands::set_calendar_enabled,
+            commands::sync_now,
+        ])
         .setup(|app| {
+            let shell = shell::Shell::open(&app.path().app_data_dir()?)?;
+            shell.relay_events(app.handle().clone());
+            shell.sync_in_background(None);
+            app.manage(shell);
             let model = tray::tray_model(&tray::TrayStatus::NotSignedIn, None);
             // The tray is a convenience: without it the window still shows every state.
             if let Err(err) = tray::create(app.handle(), &model) {

@@ -1,15 +1,36 @@
 #!/usr/bin/env bash
-# Inside the desktop session: starts tauri-driver on free ports and runs the specs against it.
+# Inside the desktop session: starts the iCloud emulator with demo data and tauri-driver on free
+# ports, then runs the specs. The app reaches the emulator through ALMANAC_ICLOUD_URL, which
+# tauri-driver passes on to the app it launches.
 set -euo pipefail
+ROOT=$(cd ../.. && pwd)
+EMULATOR=${ALMANAC_EMULATOR:-$ROOT/target/debug/almanac-icloud-emulator}
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
+
+deadline_wait() { # description, seconds, command...
+  local what=$1 deadline=$((SECONDS + $2))
+  shift 2
+  until "$@" >/dev/null 2>&1; do
+    [ $SECONDS -lt $deadline ] || { echo "with-driver.sh: $what did not start" >&2; exit 1; }
+    sleep 0.1
+  done
+}
+
+EMULATOR_INFO=$ALMANAC_ARTIFACTS/emulator.json
+: >"$EMULATOR_INFO"
+"$EMULATOR" --demo --json >"$EMULATOR_INFO" 2>"$ALMANAC_ARTIFACTS/emulator.log" &
+pids+=($!)
+deadline_wait "the iCloud emulator" 60 test -s "$EMULATOR_INFO"
+export ALMANAC_EMULATOR_INFO=$EMULATOR_INFO
+ALMANAC_ICLOUD_URL=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["entry_url"])' "$EMULATOR_INFO")
+export ALMANAC_ICLOUD_URL
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 TAURI_DRIVER_PORT=$(free_port)
 export TAURI_DRIVER_PORT
 tauri-driver --port "$TAURI_DRIVER_PORT" --native-port "$(free_port)" >"$ALMANAC_ARTIFACTS/tauri-driver.log" 2>&1 &
-driver=$!
-trap 'kill $driver 2>/dev/null || true' EXIT
-deadline=$((SECONDS + 20))
-until (exec 3<>"/dev/tcp/127.0.0.1/$TAURI_DRIVER_PORT") 2>/dev/null; do
-  [ $SECONDS -lt $deadline ] || { echo "with-driver.sh: tauri-driver did not start" >&2; exit 1; }
-  sleep 0.1
-done
+pids+=($!)
+deadline_wait "tauri-driver" 20 bash -c "exec 3<>/dev/tcp/127.0.0.1/$TAURI_DRIVER_PORT"
+
 node --test --test-concurrency=1 --test-reporter=spec "${@:-specs/}"

@@ -2,7 +2,7 @@
  * The calendar surface: FullCalendar's month, week, day, agenda and year views, set up for the
  * person's locale (week start, 12/24 h) and fed only the visible range.
  */
-import { Calendar } from "@fullcalendar/core";
+import { Calendar, type EventInput } from "@fullcalendar/core";
 import dayGridPlugin from "@fullcalendar/daygrid";
 import listPlugin from "@fullcalendar/list";
 import multiMonthPlugin from "@fullcalendar/multimonth";
@@ -26,8 +26,11 @@ export function uses12HourClock(locale: string): boolean {
   return parts.hourCycle === "h11" || parts.hourCycle === "h12";
 }
 
+/** Loads the events overlapping a visible range. */
+export type EventLoader = (from: Date, to: Date) => Promise<EventInput[]>;
+
 /** Mounts the calendar into `element` and returns it. */
-export function mountCalendar(element: HTMLElement, locale: string): Calendar {
+export function mountCalendar(element: HTMLElement, locale: string, load: EventLoader): Calendar {
   const hour12 = uses12HourClock(locale);
   const calendar = new Calendar(element, {
     plugins: [dayGridPlugin, timeGridPlugin, listPlugin, multiMonthPlugin],
@@ -46,6 +49,12 @@ export function mountCalendar(element: HTMLElement, locale: string): Calendar {
     },
     buttonText: { today: "Today", year: "Year", month: "Month", week: "Week", day: "Day", list: "Agenda" },
     views: { listWeek: { buttonText: "Agenda" }, multiMonthYear: { buttonText: "Year" } },
+    // Only the visible range is asked for; FullCalendar asks again when the range changes.
+    events: (info, success, failure) => {
+      load(info.start, info.end).then(success, (err: unknown) => {
+        failure(err instanceof Error ? err : new Error("events could not be loaded"));
+      });
+    },
   });
   calendar.render();
   return calendar;

@@ -3,9 +3,18 @@
  * every payload type comes from the generated `bindings.ts`.
  */
 import { invoke } from "@tauri-apps/api/core";
-import type { ErrorCode, IpcError } from "./bindings";
+import { listen } from "@tauri-apps/api/event";
+import type {
+  AccountView,
+  ChangedEvent,
+  ErrorCode,
+  EventView,
+  IpcError,
+  Overview,
+  SignInRequest,
+} from "./bindings";
 
-export type { ErrorCode, IpcError } from "./bindings";
+export type * from "./bindings";
 
 /** Whether a rejected command carried our structured error. */
 export function isIpcError(value: unknown): value is IpcError {
@@ -36,11 +45,47 @@ export function asIpcError(value: unknown, fallback: ErrorCode = "unavailable"):
   return new IpcFailure({ code: fallback, message: "Almanac could not complete that. Please try again." });
 }
 
-/** Opens Apple's account page (where app-specific passwords are made) in the default browser. */
-export async function openAppPasswordPage(): Promise<void> {
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
-    await invoke("open_app_password_page");
+    return await invoke<T>(command, args);
   } catch (err) {
     throw asIpcError(err);
   }
+}
+
+/** Opens Apple's account page (where app-specific passwords are made) in the default browser. */
+export function openAppPasswordPage(): Promise<void> {
+  return call("open_app_password_page");
+}
+
+/** Verifies and stores a new account; its first sync starts in the background. */
+export function signIn(request: SignInRequest): Promise<AccountView> {
+  return call("sign_in", { request });
+}
+
+/** Accounts and calendars from the local store. */
+export function overview(): Promise<Overview> {
+  return call("overview");
+}
+
+/** Occurrences of shown calendars overlapping [from, to). */
+export function eventsBetween(from: Date, to: Date): Promise<EventView[]> {
+  return call("events_between", { from: from.toISOString(), to: to.toISOString() });
+}
+
+/** Shows or hides a calendar; the choice is stored. */
+export function setCalendarEnabled(calendar: number, enabled: boolean): Promise<void> {
+  return call("set_calendar_enabled", { calendar, enabled });
+}
+
+/** Starts a sync of every account. */
+export function syncNow(): Promise<void> {
+  return call("sync_now");
+}
+
+/** Calls `handler` whenever the shell reports that accounts, calendars or events changed. */
+export async function onChanged(handler: (event: ChangedEvent) => void): Promise<void> {
+  await listen<ChangedEvent>("almanac://changed", (e) => {
+    handler(e.payload);
+  });
 }

@@ -3,7 +3,7 @@
  * It checks the password's shape as the person types and enables "Sign in" only when the fields
  * make sense; the server verifies before anything is stored.
  */
-import { openAppPasswordPage } from "../ipc";
+import { type AccountView, openAppPasswordPage, signIn } from "../ipc";
 import { classifyAppPassword, isPlausibleAppleId, passwordHint } from "./password";
 
 type Kind = "icloud" | "caldav";
@@ -14,8 +14,8 @@ function byId<T extends HTMLElement>(id: string, type: new () => T): T {
   return el;
 }
 
-/** Wires the static form in index.html. */
-export function setUpSignIn(): void {
+/** Wires the static form in index.html; `signedIn` runs after the server accepted an account. */
+export function setUpSignIn(signedIn: (account: AccountView) => void): void {
   const tabs: Record<Kind, HTMLButtonElement> = {
     icloud: byId("tab-icloud", HTMLButtonElement),
     caldav: byId("tab-caldav", HTMLButtonElement),
@@ -97,6 +97,35 @@ export function setUpSignIn(): void {
   });
   byId("signin-form", HTMLFormElement).addEventListener("submit", (e) => {
     e.preventDefault();
+    if (submit.disabled) return;
+    const shape = classifyAppPassword(appPassword.value);
+    const request =
+      kind === "icloud"
+        ? {
+            kind,
+            username: appleId.value.trim(),
+            password: shape.kind === "app-specific" ? shape.normalised : appPassword.value,
+            server_url: null,
+          }
+        : { kind, username: caldavUser.value.trim(), password: caldavPassword.value, server_url: serverUrl.value.trim() };
+    submit.disabled = true;
+    submit.textContent = "Checking…";
+    error.hidden = true;
+    signIn(request)
+      .then((account) => {
+        // The password has done its job here: it is in the keychain now.
+        appPassword.value = "";
+        caldavPassword.value = "";
+        signedIn(account);
+      })
+      .catch((err: unknown) => {
+        error.textContent = err instanceof Error ? err.message : "Sign-in failed.";
+        error.hidden = false;
+      })
+      .finally(() => {
+        submit.textContent = "Sign in";
+        refresh();
+      });
   });
   refresh();
   appleId.focus();

@@ -1,0 +1,103 @@
+//! The app's one piece of state: the engine over the store in the app's data directory and the
+//! OS keychain, and the relay of engine events to the window.
+
+use crate::ipc::{CHANGED, ChangedEvent};
+use almanac_caldav::Limits;
+use almanac_secrets::KeyringSecrets;
+use almanac_store::Store;
+use almanac_sync::{Cancel, Engine, EngineParts, SyncEvent};
+use chrono_tz::Tz;
+use std::path::Path;
+use std::sync::Arc;
+use tauri::{AppHandle, Emitter};
+
+/// Shared by every command.
+pub struct Shell {
+    /// The sync engine.
+    pub engine: Arc<Engine>,
+    /// The viewer's time zone, for floating and all-day events.
+    pub viewer: Tz,
+    /// Where iCloud accounts start discovery (`ALMANAC_ICLOUD_URL` points it at the emulator).
+    pub icloud_url: String,
+}
+
+/// The system's IANA zone, or UTC when it cannot be told.
+pub fn system_zone() -> Tz {
+    iana_time_zone::get_timezone()
+        .ok()
+        .and_then(|name| name.parse().ok())
+        .unwrap_or(Tz::UTC)
+}
+
+impl Shell {
+    /// Opens the store in `data_dir` and builds the engine.
+    ///
+    /// # Errors
+    /// When the directory cannot be made or the store cannot be opened.
+    pub fn open(data_dir: &Path) -> anyhow::Result<Shell> {
+        std::fs::create_dir_all(data_dir)?;
+        let store = Store::open(data_dir.join("almanac.sqlite3"))?;
+        let engine = Engine::new(EngineParts {
+            store,
+            secrets: Arc::new(KeyringSecrets::default()),
+            limits: Limits::default(),
+            clock: Arc::new(chrono::Utc::now),
+            jitter: Arc::new(jitter),
+        });
+        Ok(Shell {
+            engine: Arc::new(engine),
+            viewer: system_zone(),
+            icloud_url: std::env::var("ALMANAC_ICLOUD_URL")
+                .unwrap_or_else(|_| almanac_sync::ICLOUD_URL.into()),
+        })
+    }
+
+    /// Syncs one account, or every account, without blocking the caller.
+    pub fn sync_in_background(&self, account: Option<almanac_core::AccountId>) {
+        let engine = Arc::clone(&self.engine);
+        tauri::async_runtime::spawn(async move {
+            let ids = match account {
+                Some(id) => vec![id],
+                None => match engine.with_store(|s| s.accounts()).await {
+                    Ok(accounts) => accounts.into_iter().map(|a| a.id).collect(),
+                    Err(_) => Vec::new(),
+                },
+            };
+            for id in ids {
+                // The outcome reaches the window through the state events; nothing to do here.
+                let _ = engine.sync_account(id, &Cancel::default()).await;
+            }
+        });
+    }
+
+    /// Forwards engine events to the window as [`ChangedEvent`]s.
+    pub fn relay_events(&self, app: AppHandle) {
+        let mut events = self.engine.subscribe();
+        tauri::async_runtime::spawn(async move {
+            loop {
+                let (account, reason) = match events.recv().await {
+                    Ok(SyncEvent::StateChanged { account, .. }) => (account, "state"),
+                    Ok(SyncEvent::CalendarProgress { account, .. }) => (account, "progress"),
+                    Ok(SyncEvent::Finished { account, .. }) => (account, "finished"),
+                    Ok(SyncEvent::Started { .. } | SyncEvent::CalendarsFound { .. }) => continue,
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                };
+                let payload = ChangedEvent {
+                    account: i32::try_from(account.0).unwrap_or(i32::MAX),
+                    reason: reason.into(),
+                };
+                let _ = app.emit(CHANGED, payload);
+            }
+        });
+    }
+}
+
+/// Backoff jitter from the clock's nanoseconds: enough spread for one desktop client.
+fn jitter() -> f64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    f64::from(nanos % 1000) / 1000.0
+}

@@ -1,0 +1,261 @@
+//! Pure conversions from engine and store types to what the window shows, and from engine
+//! errors to the IPC error set. Kept apart from the commands so they are tested without Tauri.
+
+use crate::ipc::{AccountKindView, AccountView, CalendarView, ErrorCode, EventView, IpcError};
+use almanac_caldav::CaldavError;
+use almanac_core::{Account, AccountKind, AccountState, Calendar, EventTime};
+use almanac_store::AgendaItem;
+use almanac_sync::SyncError;
+use chrono::{DateTime, SecondsFormat, Utc};
+use chrono_tz::Tz;
+
+/// The account kind as the UI names it.
+pub fn kind_view(kind: AccountKind) -> AccountKindView {
+    match kind {
+        AccountKind::Icloud => AccountKindView::Icloud,
+        AccountKind::Caldav => AccountKindView::Caldav,
+    }
+}
+
+/// A state's stable name and its words for a person, in the viewer's zone.
+pub fn state_words(state: &AccountState, viewer: Tz) -> (&'static str, String) {
+    match state {
+        AccountState::Active => ("active", "Up to date".into()),
+        AccountState::Syncing => ("syncing", "Syncing…".into()),
+        AccountState::Offline => ("offline", "Offline, showing saved data".into()),
+        AccountState::Backoff { until } => (
+            "backoff",
+            format!(
+                "Waiting after a server error; next try at {}",
+                until.with_timezone(&viewer).format("%H:%M")
+            ),
+        ),
+        AccountState::NeedsRelink => ("needs_relink", "Needs a new password".into()),
+    }
+}
+
+fn id(value: i64) -> i32 {
+    i32::try_from(value).unwrap_or(i32::MAX)
+}
+
+/// An account for the sidebar.
+pub fn account_view(account: &Account, viewer: Tz) -> AccountView {
+    let (state, state_text) = state_words(&account.state, viewer);
+    AccountView {
+        id: id(account.id.0),
+        kind: kind_view(account.kind),
+        username: account.username.clone(),
+        state: state.into(),
+        state_text,
+        last_success: account
+            .last_success
+            .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
+    }
+}
+
+/// A colour fit for CSS: `#RRGGBB` from the server's `#RRGGBB` or iCloud's `#RRGGBBAA`;
+/// anything else (the colour comes from the server, so it could be anything) is dropped.
+pub fn css_color(color: Option<&str>) -> Option<String> {
+    let hex = color?.strip_prefix('#')?;
+    let ok = (hex.len() == 6 || hex.len() == 8) && hex.bytes().all(|b| b.is_ascii_hexdigit());
+    ok.then(|| format!("#{}", &hex[..6]))
+}
+
+/// A calendar for the sidebar.
+pub fn calendar_view(calendar: &Calendar) -> CalendarView {
+    CalendarView {
+        id: id(calendar.id.0),
+        account: id(calendar.account.0),
+        name: calendar.name.clone(),
+        color: css_color(calendar.color.as_deref()),
+        enabled: calendar.enabled,
+        read_only: calendar.read_only,
+    }
+}
+
+fn time_text(time: &EventTime, instant: DateTime<Utc>, all_day: bool) -> String {
+    match time {
+        EventTime::Date { date } if all_day => date.format("%Y-%m-%d").to_string(),
+        _ => instant.to_rfc3339_opts(SecondsFormat::Secs, true),
+    }
+}
+
+/// An occurrence for the calendar views.
+pub fn event_view(item: &AgendaItem) -> EventView {
+    let rid = item
+        .recurrence_id
+        .map(|_| item.start_utc.timestamp().to_string())
+        .unwrap_or_default();
+    EventView {
+        id: format!("{}|{}|{}", item.calendar.0, item.href, rid),
+        calendar: id(item.calendar.0),
+        title: item
+            .summary
+            .clone()
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| "(No title)".into()),
+        start: time_text(&item.start, item.start_utc, item.all_day),
+        end: time_text(&item.end, item.end_utc, item.all_day),
+        all_day: item.all_day,
+        color: css_color(item.calendar_color.as_deref()),
+        location: item.location.clone(),
+    }
+}
+
+fn host_of(url: &str) -> String {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| "the server".into())
+}
+
+/// The IPC error for a failed sign-in, relink or sync, in plain words.
+pub fn sign_in_error(kind: AccountKindView, server_url: &str, err: &SyncError) -> IpcError {
+    let host = host_of(server_url);
+    match err {
+        SyncError::NeedsRelink { .. } => match kind {
+            AccountKindView::Icloud => IpcError::new(
+                ErrorCode::WrongPassword,
+                "iCloud did not accept this Apple ID and password. Almanac needs an app-specific \
+                 password, not your Apple ID password: create one at account.apple.com (Sign-In \
+                 and Security → App-Specific Passwords) and paste it here. A password made \
+                 earlier may have been revoked, which Apple does whenever the Apple ID password \
+                 changes.",
+            ),
+            AccountKindView::Caldav => IpcError::new(
+                ErrorCode::WrongPassword,
+                format!("{host} did not accept this user name and password."),
+            ),
+        },
+        SyncError::Unavailable(CaldavError::Offline { .. } | CaldavError::Timeout { .. }) => {
+            IpcError::new(
+                ErrorCode::Offline,
+                format!(
+                    "Almanac cannot reach {host}. Check your internet connection and try again."
+                ),
+            )
+        }
+        SyncError::Unavailable(_) => IpcError::new(
+            ErrorCode::Server,
+            format!(
+                "{host} is having trouble or asked us to wait. Nothing was changed; try again in a few minutes."
+            ),
+        ),
+        SyncError::Server(CaldavError::InvalidUrl { reason, .. }) => IpcError::new(
+            ErrorCode::InvalidInput,
+            format!("This address cannot be used: {reason}."),
+        ),
+        SyncError::Server(_) => IpcError::new(
+            ErrorCode::NotCaldav,
+            format!(
+                "{host} does not answer like a CalDAV server. Check the address your provider gives for calendar apps."
+            ),
+        ),
+        SyncError::Secrets(e) => IpcError::new(ErrorCode::Keychain, e.to_string()),
+        SyncError::Store(e) => match e {
+            almanac_store::StoreError::Conflict { .. } => IpcError::new(
+                ErrorCode::InvalidInput,
+                "This account is already signed in.",
+            ),
+            other => IpcError::new(
+                ErrorCode::Storage,
+                format!("Almanac could not save its data: {other}"),
+            ),
+        },
+        SyncError::NotNow { .. } | SyncError::Cancelled => IpcError::new(
+            ErrorCode::Unavailable,
+            "Almanac is busy with this account; try again in a moment.",
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use almanac_core::{AccountId, CalendarId, Href};
+
+    #[test]
+    fn colours_are_checked_before_they_reach_css() {
+        assert_eq!(css_color(Some("#FF2968FF")).as_deref(), Some("#FF2968"));
+        assert_eq!(css_color(Some("#1badf8")).as_deref(), Some("#1badf8"));
+        for hostile in ["red;background:url(x)", "#12345", "#GGGGGG", "None", ""] {
+            assert_eq!(css_color(Some(hostile)), None, "{hostile}");
+        }
+    }
+
+    #[test]
+    fn icloud_refusals_point_to_app_specific_passwords() {
+        let err = sign_in_error(
+            AccountKindView::Icloud,
+            "https://caldav.icloud.com/",
+            &SyncError::NeedsRelink { account: None },
+        );
+        assert_eq!(err.code, ErrorCode::WrongPassword);
+        assert!(err.message.contains("app-specific"));
+        assert!(err.message.contains("account.apple.com"));
+    }
+
+    #[test]
+    fn network_and_server_faults_have_their_own_words() {
+        let offline = SyncError::Unavailable(CaldavError::Offline {
+            url: "u".into(),
+            reason: "dns".into(),
+        });
+        let e = sign_in_error(
+            AccountKindView::Caldav,
+            "https://dav.example.com/",
+            &offline,
+        );
+        assert_eq!(e.code, ErrorCode::Offline);
+        assert!(e.message.contains("dav.example.com"));
+        let busy = SyncError::Unavailable(CaldavError::Server {
+            url: "u".into(),
+            status: 503,
+        });
+        assert_eq!(
+            sign_in_error(AccountKindView::Caldav, "x", &busy).code,
+            ErrorCode::Server
+        );
+        let html = SyncError::Server(CaldavError::Protocol {
+            url: "u".into(),
+            status: 200,
+            reason: "html".into(),
+        });
+        let e = sign_in_error(AccountKindView::Caldav, "https://example.com/", &html);
+        assert_eq!(e.code, ErrorCode::NotCaldav);
+        assert!(!e.message.contains("200"), "no bare HTTP codes for people");
+    }
+
+    #[test]
+    fn all_day_events_keep_their_dates() {
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 12, 24).unwrap();
+        let next = chrono::NaiveDate::from_ymd_opt(2026, 12, 25).unwrap();
+        let item = AgendaItem {
+            calendar: CalendarId(3),
+            calendar_name: "Home".into(),
+            calendar_color: Some("#FF2968FF".into()),
+            uid: "u".into(),
+            href: Href::new("/h/a.ics"),
+            summary: Some("<img src=x onerror=alert(1)>".into()),
+            location: None,
+            start: EventTime::Date { date },
+            end: EventTime::Date { date: next },
+            start_utc: Utc::now(),
+            end_utc: Utc::now(),
+            all_day: true,
+            recurrence_id: None,
+            status: None,
+        };
+        let view = event_view(&item);
+        assert_eq!(
+            (view.start.as_str(), view.end.as_str()),
+            ("2026-12-24", "2026-12-25")
+        );
+        assert_eq!(
+            view.title, "<img src=x onerror=alert(1)>",
+            "text stays text; the UI renders it as text"
+        );
+        assert_eq!(view.color.as_deref(), Some("#FF2968"));
+        let _ = AccountId(1);
+    }
+}
