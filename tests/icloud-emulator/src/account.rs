@@ -50,6 +50,10 @@ pub struct Quirks {
     pub rate_limit: Option<RateLimit>,
     /// After an update, this many reads still serve the previous version (KashCal).
     pub stale_reads_after_write: u32,
+    /// A calendar recreated with a deleted one's id gets its old events back.
+    pub sticky_events: bool,
+    /// Missing displayname/colour/description come back as the string `None` (vdirsyncer).
+    pub empty_values_as_none: bool,
 }
 
 impl Default for Quirks {
@@ -69,6 +73,8 @@ impl Default for Quirks {
             propagation_delay_ms: 0,
             rate_limit: None,
             stale_reads_after_write: 0,
+            sticky_events: false,
+            empty_values_as_none: false,
         }
     }
 }

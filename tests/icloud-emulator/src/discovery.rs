@@ -222,6 +222,9 @@ pub async fn home(ctx: &Ctx) -> Answer {
         return Answer::empty(502);
     };
     upstream::reshape(&mut ms, &ctx.map);
+    if ctx.quirks.empty_values_as_none {
+        upstream::none_for_missing(&mut ms);
+    }
     if depth != "0" {
         let wanted = requested(&ctx.body_text());
         for id in layout::SYNTHESIZED {

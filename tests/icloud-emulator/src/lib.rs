@@ -58,7 +58,9 @@
 //! (`two-headers` / `one-header`), `text_plain_content_type`, `invalid_sync_token_status`
 //! (403/410), `accept_unhyphenated`, `multiget_limit` (`507` above it),
 //! `method_rejection_status`, `omit_put_etag`, `stale_reads_after_write` (the next N reads
-//! of an updated object serve the old body and ETag), `propagation_delay_ms` (for issuing and
+//! of an updated object serve the old body and ETag), `sticky_events` (a calendar recreated
+//! under a deleted one's id gets its events back), `empty_values_as_none` (a missing
+//! displayname, colour or description comes back as the string `None`), `propagation_delay_ms` (for issuing and
 //! revoking ASPs), `rate_limit` (`{"requests","window_ms","penalty_ms","retry_after_secs"}`: a
 //! sliding-window budget whose overrun starts a throttle).
 //!
@@ -121,6 +123,7 @@ pub mod rng;
 mod routes;
 mod server;
 mod stale;
+mod sticky;
 mod upstream;
 mod view;
 mod writes;
@@ -270,6 +273,7 @@ impl Emulator {
             seq: AtomicU64::new(0),
             server_build,
             stale: std::sync::Mutex::new(stale::StaleReads::default()),
+            sticky: std::sync::Mutex::new(sticky::Graveyard::default()),
         });
         let mut tasks = vec![tokio::spawn(server::serve(
             entry,

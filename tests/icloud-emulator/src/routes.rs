@@ -107,7 +107,14 @@ async fn calendar(ctx: &Ctx, cal: &str, label: &mut Option<String>) -> Answer {
         }
         "REPORT" => report::calendar_report(ctx, &radicale_path, label).await,
         "MKCALENDAR" if !writes::calendar_id_ok(cal) => Answer::empty(403),
-        "PROPFIND" | "PROPPATCH" | "MKCALENDAR" => {
+        "MKCALENDAR" => {
+            let a = forward_multistatus(ctx, &radicale_path).await;
+            if a.status == 201 {
+                crate::sticky::after_create(ctx, cal).await;
+            }
+            a
+        }
+        "PROPFIND" | "PROPPATCH" => {
             if ctx.method == "PROPPATCH" && kind == Some(Kind::SharedReadOnly) {
                 return Answer::empty(403);
             }
@@ -127,6 +134,9 @@ async fn calendar(ctx: &Ctx, cal: &str, label: &mut Option<String>) -> Answer {
                 .map(|v| ("if-match", v.to_string()))
                 .into_iter()
                 .collect();
+            if is_collection_path(ctx, cal) {
+                crate::sticky::before_delete(ctx, cal, &radicale_path).await;
+            }
             forward_plain(ctx, &radicale_path, &pass).await
         }
         // KashCal: MOVE between calendars fails on iCloud.
@@ -163,6 +173,9 @@ async fn forward_multistatus(ctx: &Ctx, radicale_path: &str) -> Answer {
     match xml::parse(&String::from_utf8_lossy(&reply.body)) {
         Ok(mut ms) => {
             upstream::reshape(&mut ms, &ctx.map);
+            if ctx.quirks.empty_values_as_none {
+                upstream::none_for_missing(&mut ms);
+            }
             Answer::xml(207, &ms, ctx.quirks.text_plain_content_type)
         }
         Err(_) => Answer::empty(502),

@@ -63,6 +63,8 @@ pub struct Shared {
     pub server_build: String,
     /// Previous object versions still served after a write (eventual consistency).
     pub stale: Mutex<crate::stale::StaleReads>,
+    /// Objects of deleted calendars, for the sticky-events quirk.
+    pub sticky: Mutex<crate::sticky::Graveyard>,
 }
 
 /// A decided answer before iCloud's headers are added.

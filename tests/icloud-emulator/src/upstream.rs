@@ -273,6 +273,28 @@ fn reshape_prop(p: &mut Element, map: &Mapping, is_home: bool, kind: Option<Kind
     if p.is(DAV, "sync-token") {
         let token = map.wrap_token(&p.text_content());
         p.set_text(&token);
+    } else if p.is(DAV, "displayname") {
+        // Radicale names an unnamed collection `alice/<id>`; iCloud would not show the user.
+        let prefix = map.radicale_prefix.trim_start_matches('/');
+        if let Some(id) = p.text_content().strip_prefix(prefix) {
+            let id = id.to_string();
+            p.set_text(&id);
+        }
+    } else if p.is(CALDAV, "supported-calendar-component-set") {
+        // iCloud collections hold VEVENT or VTODO, never both; unspecified means events.
+        let comps: Vec<String> = p
+            .elements()
+            .filter_map(|c| c.attr_value("name").map(str::to_string))
+            .collect();
+        if comps.len() > 1 {
+            let only = if comps.iter().all(|c| c == "VTODO") {
+                "VTODO"
+            } else {
+                "VEVENT"
+            };
+            *p = Element::new(CALDAV, "supported-calendar-component-set")
+                .child(Element::new(CALDAV, "comp").attr("name", only));
+        }
     } else if p.is(ICAL, "calendar-color") {
         let c = p.text_content();
         if c.len() == 7 && c.starts_with('#') {
@@ -294,6 +316,65 @@ fn reshape_prop(p: &mut Element, map: &Mapping, is_home: bool, kind: Option<Kind
             let mapped = map.client_href(&href.text_content(), false);
             href.set_text(&mapped);
         }
+    }
+}
+
+/// The `empty_values_as_none` quirk (vdirsyncer's normalize_meta_value comment): a missing
+/// displayname, colour or description comes back in the `200` propstat as the string `None`.
+pub fn none_for_missing(ms: &mut Element) {
+    let wanted = [
+        (DAV, "displayname"),
+        (ICAL, "calendar-color"),
+        (CALDAV, "calendar-description"),
+    ];
+    for resp in ms.elements_mut().filter(|e| e.is(DAV, "response")) {
+        let mut moved = Vec::new();
+        for ps in resp.elements_mut().filter(|e| e.is(DAV, "propstat")) {
+            let missing = ps
+                .find(DAV, "status")
+                .is_some_and(|s| s.text_content().contains(" 404 "));
+            if !missing {
+                continue;
+            }
+            for prop in ps.elements_mut().filter(|e| e.is(DAV, "prop")) {
+                prop.children.retain(|n| match n {
+                    xml::Node::Element(e) if wanted.iter().any(|(ns, n)| e.is(ns, n)) => {
+                        moved.push(Element::new(&e.ns, &e.name).text("None"));
+                        false
+                    }
+                    _ => true,
+                });
+            }
+        }
+        if moved.is_empty() {
+            continue;
+        }
+        let found = resp.elements_mut().find(|e| {
+            e.is(DAV, "propstat")
+                && e.find(DAV, "status")
+                    .is_some_and(|s| s.text_content().contains(" 200 "))
+        });
+        match found.and_then(|ps| ps.elements_mut().find(|e| e.is(DAV, "prop"))) {
+            Some(prop) => prop
+                .children
+                .extend(moved.into_iter().map(xml::Node::Element)),
+            None => {
+                let mut prop = Element::new(DAV, "prop");
+                prop.children
+                    .extend(moved.into_iter().map(xml::Node::Element));
+                let ps = Element::new(DAV, "propstat")
+                    .child(prop)
+                    .child(Element::new(DAV, "status").text("HTTP/1.1 200 OK"));
+                resp.children.insert(1, xml::Node::Element(ps));
+            }
+        }
+        // An emptied 404 propstat would be malformed: drop it.
+        resp.children.retain(|n| match n {
+            xml::Node::Element(e) if e.is(DAV, "propstat") => {
+                e.find(DAV, "prop").is_some_and(|p| !p.children.is_empty())
+            }
+            _ => true,
+        });
     }
 }
 

@@ -258,3 +258,47 @@ async fn housekeeping_changes_etags_and_reads_can_be_stale_after_a_write() {
     let fresh = dav(&emu, "GET", &href, None, "").await;
     assert!(fresh.body.contains("SUMMARY:edited"));
 }
+
+#[tokio::test]
+async fn sticky_events_and_none_for_empty_values() {
+    let emu = start().await;
+    emu.set_quirks(Quirks {
+        sticky_events: true,
+        empty_values_as_none: true,
+        ..Quirks::default()
+    });
+    let body = r#"<?xml version="1.0" encoding="UTF-8"?><C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop><D:displayname>Temp</D:displayname></D:prop></D:set></C:mkcalendar>"#;
+    let cal = cal_url(&emu, "temp-cal");
+    assert_eq!(dav(&emu, "MKCALENDAR", &cal, None, body).await.status, 201);
+    assert_eq!(
+        put(&emu, &format!("{cal}s1.ics"), &event("s1"), &[CT])
+            .await
+            .0,
+        201
+    );
+    assert_eq!(dav(&emu, "DELETE", &cal, None, "").await.status, 200);
+    let bare = r#"<?xml version="1.0" encoding="UTF-8"?><C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"/>"#;
+    assert_eq!(dav(&emu, "MKCALENDAR", &cal, None, bare).await.status, 201);
+    assert_eq!(
+        dav(&emu, "GET", &format!("{cal}s1.ics"), None, "")
+            .await
+            .status,
+        200
+    );
+    let listing = dav(&emu, "PROPFIND", &cal, Some("0"), PROPFIND_HOME).await;
+    assert!(
+        listing.body.contains(">None</calendar-color>"),
+        "{}",
+        listing.body
+    );
+    assert!(
+        listing.body.contains("<displayname>temp-cal</displayname>"),
+        "{}",
+        listing.body
+    );
+    assert!(
+        listing.body.contains("<comp name=\"VEVENT\"/></supported"),
+        "{}",
+        listing.body
+    );
+}
