@@ -22,7 +22,7 @@ pub const MAX_ICS_BYTES: usize = 4 * 1024 * 1024;
 
 /// Reads times with their TZIDs resolved once per resource.
 struct Times<'a> {
-    vtimezones: Vec<&'a Component>,
+    vtimezones: Vec<&'a Component<'a>>,
     /// Google's calendar-wide zone, applied to floating times (see [`parse`]).
     wr_timezone: Option<Tz>,
     cache: HashMap<String, Option<Tz>>,
