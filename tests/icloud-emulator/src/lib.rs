@@ -493,3 +493,14 @@ impl Emulator {
         Ok(())
     }
 }
+
+/// A reqwest client builder that works in every build of the workspace: feature unification can
+/// turn on reqwest's TLS without a crypto provider (almanac-caldav uses `rustls-no-provider`),
+/// and then building a client panics unless a process-wide provider is installed first.
+pub fn http_client() -> reqwest::ClientBuilder {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Losing the race to another thread installing one is fine: any provider will do.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+    reqwest::Client::builder().no_proxy()
+}

@@ -41,7 +41,7 @@ impl Upstream {
     /// # Errors
     /// When the HTTP client cannot be built.
     pub fn new(base: &str, user: &str, password: &str) -> Result<Self, UpstreamError> {
-        let client = reqwest::Client::builder().no_proxy().build()?;
+        let client = crate::http_client().build()?;
         Ok(Self {
             client,
             base: base.trim_end_matches('/').to_string(),

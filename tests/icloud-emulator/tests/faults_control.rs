@@ -112,8 +112,7 @@ async fn connection_reset_and_truncated_body() {
 async fn slow_response_outlasts_the_client_timeout_but_is_bounded() {
     let emu = start().await;
     emu.inject(Fault::Slow { millis: 1500 }, Scope::Next(1));
-    let quick = reqwest::Client::builder()
-        .no_proxy()
+    let quick = almanac_icloud_emulator::http_client()
         .timeout(Duration::from_millis(300))
         .build()
         .unwrap();

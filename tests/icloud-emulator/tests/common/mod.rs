@@ -20,8 +20,7 @@ pub async fn start() -> Emulator {
 }
 
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
+    almanac_icloud_emulator::http_client()
         .timeout(Duration::from_secs(30))
         .redirect(reqwest::redirect::Policy::none())
         .build()
