@@ -1,10 +1,13 @@
 //! VALARM (RFC 5545 §3.6.6): when an occurrence's reminders fire.
 
 use crate::lexer::Component;
-use crate::tz::add_utc;
+use crate::tz::{add_naive, add_utc, to_utc, wall_clock, with_wall_clock};
 use crate::value::{IcalDuration, parse_date_time, parse_duration, unescape_text};
 use crate::warning::{Warning, WarningKind};
+use almanac_core::EventTime;
+use chrono::Duration;
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -122,19 +125,42 @@ pub(crate) fn parse_alarm(c: &Component, warnings: &mut Vec<Warning>) -> Option<
     })
 }
 
+/// One end of an occurrence: its time as written and the instant it denotes.
+pub(crate) struct Edge<'a> {
+    pub time: &'a EventTime,
+    pub at: DateTime<Utc>,
+}
+
+/// `edge + d`: the days of `d` on the wall clock of the edge's zone (RFC 5545 §3.3.6: a
+/// reminder "one day before" a 10:00 event fires at 10:00 the day before, across DST too), its
+/// hours, minutes and seconds as exact time.
+fn offset(edge: &Edge<'_>, d: IcalDuration, viewer: Tz) -> DateTime<Utc> {
+    if d.days == 0 || matches!(edge.time, EventTime::Utc { .. }) {
+        return add_utc(edge.at, d.exact());
+    }
+    let days = Duration::try_days(d.days).unwrap_or(Duration::MAX);
+    let moved = with_wall_clock(edge.time, add_naive(wall_clock(edge.time), days));
+    let seconds = IcalDuration {
+        days: 0,
+        seconds: d.seconds,
+    };
+    add_utc(to_utc(&moved, viewer), seconds.exact())
+}
+
 /// The firing times of `alarms` for an occurrence spanning `[start, end)`. Absolute triggers
 /// belong to the event's first occurrence only (`first`), or they would fire once per occurrence.
 pub(crate) fn alarm_times(
     alarms: &[Alarm],
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
+    start: &Edge<'_>,
+    end: &Edge<'_>,
     first: bool,
+    viewer: Tz,
 ) -> Vec<AlarmTime> {
     let mut out = Vec::with_capacity(alarms.iter().map(|a| a.repeat as usize + 1).sum());
     for alarm in alarms {
         let base = match alarm.trigger {
-            Trigger::Start(d) => add_utc(start, d.exact()),
-            Trigger::End(d) => add_utc(end, d.exact()),
+            Trigger::Start(d) => offset(start, d, viewer),
+            Trigger::End(d) => offset(end, d, viewer),
             Trigger::At(_) if !first => continue,
             Trigger::At(t) => t,
         };

@@ -5,7 +5,7 @@
 //! occurrences that start before the window but reach into it, and occurrences moved into it,
 //! are found. Each candidate is then checked exactly against the window as instants.
 
-use crate::alarm::{AlarmTime, alarm_times};
+use crate::alarm::{AlarmTime, Edge, alarm_times};
 use crate::event::{CalendarObject, Details, Event, Length, RDate, Status};
 use crate::tz::{add_naive, add_utc, in_frame_of, to_utc, wall_clock, with_wall_clock};
 use crate::warning::{Warning, WarningKind};
@@ -208,7 +208,19 @@ impl CalendarObject {
                     all_day: start.is_date(),
                     status: ev.details.status,
                     details: Arc::clone(&ev.details),
-                    alarms: alarm_times(&ev.alarms, s, e, first),
+                    alarms: alarm_times(
+                        &ev.alarms,
+                        &Edge {
+                            time: &start,
+                            at: s,
+                        },
+                        &Edge {
+                            time: &end.0,
+                            at: e,
+                        },
+                        first,
+                        viewer,
+                    ),
                     is_override,
                 },
             });

@@ -311,3 +311,21 @@ fn an_hourly_rule_across_a_gap_gives_each_instant_once() {
         ]
     );
 }
+
+#[test]
+fn a_day_before_reminder_counts_days_on_the_wall_clock() {
+    let body = "DTSTART;TZID=Europe/Berlin:20260329T100000\r\nDURATION:PT1H\r\n\
+        BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-P1D\r\nEND:VALARM\r\n\
+        BEGIN:VALARM\r\nACTION:AUDIO\r\nTRIGGER:-PT24H\r\nEND:VALARM";
+    let obj = almanac_ical::parse(&event(body)).unwrap();
+    let w = Window {
+        start: utc(2026, 3, 29, 0, 0),
+        end: utc(2026, 3, 30, 0, 0),
+        viewer: UTC,
+    };
+    let exp = obj.expand(w, Limits::default());
+    let at: Vec<_> = exp.occurrences[0].alarms.iter().map(|a| a.at).collect();
+    // 10:00 CEST is 08:00 UTC; "one day before" is 10:00 CET on the 28th (09:00 UTC), while
+    // 24 hours before is 08:00 UTC.
+    assert_eq!(at, [utc(2026, 3, 28, 8, 0), utc(2026, 3, 28, 9, 0)]);
+}
