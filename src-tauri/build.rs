@@ -8,6 +8,7 @@ const COMMANDS: &[&str] = &[
     "events_between",
     "set_calendar_enabled",
     "sync_now",
+    "relink",
 ];
 
 fn main() {

@@ -143,6 +143,40 @@ pub async fn set_calendar_enabled(
         .map_err(storage)
 }
 
+/// Replaces a refused password: verifies it with one request, stores it in the keychain, and
+/// resumes syncing incrementally.
+#[tauri::command]
+pub async fn relink(
+    shell: State<'_, Shell>,
+    account: i32,
+    password: String,
+) -> Result<AccountView, IpcError> {
+    let id = almanac_core::AccountId(i64::from(account));
+    let acct = shell
+        .engine
+        .with_store(move |s| s.account(id))
+        .await
+        .map_err(storage)?;
+    let kind = views::kind_view(acct.kind);
+    let typed = Password::new(password);
+    let password = match acct.kind {
+        AccountKind::Icloud => typed.normalised_app_specific(),
+        AccountKind::Caldav => typed,
+    };
+    shell
+        .engine
+        .relink(id, password)
+        .await
+        .map_err(|e| views::sign_in_error(kind, &acct.server_url, &e))?;
+    shell.sync_in_background(Some(id));
+    let account = shell
+        .engine
+        .with_store(move |s| s.account(id))
+        .await
+        .map_err(storage)?;
+    Ok(views::account_view(&account, shell.viewer))
+}
+
 /// Starts a sync of every account now.
 #[tauri::command]
 pub fn sync_now(shell: State<'_, Shell>) {

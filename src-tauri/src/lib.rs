@@ -18,6 +18,7 @@ use tauri::Manager;
 pub fn run() -> anyhow::Result<()> {
     tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
         .invoke_handler(tauri::generate_handler![
             commands::open_app_password_page,
             commands::sign_in,
@@ -25,13 +26,16 @@ pub fn run() -> anyhow::Result<()> {
             commands::events_between,
             commands::set_calendar_enabled,
             commands::sync_now,
+            commands::relink,
         ])
         .setup(|app| {
             let shell = shell::Shell::open(&app.path().app_data_dir()?)?;
             shell.relay_events(app.handle().clone());
             shell.sync_in_background(None);
+            let accounts =
+                tauri::async_runtime::block_on(shell.engine.with_store(|s| s.accounts()))?;
             app.manage(shell);
-            let model = tray::tray_model(&tray::TrayStatus::NotSignedIn, None);
+            let model = tray::tray_model(&tray::tray_status(&accounts), None);
             // The tray is a convenience: without it the window still shows every state.
             if let Err(err) = tray::create(app.handle(), &model) {
                 eprintln!("almanac: no tray icon ({err}); state shows in the window only");

@@ -3,6 +3,7 @@
 
 use crate::ipc::{CHANGED, ChangedEvent};
 use almanac_caldav::Limits;
+use almanac_core::{AccountId, AccountState};
 use almanac_secrets::KeyringSecrets;
 use almanac_store::Store;
 use almanac_sync::{Cancel, Engine, EngineParts, SyncEvent};
@@ -10,6 +11,7 @@ use chrono_tz::Tz;
 use std::path::Path;
 use std::sync::Arc;
 use tauri::{AppHandle, Emitter};
+use tauri_plugin_notification::NotificationExt;
 
 /// Shared by every command.
 pub struct Shell {
@@ -70,13 +72,18 @@ impl Shell {
         });
     }
 
-    /// Forwards engine events to the window as [`ChangedEvent`]s.
+    /// Forwards engine events to the window as [`ChangedEvent`]s, keeps the tray in step, and
+    /// tells the user once, by a desktop notification, when an account needs a new password.
     pub fn relay_events(&self, app: AppHandle) {
         let mut events = self.engine.subscribe();
+        let engine = Arc::clone(&self.engine);
         tauri::async_runtime::spawn(async move {
             loop {
                 let (account, reason) = match events.recv().await {
-                    Ok(SyncEvent::StateChanged { account, .. }) => (account, "state"),
+                    Ok(SyncEvent::StateChanged { account, state }) => {
+                        on_state(&app, &engine, account, state).await;
+                        (account, "state")
+                    }
                     Ok(SyncEvent::CalendarProgress { account, .. }) => (account, "progress"),
                     Ok(SyncEvent::Finished { account, .. }) => (account, "finished"),
                     Ok(SyncEvent::Started { .. } | SyncEvent::CalendarsFound { .. }) => continue,
@@ -90,6 +97,47 @@ impl Shell {
                 let _ = app.emit(CHANGED, payload);
             }
         });
+    }
+}
+
+/// Redraws the tray and, on the move to NeedsRelink (which happens once per revocation: the
+/// engine sends nothing more with the refused password), notifies.
+async fn on_state(app: &AppHandle, engine: &Engine, account: AccountId, state: AccountState) {
+    let Ok(accounts) = engine.with_store(|s| s.accounts()).await else {
+        return;
+    };
+    let model = crate::tray::tray_model(&crate::tray::tray_status(&accounts), None);
+    if let Err(err) = crate::tray::show(app, &model) {
+        tracing::debug!(%err, "tray not updated");
+    }
+    if state != AccountState::NeedsRelink {
+        return;
+    }
+    let Some(acct) = accounts.iter().find(|a| a.id == account) else {
+        return;
+    };
+    let (title, body) = relink_notice(acct);
+    if let Err(err) = app.notification().builder().title(title).body(body).show() {
+        tracing::warn!(%err, "could not show the notification");
+    }
+}
+
+/// The notification's words when an account needs a new password.
+pub fn relink_notice(account: &almanac_core::Account) -> (String, String) {
+    match account.kind {
+        almanac_core::AccountKind::Icloud => (
+            "iCloud needs a new app-specific password".into(),
+            "Apple no longer accepts Almanac's password: the Apple ID password was changed, or \
+             the app-specific password was revoked. Open Almanac to paste a new one; your \
+             calendars stay available meanwhile."
+                .into(),
+        ),
+        almanac_core::AccountKind::Caldav => (
+            format!("{} needs a new password", account.username),
+            "The server no longer accepts Almanac's password. Open Almanac to enter a new one; \
+             your calendars stay available meanwhile."
+                .into(),
+        ),
     }
 }
 

@@ -2,6 +2,7 @@
 //! can be tested without a tray host (GNOME has none by default, and CI never does); the thin
 //! part that talks to Tauri only renders a model.
 
+use almanac_core::{Account, AccountKind, AccountState};
 use tauri::image::Image;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{TrayIcon, TrayIconBuilder};
@@ -93,6 +94,41 @@ fn action(id: &'static str, label: impl Into<String>) -> Option<TrayItem> {
     })
 }
 
+/// The tray's state from the accounts: one needing the user wins, then syncing, then offline.
+pub fn tray_status(accounts: &[Account]) -> TrayStatus {
+    if accounts.is_empty() {
+        return TrayStatus::NotSignedIn;
+    }
+    if let Some(broken) = accounts
+        .iter()
+        .find(|a| a.state == AccountState::NeedsRelink)
+    {
+        return TrayStatus::ActionNeeded {
+            account: account_label(broken),
+        };
+    }
+    if accounts.iter().any(|a| a.state == AccountState::Syncing) {
+        return TrayStatus::Syncing;
+    }
+    if accounts.iter().any(|a| {
+        matches!(
+            a.state,
+            AccountState::Offline | AccountState::Backoff { .. }
+        )
+    }) {
+        return TrayStatus::Offline;
+    }
+    TrayStatus::UpToDate
+}
+
+/// How the tray and notifications name an account.
+pub fn account_label(account: &Account) -> String {
+    match account.kind {
+        AccountKind::Icloud => "iCloud".into(),
+        AccountKind::Caldav => account.username.clone(),
+    }
+}
+
 /// The tray for a given state: the state in words, the next event, then the actions.
 pub fn tray_model(status: &TrayStatus, next: Option<&NextEvent>) -> TrayModel {
     let (icon, state_line) = match status {
@@ -168,9 +204,27 @@ pub fn create<R: Runtime>(app: &AppHandle<R>, model: &TrayModel) -> tauri::Resul
         .on_menu_event(|app, event| match event.id().as_ref() {
             ids::QUIT => app.exit(0),
             ids::OPEN | ids::FIX_SIGN_IN => show_main_window(app),
+            ids::SYNC_NOW => {
+                if let Some(shell) = app.try_state::<crate::shell::Shell>() {
+                    shell.sync_in_background(None);
+                }
+            }
             _ => {}
         })
         .build(app)
+}
+
+/// Shows a new model in the existing tray, if there is one.
+///
+/// # Errors
+/// When the menu or the icon cannot be built.
+pub fn show<R: Runtime>(app: &AppHandle<R>, model: &TrayModel) -> tauri::Result<()> {
+    if let Some(tray) = app.tray_by_id("main") {
+        tray.set_icon(Some(Image::from_bytes(icon_bytes(model.icon))?))?;
+        tray.set_tooltip(Some(&model.tooltip))?;
+        tray.set_menu(Some(menu(app, model)?))?;
+    }
+    Ok(())
 }
 
 /// Brings the main window to the front, restoring it if it was hidden to the tray.
@@ -238,6 +292,41 @@ mod tests {
         assert_eq!(first_action.id, Some(ids::FIX_SIGN_IN));
         assert_eq!(first_action.label, "Fix iCloud sign-in…");
         assert!(model.tooltip.contains("needs a new password"));
+    }
+
+    fn account(kind: AccountKind, state: AccountState) -> Account {
+        Account {
+            id: almanac_core::AccountId(1),
+            kind,
+            username: "jane@example.com".into(),
+            server_url: "https://caldav.icloud.com/".into(),
+            state,
+            last_success: None,
+        }
+    }
+
+    #[test]
+    fn a_revoked_account_outranks_every_other_state() {
+        let accounts = [
+            account(AccountKind::Caldav, AccountState::Syncing),
+            account(AccountKind::Icloud, AccountState::NeedsRelink),
+        ];
+        assert_eq!(
+            tray_status(&accounts),
+            TrayStatus::ActionNeeded {
+                account: "iCloud".into()
+            }
+        );
+        assert_eq!(tray_status(&accounts[..1]), TrayStatus::Syncing);
+        assert_eq!(tray_status(&[]), TrayStatus::NotSignedIn);
+        assert_eq!(
+            tray_status(&[account(AccountKind::Icloud, AccountState::Offline)]),
+            TrayStatus::Offline
+        );
+        assert_eq!(
+            tray_status(&[account(AccountKind::Icloud, AccountState::Active)]),
+            TrayStatus::UpToDate
+        );
     }
 
     #[test]

@@ -26,6 +26,11 @@ export ALMANAC_EMULATOR_INFO=$EMULATOR_INFO
 ALMANAC_ICLOUD_URL=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["entry_url"])' "$EMULATOR_INFO")
 export ALMANAC_ICLOUD_URL
 
+# Every desktop notification the app sends, as D-Bus saw it; specs read this file.
+export ALMANAC_NOTIFICATIONS=$ALMANAC_ARTIFACTS/notifications.log
+dbus-monitor --session "interface='org.freedesktop.Notifications',member='Notify'" >"$ALMANAC_NOTIFICATIONS" 2>&1 &
+pids+=($!)
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 TAURI_DRIVER_PORT=$(free_port)
 export TAURI_DRIVER_PORT

@@ -5,6 +5,7 @@ import { toEventInput } from "./calendar/events";
 import { pickLocale } from "./calendar/locale";
 import { mountCalendar } from "./calendar/view";
 import { eventsBetween, onChanged, overview, setCalendarEnabled, syncNow } from "./ipc";
+import { accountNeedingRelink, setUpRelinkBanner } from "./relink/banner";
 import { renderSidebar } from "./sidebar/accounts";
 import { setUpSignIn } from "./signin/form";
 
@@ -17,6 +18,8 @@ const emptyNote = document.getElementById("no-accounts");
 const calendar = calendarElement
   ? mountCalendar(calendarElement, locale, async (from, to) => (await eventsBetween(from, to)).map(toEventInput))
   : null;
+
+const showRelink = setUpRelinkBanner(() => void refresh());
 
 async function refresh(): Promise<void> {
   const data = await overview();
@@ -35,6 +38,7 @@ async function refresh(): Promise<void> {
   }
   if (emptyNote) emptyNote.hidden = data.accounts.length > 0;
   if (overlay) overlay.hidden = data.accounts.length > 0;
+  showRelink(accountNeedingRelink(data.accounts));
   calendar?.refetchEvents();
 }
 

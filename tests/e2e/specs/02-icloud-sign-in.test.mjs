@@ -3,10 +3,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { launchApp, screenshot } from "./app.mjs";
-
-const emulator = JSON.parse(readFileSync(process.env.ALMANAC_EMULATOR_INFO, "utf8"));
+import { emulator } from "./emulator.mjs";
 let browser;
 
 before(async () => {

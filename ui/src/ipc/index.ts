@@ -78,6 +78,11 @@ export function setCalendarEnabled(calendar: number, enabled: boolean): Promise<
   return call("set_calendar_enabled", { calendar, enabled });
 }
 
+/** Replaces a refused password; the account resumes syncing incrementally. */
+export function relink(account: number, password: string): Promise<AccountView> {
+  return call("relink", { account, password });
+}
+
 /** Starts a sync of every account. */
 export function syncNow(): Promise<void> {
   return call("sync_now");

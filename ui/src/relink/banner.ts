@@ -1,0 +1,73 @@
+/**
+ * The banner shown while an account needs a new password: what happened, a link to make a new
+ * app-specific password, and a field to paste it. Browsing keeps working beneath it.
+ */
+import { type AccountView, openAppPasswordPage, relink } from "../ipc";
+import { classifyAppPassword } from "../signin/password";
+
+function byId<T extends HTMLElement>(id: string, type: new () => T): T {
+  const el = document.getElementById(id);
+  if (!(el instanceof type)) throw new Error(`index.html lacks #${id} of the expected kind`);
+  return el;
+}
+
+/** The first account that needs a new password, if any. */
+export function accountNeedingRelink(accounts: readonly AccountView[]): AccountView | undefined {
+  return accounts.find((a) => a.state === "needs_relink");
+}
+
+/** Wires the banner; returns a function that shows it for an account, or hides it. */
+export function setUpRelinkBanner(relinked: () => void): (account: AccountView | undefined) => void {
+  const banner = byId("relink-banner", HTMLElement);
+  const title = byId("relink-title", HTMLElement);
+  const why = byId("relink-why", HTMLElement);
+  const link = byId("relink-apple-link", HTMLAnchorElement);
+  const field = byId("relink-password", HTMLInputElement);
+  const submit = byId("relink-submit", HTMLButtonElement);
+  const error = byId("relink-error", HTMLElement);
+  let current: AccountView | undefined;
+
+  link.addEventListener("click", (e) => {
+    e.preventDefault();
+    void openAppPasswordPage();
+  });
+  byId("relink-form", HTMLFormElement).addEventListener("submit", (e) => {
+    e.preventDefault();
+    if (!current || !field.value.trim()) return;
+    const shape = classifyAppPassword(field.value);
+    const password = current.kind === "icloud" && shape.kind === "app-specific" ? shape.normalised : field.value;
+    submit.disabled = true;
+    submit.textContent = "Checking…";
+    error.hidden = true;
+    relink(current.id, password)
+      .then(() => {
+        field.value = "";
+        banner.hidden = true;
+        relinked();
+      })
+      .catch((err: unknown) => {
+        error.textContent = err instanceof Error ? err.message : "That password did not work.";
+        error.hidden = false;
+      })
+      .finally(() => {
+        submit.disabled = false;
+        submit.textContent = "Use this password";
+      });
+  });
+
+  return (account) => {
+    current = account;
+    if (!account) {
+      banner.hidden = true;
+      return;
+    }
+    const icloud = account.kind === "icloud";
+    title.textContent = icloud ? "iCloud needs a new app-specific password" : `${account.username} needs a new password`;
+    why.textContent = icloud
+      ? "Apple no longer accepts Almanac's password: the Apple ID password was changed, or the app-specific password was revoked. Your calendars stay available as saved."
+      : "The server no longer accepts Almanac's password. Your calendars stay available as saved.";
+    link.hidden = !icloud;
+    field.placeholder = icloud ? "xxxx-xxxx-xxxx-xxxx" : "New password";
+    banner.hidden = false;
+  };
+}
