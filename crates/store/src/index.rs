@@ -87,12 +87,12 @@ pub(crate) fn derive(obj: &CalendarObject, horizon: Option<(i64, i64)>) -> Deriv
 pub(crate) fn write(conn: &Connection, id: i64, derived: &Derived) -> Result<(), StoreError> {
     clear(conn, id)?;
     let mut insert = conn.prepare_cached(
-        "INSERT INTO occurrences (resource_id, floating, long, start_key, end_key,
+        "INSERT INTO occurrence_index (resource_id, floating, long, start_key, end_key,
             start_kind, start_local, start_tz, end_kind, end_local, end_tz,
-            rid_kind, rid_local, rid_tz, status, summary, location)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+            rid_kind, rid_local, rid_tz, status, summary, location, seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
     )?;
-    for occ in &derived.occurrences {
+    for (seq, occ) in derived.occurrences.iter().enumerate() {
         let (s, e) = occ.instants(Tz::UTC);
         let (s, e) = (s.timestamp(), e.timestamp());
         let start = encode(&occ.start);
@@ -116,6 +116,7 @@ pub(crate) fn write(conn: &Connection, id: i64, derived: &Derived) -> Result<(),
             occ.status.map(almanac_ical::Status::as_str),
             occ.details.summary,
             occ.details.location,
+            i64::try_from(seq).unwrap_or(i64::MAX),
         ])?;
     }
     let [summary, location, description] = &derived.text;
@@ -128,7 +129,7 @@ pub(crate) fn write(conn: &Connection, id: i64, derived: &Derived) -> Result<(),
 
 /// Removes the derived rows of resource `id` (before a re-index, or when it stops parsing).
 pub(crate) fn clear(conn: &Connection, id: i64) -> Result<(), StoreError> {
-    conn.prepare_cached("DELETE FROM occurrences WHERE resource_id = ?1")?
+    conn.prepare_cached("DELETE FROM occurrence_index WHERE resource_id = ?1")?
         .execute([id])?;
     conn.prepare_cached("DELETE FROM search WHERE rowid = ?1")?
         .execute([id])?;

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use rusqlite::Row;
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// One occurrence in a range, with what the agenda, the views and the alarm schedule show.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -62,22 +63,31 @@ fn overlaps(
     }
 }
 
-const SELECT: &str = "SELECT o.start_kind, o.start_local, o.start_tz, o.end_kind, o.end_local,
-        o.end_tz, o.rid_kind, o.rid_local, o.rid_tz, o.status, o.summary, o.location,
-        r.uid, r.href, c.id, c.name, c.color
-    FROM occurrences o
-    JOIN resources r ON r.id = o.resource_id
-    JOIN calendars c ON c.id = r.calendar_id";
+/// The query over occurrences that start in a range; `hint` may name the index to walk.
+fn select(hint: &str) -> String {
+    format!(
+        "SELECT o.start_kind, o.start_local, o.start_tz, o.end_kind, o.end_local,
+            o.end_tz, o.rid_kind, o.rid_local, o.rid_tz, o.status, o.summary, o.location,
+            r.uid, r.href, r.calendar_id
+        FROM occurrence_index o {hint}
+        JOIN resources r ON r.id = o.resource_id"
+    )
+}
 
-/// ?1 floating, ?2 from, ?3 to, ?4 enabled only, ?5 include recurring series.
-const FILTER: &str = "AND (o.end_key > ?2 OR o.start_key >= ?2)
-    AND (?4 = 0 OR c.enabled = 1) AND (?5 = 1 OR r.recurring = 0)";
+/// ?1 floating, ?2 from, ?3 to, ?4 include recurring series.
+const FILTER: &str = "AND (o.end_key > ?2 OR o.start_key >= ?2) AND (?4 = 1 OR r.recurring = 0)";
+
+/// Calendar id to name, colour and enabled flag: read once per query rather than joined per
+/// occurrence.
+type Calendars = HashMap<i64, (String, Option<String>, bool)>;
 
 fn bad(what: &str) -> rusqlite::Error {
     rusqlite::Error::InvalidColumnType(0, what.to_owned(), rusqlite::types::Type::Integer)
 }
 
-fn item_from(row: &Row<'_>, viewer: Tz) -> rusqlite::Result<AgendaItem> {
+/// The row as an item, or `None` when it does not overlap the window (the SQL ranges are a
+/// superset) or its calendar is not shown; strings are only read for rows that are kept.
+fn item_from(row: &Row<'_>, query: &Query<'_>) -> rusqlite::Result<Option<AgendaItem>> {
     let time = |i: usize| -> rusqlite::Result<Option<EventTime>> {
         let kind: Option<i64> = row.get(i)?;
         let Some(kind) = kind else { return Ok(None) };
@@ -86,11 +96,22 @@ fn item_from(row: &Row<'_>, viewer: Tz) -> rusqlite::Result<AgendaItem> {
             .map(Some)
             .ok_or_else(|| bad("occurrence time"))
     };
+    let calendar: i64 = row.get(14)?;
+    let Some((name, color, enabled)) = query.calendars.get(&calendar) else {
+        return Ok(None);
+    };
+    if query.enabled_only && !enabled {
+        return Ok(None);
+    }
     let start = time(0)?.ok_or_else(|| bad("occurrences.start"))?;
     let end = time(3)?.ok_or_else(|| bad("occurrences.end"))?;
-    Ok(AgendaItem {
-        start_utc: to_utc(&start, viewer),
-        end_utc: to_utc(&end, viewer),
+    let (start_utc, end_utc) = (to_utc(&start, query.viewer), to_utc(&end, query.viewer));
+    if !overlaps(start_utc, end_utc, query.from, query.to) {
+        return Ok(None);
+    }
+    Ok(Some(AgendaItem {
+        start_utc,
+        end_utc,
         all_day: start.is_date(),
         recurrence_id: time(6)?,
         start,
@@ -100,10 +121,36 @@ fn item_from(row: &Row<'_>, viewer: Tz) -> rusqlite::Result<AgendaItem> {
         location: row.get(11)?,
         uid: Uid::new(row.get::<_, Option<String>>(12)?.unwrap_or_default()),
         href: Href::new(row.get::<_, String>(13)?),
-        calendar: CalendarId(row.get(14)?),
-        calendar_name: row.get(15)?,
-        calendar_color: row.get(16)?,
-    })
+        calendar: CalendarId(calendar),
+        calendar_name: name.clone(),
+        calendar_color: color.clone(),
+    }))
+}
+
+/// What one call of [`Store::occurrences_between`] asks for.
+struct Query<'a> {
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    viewer: Tz,
+    enabled_only: bool,
+    calendars: &'a Calendars,
+}
+
+/// Sorts by start, end, calendar and href, moving each item once: sorting the items themselves
+/// moved ~270-byte values n·log n times, a fifth of a month query's time.
+fn sort(items: Vec<AgendaItem>) -> Vec<AgendaItem> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&items[a], &items[b]);
+        (a.start_utc, a.end_utc, a.calendar, &a.href).cmp(&(
+            b.start_utc,
+            b.end_utc,
+            b.calendar,
+            &b.href,
+        ))
+    });
+    let mut slots: Vec<Option<AgendaItem>> = items.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
 }
 
 impl Store {
@@ -134,40 +181,43 @@ impl Store {
         let inside = self
             .horizon
             .is_some_and(|(hf, ht)| hf <= f.min(wf) && t.max(wt) <= ht);
+        let calendars: Calendars = self
+            .conn
+            .prepare_cached("SELECT id, name, color, enabled FROM calendars")?
+            .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))))?
+            .collect::<Result<_, _>>()?;
+        let query = Query {
+            from,
+            to,
+            viewer,
+            enabled_only,
+            calendars: &calendars,
+        };
         let mut items = Vec::new();
+        // The long-event scan names its index: without statistics SQLite would walk the primary
+        // key instead, reading every row before the window (38 ms a month on 100,000 events).
         let short = self.conn.prepare_cached(&format!(
-            "{SELECT} WHERE o.floating = ?1 AND o.start_key < ?3 AND o.start_key >= ?2 - {LONG_SECS}
-             {FILTER}"
+            "{} WHERE o.floating = ?1 AND o.start_key < ?3 AND o.start_key >= ?2 - {LONG_SECS}
+             {FILTER}",
+            select("")
         ))?;
         let long = self.conn.prepare_cached(&format!(
-            "{SELECT} WHERE o.long = 1 AND o.floating = ?1 AND o.start_key < ?2 - {LONG_SECS}
-             {FILTER}"
+            "{} WHERE o.long = 1 AND o.floating = ?1 AND o.start_key < ?2 - {LONG_SECS}
+             {FILTER}",
+            select("INDEXED BY occurrence_index_long")
         ))?;
         for mut stmt in [short, long] {
             for (floating, lo, hi) in [(false, f, t), (true, wf, wt)] {
-                let rows = stmt.query_map((floating, lo, hi, enabled_only, inside), |r| {
-                    item_from(r, viewer)
-                })?;
+                let rows = stmt.query_map((floating, lo, hi, inside), |r| item_from(r, &query))?;
                 for item in rows {
-                    let item = item?;
-                    if overlaps(item.start_utc, item.end_utc, from, to) {
-                        items.push(item);
-                    }
+                    items.extend(item?);
                 }
             }
         }
         if !inside {
             self.expand_series(from, to, viewer, enabled_only, &mut items)?;
         }
-        items.sort_by(|a, b| {
-            (a.start_utc, a.end_utc, a.calendar, &a.href).cmp(&(
-                b.start_utc,
-                b.end_utc,
-                b.calendar,
-                &b.href,
-            ))
-        });
-        Ok(items)
+        Ok(sort(items))
     }
 
     /// Expands every recurring series over the window from its stored text: the path for
@@ -181,7 +231,8 @@ impl Store {
         items: &mut Vec<AgendaItem>,
     ) -> Result<(), StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT r.ics, r.href, c.id, c.name, c.color FROM resources r
+            "SELECT t.ics, r.href, c.id, c.name, c.color FROM resources r
+             JOIN resource_texts t ON t.resource_id = r.id
              JOIN calendars c ON c.id = r.calendar_id
              WHERE r.recurring = 1 AND r.quarantine_reason IS NULL AND (?1 = 0 OR c.enabled = 1)",
         )?;

@@ -149,7 +149,8 @@ pub(crate) fn reindex_pending(
     loop {
         let chunk: Vec<(i64, String)> = conn
             .prepare_cached(
-                "SELECT id, ics FROM resources WHERE indexed = 0 AND id > ?1 ORDER BY id LIMIT 500",
+                "SELECT r.id, t.ics FROM resources r JOIN resource_texts t ON t.resource_id = r.id
+                 WHERE r.indexed = 0 AND r.id > ?1 ORDER BY r.id LIMIT 500",
             )?
             .query_map([after], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<_, _>>()?;
@@ -192,17 +193,19 @@ impl Store {
         let mut report = BatchReport::default();
         {
             let mut upsert = tx.prepare_cached(
-                "INSERT INTO resources (calendar_id, href, etag, ics, indexed)
-                 VALUES (?1, ?2, ?3, ?4, 0)
-                 ON CONFLICT (calendar_id, href) DO UPDATE SET etag = excluded.etag,
-                    ics = excluded.ics, indexed = 0
+                "INSERT INTO resources (calendar_id, href, etag, indexed)
+                 VALUES (?1, ?2, ?3, 0)
+                 ON CONFLICT (calendar_id, href) DO UPDATE SET etag = excluded.etag, indexed = 0
                  RETURNING id",
             )?;
+            let mut text = tx.prepare_cached(
+                "INSERT INTO resource_texts (resource_id, ics) VALUES (?1, ?2)
+                 ON CONFLICT (resource_id) DO UPDATE SET ics = excluded.ics",
+            )?;
             for u in &batch.upserts {
-                let id: i64 = upsert.query_row(
-                    (calendar.0, u.href.as_str(), u.etag.as_str(), &u.ics),
-                    |r| r.get(0),
-                )?;
+                let id: i64 = upsert
+                    .query_row((calendar.0, u.href.as_str(), u.etag.as_str()), |r| r.get(0))?;
+                text.execute((id, &u.ics))?;
                 let reading = read(&u.ics, self.horizon);
                 record(&tx, id, &reading)?;
                 match reading {
@@ -275,7 +278,8 @@ impl Store {
     pub fn resource_ics(&self, calendar: CalendarId, href: &Href) -> Result<String, StoreError> {
         self.conn
             .query_row(
-                "SELECT ics FROM resources WHERE calendar_id = ?1 AND href = ?2",
+                "SELECT t.ics FROM resources r JOIN resource_texts t ON t.resource_id = r.id
+                 WHERE r.calendar_id = ?1 AND r.href = ?2",
                 (calendar.0, href.as_str()),
                 |r| r.get(0),
             )
@@ -289,8 +293,9 @@ impl Store {
     /// As classified by [`StoreError`].
     pub fn quarantined(&self) -> Result<Vec<Quarantined>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT calendar_id, href, uid, ics, quarantine_reason FROM resources
-             WHERE quarantine_reason IS NOT NULL ORDER BY calendar_id, href",
+            "SELECT r.calendar_id, r.href, r.uid, t.ics, r.quarantine_reason
+             FROM resources r JOIN resource_texts t ON t.resource_id = r.id
+             WHERE r.quarantine_reason IS NOT NULL ORDER BY r.calendar_id, r.href",
         )?;
         let rows = stmt.query_map([], |r| {
             let ics: String = r.get(3)?;

@@ -103,6 +103,44 @@ const MIGRATIONS: &[&str] = &[
         DELETE FROM search WHERE rowid = old.id;
     END;
     UPDATE resources SET indexed = 0;",
+    // 4: for range queries on large stores (see benches/occurrences.rs). The occurrence index is
+    // clustered by its key (WITHOUT ROWID), so a month reads consecutive pages rather than one
+    // table row per index entry; `seq` tells apart occurrences of one resource that share a
+    // start (an override moved onto another occurrence's time). The raw text moves to its own
+    // table, so the per-occurrence lookup of href and UID reads a compact `resources`.
+    "CREATE TABLE resource_texts (
+        resource_id INTEGER PRIMARY KEY
+            CONSTRAINT resource_texts_resource_fk REFERENCES resources (id) ON DELETE CASCADE,
+        ics TEXT NOT NULL
+    );
+    INSERT INTO resource_texts (resource_id, ics) SELECT id, ics FROM resources;
+    ALTER TABLE resources DROP COLUMN ics;
+    DROP TABLE occurrences;
+    CREATE TABLE occurrence_index (
+        floating INTEGER NOT NULL,
+        start_key INTEGER NOT NULL,
+        resource_id INTEGER NOT NULL
+            CONSTRAINT occurrence_index_resource_fk REFERENCES resources (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        long INTEGER NOT NULL,
+        end_key INTEGER NOT NULL,
+        start_kind INTEGER NOT NULL,
+        start_local INTEGER NOT NULL,
+        start_tz TEXT,
+        end_kind INTEGER NOT NULL,
+        end_local INTEGER NOT NULL,
+        end_tz TEXT,
+        rid_kind INTEGER,
+        rid_local INTEGER,
+        rid_tz TEXT,
+        status TEXT,
+        summary TEXT,
+        location TEXT,
+        CONSTRAINT occurrence_index_pk PRIMARY KEY (floating, start_key, resource_id, seq)
+    ) WITHOUT ROWID;
+    CREATE INDEX occurrence_index_by_resource ON occurrence_index (resource_id);
+    CREATE INDEX occurrence_index_long ON occurrence_index (floating, start_key) WHERE long = 1;
+    UPDATE resources SET indexed = 0;",
 ];
 
 /// The schema version this build writes.
@@ -149,8 +187,10 @@ mod tests {
         for sql in MIGRATIONS {
             let words: Vec<&str> = sql.split_whitespace().collect();
             for w in words.windows(3) {
-                // `ALTER TABLE x` names an existing table rather than defining one.
-                if matches!(w[1], "INDEX" | "CONSTRAINT" | "TRIGGER" | "TABLE") && w[0] != "ALTER" {
+                // `ALTER TABLE x` and `DROP TABLE x` name an existing table.
+                if matches!(w[1], "INDEX" | "CONSTRAINT" | "TRIGGER" | "TABLE")
+                    && !matches!(w[0], "ALTER" | "DROP")
+                {
                     count += 1;
                     assert!(names.insert(w[2]), "{} defined twice", w[2]);
                 }
@@ -174,19 +214,43 @@ mod tests {
         DTSTART:20260701T120000\r\nDTEND:20260701T130000\r\nSUMMARY:Migrated lunch\r\n\
         END:VEVENT\r\nEND:VCALENDAR\r\n";
 
-    /// Rows as a version-1 build wrote them; later versions only added columns and tables.
-    fn seed_version_1(conn: &Connection) {
-        conn.execute_batch(&format!(
+    /// Rows as a build at `version` wrote them: versions 1 to 3 kept the raw text in
+    /// `resources.ics`, later ones in `resource_texts`.
+    fn seed(conn: &Connection, version: u32) {
+        conn.execute_batch(
             "INSERT INTO accounts (id, kind, username, server_url, state)
                 VALUES (1, 'icloud', 'a@icloud.com', 'https://caldav.icloud.com/', 'needs_relink');
              INSERT INTO calendars (id, account_id, href, name, components, enabled, sync_token)
-                VALUES (10, 1, '/1/calendars/home/', 'Home', 'VEVENT', 0, 'tok-1');
-             INSERT INTO resources (calendar_id, href, etag, uid, ics)
-                VALUES (10, '/1/calendars/home/lunch.ics', '\"e1\"', 'lunch-1', '{LUNCH}');
-             INSERT INTO resources (calendar_id, href, etag, ics, quarantine_reason)
-                VALUES (10, '/1/calendars/home/bad.ics', '\"e2\"', 'not iCalendar', 'no VEVENT');"
-        ))
+                VALUES (10, 1, '/1/calendars/home/', 'Home', 'VEVENT', 0, 'tok-1');",
+        )
         .unwrap();
+        let rows = [
+            (1, "lunch.ics", Some("lunch-1"), LUNCH, None),
+            (2, "bad.ics", None, "not iCalendar", Some("no VEVENT")),
+        ];
+        for (id, name, uid, ics, reason) in rows {
+            let href = format!("/1/calendars/home/{name}");
+            if version < 4 {
+                conn.execute(
+                    "INSERT INTO resources (id, calendar_id, href, etag, uid, ics, quarantine_reason)
+                     VALUES (?1, 10, ?2, '\"e\"', ?3, ?4, ?5)",
+                    (id, href, uid, ics, reason),
+                )
+                .unwrap();
+            } else {
+                conn.execute(
+                    "INSERT INTO resources (id, calendar_id, href, etag, uid, quarantine_reason)
+                     VALUES (?1, 10, ?2, '\"e\"', ?3, ?4)",
+                    (id, href, uid, reason),
+                )
+                .unwrap();
+                conn.execute(
+                    "INSERT INTO resource_texts (resource_id, ics) VALUES (?1, ?2)",
+                    (id, ics),
+                )
+                .unwrap();
+            }
+        }
     }
 
     #[test]
@@ -197,7 +261,7 @@ mod tests {
             migrate_to(&mut conn, start).unwrap();
             assert_eq!(version(&conn).unwrap(), start);
             if start >= 1 {
-                seed_version_1(&conn);
+                seed(&conn, start);
             }
             let store = crate::Store::setup(conn).unwrap();
             assert_eq!(version(&store.conn).unwrap(), LATEST);
