@@ -7,7 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(cd ../.. && pwd)
-export ALMANAC_APP=${ALMANAC_APP:-$ROOT/target/debug/almanac-desktop}
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+export ALMANAC_APP=${ALMANAC_APP:-$TARGET/debug/almanac-desktop}
+export ALMANAC_EMULATOR=${ALMANAC_EMULATOR:-$TARGET/debug/almanac-icloud-emulator}
 export ALMANAC_ARTIFACTS=${ALMANAC_ARTIFACTS:-$ROOT/artifacts/e2e}
 [ -x "$ALMANAC_APP" ] || { echo "run.sh: no app at $ALMANAC_APP (./x test builds it)" >&2; exit 1; }
 mkdir -p "$ALMANAC_ARTIFACTS"

@@ -3,8 +3,7 @@
 # ports, then runs the specs. The app reaches the emulator through ALMANAC_ICLOUD_URL, which
 # tauri-driver passes on to the app it launches.
 set -euo pipefail
-ROOT=$(cd ../.. && pwd)
-EMULATOR=${ALMANAC_EMULATOR:-$ROOT/target/debug/almanac-icloud-emulator}
+EMULATOR=$ALMANAC_EMULATOR
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
 
