@@ -13,8 +13,9 @@
 //! # Flow
 //! [`Store::apply_batch`] parses each upserted resource with `almanac_ical::parse`. A resource
 //! that parses is stored with its UID, its occurrences (see below) and a search row; one that
-//! does not is stored raw with a quarantine reason ([`Store::quarantined`]), never dropped. A
-//! later build with a better parser re-reads quarantined resources from their raw text.
+//! does not is stored raw with a quarantine reason ([`Store::quarantined`]), never dropped. When
+//! the derivation rules change (a better parser), the next [`Store::open`] re-reads every
+//! resource from its raw text, quarantined ones included.
 //!
 //! # The occurrence index
 //! Non-recurring events are indexed completely. Recurring series are materialised over a
@@ -108,6 +109,7 @@ impl Store {
         // MiB of index pages, and keeping them makes repeated browsing memory-speed.
         conn.pragma_update(None, "cache_size", -32_768)?;
         schema::migrate_to(&mut conn, schema::LATEST)?;
+        schema::invalidate_stale_derived_rows(&conn)?;
         let mut store = Store {
             horizon: horizon::load(&conn)?,
             conn,

@@ -10,7 +10,7 @@
 //! from their raw ICS, which is why the raw text is always kept.
 
 use crate::StoreError;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 /// Migration `n` (1-based) is `MIGRATIONS[n - 1]`.
 const MIGRATIONS: &[&str] = &[
@@ -145,6 +145,32 @@ const MIGRATIONS: &[&str] = &[
 
 /// The schema version this build writes.
 pub(crate) const LATEST: u32 = MIGRATIONS.len() as u32;
+
+/// The version of the rules that derive occurrences and search rows from raw text. Bump it when
+/// `almanac_ical` starts reading something differently (a new TZID mapping, a parse that used to
+/// fail): [`crate::Store::open`] then re-reads every resource, quarantined ones included, from
+/// the raw text it kept.
+const DERIVED_VERSION: i64 = 1;
+
+/// Marks every resource for re-indexing when the derived rows were made by other rules.
+pub(crate) fn invalidate_stale_derived_rows(conn: &Connection) -> Result<(), StoreError> {
+    let stored: Option<i64> = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'derived_version'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if stored != Some(DERIVED_VERSION) {
+        conn.execute("UPDATE resources SET indexed = 0", [])?;
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('derived_version', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [DERIVED_VERSION],
+        )?;
+    }
+    Ok(())
+}
 
 /// The version recorded in the file (0 for a new file).
 pub(crate) fn version(conn: &Connection) -> Result<u32, StoreError> {
@@ -302,6 +328,35 @@ mod tests {
                 "re-read from {start}"
             );
         }
+    }
+
+    #[test]
+    fn new_derivation_rules_re_read_every_resource() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate_to(&mut conn, LATEST).unwrap();
+        seed(&conn, LATEST);
+        conn.execute("UPDATE resources SET indexed = 1", [])
+            .unwrap();
+        invalidate_stale_derived_rows(&conn).unwrap();
+        let pending: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM resources WHERE indexed = 0",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(pending, 2);
+        conn.execute("UPDATE resources SET indexed = 1", [])
+            .unwrap();
+        invalidate_stale_derived_rows(&conn).unwrap();
+        let pending: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM resources WHERE indexed = 0",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(pending, 0, "same rules, nothing to redo");
     }
 
     #[test]
