@@ -202,13 +202,20 @@ fn main() {
     );
     let mut months = Vec::new();
     for _ in 0..200 {
-        // Random months inside the horizon (2025-06 .. 2028-05).
-        let k = i32::try_from(rng.below(36)).unwrap() + 5;
+        // Random months wholly inside the horizon (2025-07 .. 2028-04).
+        let k = i32::try_from(rng.below(34)).unwrap() + 6;
         months.push((2025 + k / 12, u32::try_from(k % 12).unwrap() + 1));
     }
     // Warm the page cache and statement cache once, as a running app would be.
     time_months(&store, &months[..5], "warm-up");
-    time_months(&store, &months, "month inside the horizon");
+    // Three rounds: on a shared machine, a round that other work disturbed shows as an outlier.
+    for round in 1..=3 {
+        time_months(
+            &store,
+            &months,
+            &format!("month inside the horizon, round {round}"),
+        );
+    }
     let beyond: Vec<_> = (0..10)
         .map(|i| (2029 + i / 12, u32::try_from(i % 12).unwrap() + 1))
         .collect();

@@ -83,14 +83,30 @@ pub(crate) fn derive(obj: &CalendarObject, horizon: Option<(i64, i64)>) -> Deriv
     }
 }
 
-/// Replaces the occurrence and search rows of resource `id`.
-pub(crate) fn write(conn: &Connection, id: i64, derived: &Derived) -> Result<(), StoreError> {
+/// The resource whose derived rows are written: occurrence rows repeat its calendar, href and
+/// UID so that range queries need no join.
+pub(crate) struct Owner<'a> {
+    pub id: i64,
+    pub calendar: i64,
+    pub href: &'a str,
+}
+
+/// Replaces the occurrence and search rows of a resource.
+pub(crate) fn write(
+    conn: &Connection,
+    owner: &Owner<'_>,
+    uid: &str,
+    derived: &Derived,
+) -> Result<(), StoreError> {
+    let id = owner.id;
     clear(conn, id)?;
     let mut insert = conn.prepare_cached(
         "INSERT INTO occurrence_index (resource_id, floating, long, start_key, end_key,
             start_kind, start_local, start_tz, end_kind, end_local, end_tz,
-            rid_kind, rid_local, rid_tz, status, summary, location, seq)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+            rid_kind, rid_local, rid_tz, status, summary, location, seq,
+            calendar_id, href, uid, recurring)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+            ?19, ?20, ?21, ?22)",
     )?;
     for (seq, occ) in derived.occurrences.iter().enumerate() {
         let (s, e) = occ.instants(Tz::UTC);
@@ -117,6 +133,10 @@ pub(crate) fn write(conn: &Connection, id: i64, derived: &Derived) -> Result<(),
             occ.details.summary,
             occ.details.location,
             i64::try_from(seq).unwrap_or(i64::MAX),
+            owner.calendar,
+            owner.href,
+            uid,
+            derived.recurring,
         ])?;
     }
     let [summary, location, description] = &derived.text;

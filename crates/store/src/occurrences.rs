@@ -1,10 +1,10 @@
 //! Range queries: the agenda between two instants, as a viewer in a given zone sees it.
 
 use crate::index::LONG_SECS;
-use crate::timecode::decode;
+use crate::timecode::{decode, is_wall_clock};
 use crate::{Store, StoreError};
 use almanac_core::{CalendarId, EventTime, Href, Uid};
-use almanac_ical::{Limits, Window, to_utc};
+use almanac_ical::{Limits, Status, Window, to_utc};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use rusqlite::Row;
@@ -40,8 +40,8 @@ pub struct AgendaItem {
     pub all_day: bool,
     /// Its RECURRENCE-ID, for occurrences of a series.
     pub recurrence_id: Option<EventTime>,
-    /// `STATUS` in lowercase (`tentative`, `confirmed`).
-    pub status: Option<String>,
+    /// `STATUS` (cancelled occurrences of a series are already left out).
+    pub status: Option<Status>,
 }
 
 /// Wall-clock and instant windows differ by the viewer's DST shift at most; candidates of
@@ -68,14 +68,13 @@ fn select(hint: &str) -> String {
     format!(
         "SELECT o.start_kind, o.start_local, o.start_tz, o.end_kind, o.end_local,
             o.end_tz, o.rid_kind, o.rid_local, o.rid_tz, o.status, o.summary, o.location,
-            r.uid, r.href, r.calendar_id
-        FROM occurrence_index o {hint}
-        JOIN resources r ON r.id = o.resource_id"
+            o.uid, o.href, o.calendar_id, o.start_key, o.end_key
+        FROM occurrence_index o {hint}"
     )
 }
 
 /// ?1 floating, ?2 from, ?3 to, ?4 include recurring series.
-const FILTER: &str = "AND (o.end_key > ?2 OR o.start_key >= ?2) AND (?4 = 1 OR r.recurring = 0)";
+const FILTER: &str = "AND (o.end_key > ?2 OR o.start_key >= ?2) AND (?4 = 1 OR o.recurring = 0)";
 
 /// Calendar id to name, colour and enabled flag: read once per query rather than joined per
 /// occurrence.
@@ -105,7 +104,16 @@ fn item_from(row: &Row<'_>, query: &Query<'_>) -> rusqlite::Result<Option<Agenda
     }
     let start = time(0)?.ok_or_else(|| bad("occurrences.start"))?;
     let end = time(3)?.ok_or_else(|| bad("occurrences.end"))?;
-    let (start_utc, end_utc) = (to_utc(&start, query.viewer), to_utc(&end, query.viewer));
+    // Zoned and UTC times were keyed by their instant already; only wall-clock times depend on
+    // the viewer. Skipping the zone arithmetic saves a tenth of a month query.
+    let instant = |t: &EventTime, key: usize| -> rusqlite::Result<DateTime<Utc>> {
+        if is_wall_clock(t) {
+            Ok(to_utc(t, query.viewer))
+        } else {
+            DateTime::from_timestamp(row.get(key)?, 0).ok_or_else(|| bad("occurrences.key"))
+        }
+    };
+    let (start_utc, end_utc) = (instant(&start, 15)?, instant(&end, 16)?);
     if !overlaps(start_utc, end_utc, query.from, query.to) {
         return Ok(None);
     }
@@ -116,10 +124,15 @@ fn item_from(row: &Row<'_>, query: &Query<'_>) -> rusqlite::Result<Option<Agenda
         recurrence_id: time(6)?,
         start,
         end,
-        status: row.get(9)?,
+        status: match row.get_ref(9)?.as_str_or_null()? {
+            Some("tentative") => Some(Status::Tentative),
+            Some("confirmed") => Some(Status::Confirmed),
+            Some("cancelled") => Some(Status::Cancelled),
+            _ => None,
+        },
         summary: row.get(10)?,
         location: row.get(11)?,
-        uid: Uid::new(row.get::<_, Option<String>>(12)?.unwrap_or_default()),
+        uid: Uid::new(row.get::<_, String>(12)?),
         href: Href::new(row.get::<_, String>(13)?),
         calendar: CalendarId(calendar),
         calendar_name: name.clone(),
@@ -267,7 +280,7 @@ impl Store {
                     end_utc,
                     all_day: occ.all_day,
                     recurrence_id: occ.recurrence_id,
-                    status: occ.status.map(|s| s.as_str().to_owned()),
+                    status: occ.status,
                 });
             }
         }

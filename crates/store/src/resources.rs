@@ -1,7 +1,7 @@
 //! Resources: one calendar object each, stored raw with its etag, applied in batches.
 
 use crate::error::not_found;
-use crate::index::{self, Derived};
+use crate::index::{self, Derived, Owner};
 use crate::timecode::encode;
 use crate::{Store, StoreError};
 use almanac_core::{CalendarId, Etag, Href, SyncToken, Uid};
@@ -99,8 +99,9 @@ fn read(ics: &str, horizon: Option<(i64, i64)>) -> Reading {
     }
 }
 
-/// Writes the parse outcome of resource `id`: its columns and its derived rows.
-fn record(conn: &Connection, id: i64, reading: &Reading) -> Result<(), StoreError> {
+/// Writes the parse outcome of a resource: its columns and its derived rows.
+fn record(conn: &Connection, owner: &Owner<'_>, reading: &Reading) -> Result<(), StoreError> {
+    let id = owner.id;
     let mut update = conn.prepare_cached(
         "UPDATE resources SET uid = ?2, quarantine_reason = ?3, recurring = ?4,
             start_kind = ?5, start_local = ?6, start_tz = ?7, indexed = 1
@@ -118,7 +119,7 @@ fn record(conn: &Connection, id: i64, reading: &Reading) -> Result<(), StoreErro
                 start.map(|s| s.1),
                 start.and_then(|s| s.2),
             ])?;
-            index::write(conn, id, derived)
+            index::write(conn, owner, uid.as_str(), derived)
         }
         Reading::NotEvent { uid } | Reading::Bad { uid, .. } => {
             let reason = match reading {
@@ -147,19 +148,27 @@ pub(crate) fn reindex_pending(
     let mut count = 0;
     let mut after = 0_i64;
     loop {
-        let chunk: Vec<(i64, String)> = conn
+        let chunk: Vec<(i64, i64, String, String)> = conn
             .prepare_cached(
-                "SELECT r.id, t.ics FROM resources r JOIN resource_texts t ON t.resource_id = r.id
+                "SELECT r.id, r.calendar_id, r.href, t.ics
+                 FROM resources r JOIN resource_texts t ON t.resource_id = r.id
                  WHERE r.indexed = 0 AND r.id > ?1 ORDER BY r.id LIMIT 500",
             )?
-            .query_map([after], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map([after], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
             .collect::<Result<_, _>>()?;
         let Some(last) = chunk.last() else {
             return Ok(count);
         };
         after = last.0;
-        for (id, ics) in &chunk {
-            record(conn, *id, &read(ics, horizon))?;
+        for (id, calendar, href, ics) in &chunk {
+            let owner = Owner {
+                id: *id,
+                calendar: *calendar,
+                href,
+            };
+            record(conn, &owner, &read(ics, horizon))?;
         }
         count += chunk.len();
     }
@@ -207,7 +216,12 @@ impl Store {
                     .query_row((calendar.0, u.href.as_str(), u.etag.as_str()), |r| r.get(0))?;
                 text.execute((id, &u.ics))?;
                 let reading = read(&u.ics, self.horizon);
-                record(&tx, id, &reading)?;
+                let owner = Owner {
+                    id,
+                    calendar: calendar.0,
+                    href: u.href.as_str(),
+                };
+                record(&tx, &owner, &reading)?;
                 match reading {
                     Reading::Event { .. } => report.stored += 1,
                     Reading::NotEvent { .. } => report.not_events += 1,
