@@ -4,18 +4,19 @@
 
 use crate::error::SyncError;
 use crate::events::{SyncEvent, SyncReport};
-use crate::plan::{
-    CalendarAction, FetchMode, LocalCalendar, RemoteChanges, plan_calendars, plan_resources,
-};
+use crate::plan::{CalendarAction, FetchMode, LocalCalendar, plan_calendars};
 use crate::policy::{Backoff, Outcome, may_sync, next_state, outcome_of};
-use almanac_caldav::{CaldavClient, CaldavError, Credentials, Limits, RemoteCalendar};
-use almanac_core::{AccountId, AccountKind, AccountState, CalendarId, Etag, Href, Password};
+use almanac_caldav::{
+    CaldavClient, CaldavError, Credentials, Limits, Listing, RemoteCalendar, Url,
+};
+use almanac_core::{AccountId, AccountKind, AccountState, CalendarId, Href, Password};
 use almanac_secrets::{SecretKey, Secrets};
-use almanac_store::{Batch, CalendarListing, ResourceUpsert, Store, StoreError};
+use almanac_store::{CalendarListing, Store, StoreError};
 use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::SystemTime;
 use tokio::sync::broadcast;
 
 /// Where iCloud accounts start discovery.
@@ -51,7 +52,7 @@ impl Cancel {
         self.0.store(true, Ordering::SeqCst);
     }
 
-    fn check(&self) -> Result<(), SyncError> {
+    pub(crate) fn check(&self) -> Result<(), SyncError> {
         if self.0.load(Ordering::SeqCst) {
             Err(SyncError::Cancelled)
         } else {
@@ -69,12 +70,12 @@ pub struct Engine {
     jitter: Jitter,
     backoff: Backoff,
     events: broadcast::Sender<SyncEvent>,
-    held: Mutex<HashMap<(AccountId, Href), HashSet<Href>>>,
+    pub(crate) held: Mutex<HashMap<(AccountId, Href), HashSet<Href>>>,
     failures: Mutex<HashMap<AccountId, u32>>,
     running: Mutex<HashSet<AccountId>>,
 }
 
-fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(crate) fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
@@ -128,7 +129,7 @@ impl Engine {
         self.events.subscribe()
     }
 
-    fn emit(&self, event: SyncEvent) {
+    pub(crate) fn emit(&self, event: SyncEvent) {
         // No subscriber is fine: a CLI run may not listen.
         let _ = self.events.send(event);
     }
@@ -287,8 +288,20 @@ impl Engine {
                 return Err(e);
             }
         };
-        let client = self.client(&acct.server_url, &acct.username, password)?;
+        let client = match self.client(&acct.server_url, &acct.username, password) {
+            Ok(c) => c,
+            Err(e) => {
+                self.set_state(account, acct.state).await?;
+                return Err(e);
+            }
+        };
         let result = self.run(account, &client, cancel).await;
+        if let Err(Failure::Other(SyncError::Cancelled)) = &result {
+            // A cancel says nothing about the server: the state it had stays.
+            self.set_state(account, acct.state).await?;
+            return Err(SyncError::Cancelled);
+        }
+        let now: SystemTime = (self.clock)().into();
         let outcome = match &result {
             Ok(_) => Outcome::Synced,
             Err(Failure::Caldav(CaldavError::Unauthorized { .. })) => {
@@ -296,10 +309,10 @@ impl Engine {
                 match client.verify().await {
                     Err(CaldavError::Unauthorized { .. }) => Outcome::RefusedTwice,
                     Ok(()) => Outcome::ServerFault,
-                    Err(other) => outcome_of(&other, std::time::SystemTime::now()),
+                    Err(other) => outcome_of(&other, now),
                 }
             }
-            Err(Failure::Caldav(e)) => outcome_of(e, std::time::SystemTime::now()),
+            Err(Failure::Caldav(e)) => outcome_of(e, now),
             Err(Failure::Other(_)) => Outcome::ServerFault,
         };
         let failures = {
@@ -334,6 +347,11 @@ impl Engine {
             Err(_) if outcome == Outcome::RefusedTwice => Err(SyncError::NeedsRelink {
                 account: Some(account),
             }),
+            // Refused once, then accepted (or unreachable): not a revocation, so not reported
+            // as one; the account waits like after any other fault.
+            Err(Failure::Caldav(e @ CaldavError::Unauthorized { .. })) => {
+                Err(SyncError::Unavailable(e))
+            }
             Err(Failure::Caldav(e)) => Err(SyncError::from_caldav(e, Some(account))),
             Err(Failure::Other(e)) => Err(e),
         }
@@ -345,9 +363,7 @@ impl Engine {
         client: &CaldavClient,
         cancel: &Cancel,
     ) -> Result<SyncReport, Failure> {
-        let home = self.home(account, client).await?;
-        let listing = client.list_calendars(&home).await?;
-        let calendars: Vec<RemoteCalendar> = listing.calendars;
+        let calendars: Vec<RemoteCalendar> = self.listing(account, client).await?.calendars;
         let local = self.local_calendars(account).await?;
         let plan = plan_calendars(&local, &calendars);
         let mut report = SyncReport {
@@ -401,12 +417,42 @@ impl Engine {
         Ok(report)
     }
 
-    async fn home(&self, account: AccountId, client: &CaldavClient) -> Result<Href, Failure> {
+    /// The calendar listing: one PROPFIND on the stored home. When that home fails in a way a
+    /// move could explain (iCloud moved the account to another partition host, whose old host
+    /// now answers 503 or is gone), discovery runs once; if it names another home, that home is
+    /// stored and listed. Never after a 401 (that is the revocation policy's business) or a
+    /// Retry-After (the server asked us to wait).
+    async fn listing(&self, account: AccountId, client: &CaldavClient) -> Result<Listing, Failure> {
         let stored = self.with_store(move |s| s.home_url(account)).await?;
-        if let Some(Ok(url)) = stored.as_deref().map(url::Url::parse) {
-            client.set_home(url.clone())?;
-            return Ok(Href::new(url.path()));
+        let Some(Ok(url)) = stored.as_deref().map(Url::parse) else {
+            let home = self.discover_home(account, client).await?;
+            return Ok(client.list_calendars(&home).await?);
+        };
+        client.set_home(url.clone())?;
+        let failed = match client.list_calendars(&Href::new(url.path())).await {
+            Ok(listing) => return Ok(listing),
+            Err(e) if !may_have_moved(&e) => return Err(e.into()),
+            Err(e) => e,
+        };
+        tracing::info!(error = %failed, "the stored calendar home failed; discovering it again");
+        match client.discover().await {
+            Ok(found) if found.home != url => {
+                tracing::info!(home = %almanac_caldav::error::display_url(&found.home), "the calendar home moved");
+                let home = found.home.to_string();
+                self.with_store(move |s| s.set_home_url(account, Some(&home)))
+                    .await?;
+                Ok(client.list_calendars(&Href::new(found.home.path())).await?)
+            }
+            Err(e @ CaldavError::Unauthorized { .. }) => Err(e.into()),
+            Ok(_) | Err(_) => Err(failed.into()),
         }
+    }
+
+    async fn discover_home(
+        &self,
+        account: AccountId,
+        client: &CaldavClient,
+    ) -> Result<Href, Failure> {
         let discovery = client.discover().await?;
         let home = discovery.home.to_string();
         self.with_store(move |s| s.set_home_url(account, Some(&home)))
@@ -453,170 +499,31 @@ impl Engine {
         self.with_store(move |s| s.upsert_calendar(account, &listing))
             .await
     }
+}
 
-    #[allow(clippy::too_many_arguments)]
-    async fn sync_calendar(
-        &self,
-        account: AccountId,
-        client: &CaldavClient,
-        calendar: CalendarId,
-        remote: &RemoteCalendar,
-        mode: FetchMode,
-        cancel: &Cancel,
-        report: &mut SyncReport,
-    ) -> Result<(), Failure> {
-        let href = remote.href.clone();
-        let (changes, token) = match self.changes(client, calendar, &href, mode).await {
-            Ok(found) => found,
-            Err(Failure::Caldav(
-                e @ (CaldavError::Forbidden { .. } | CaldavError::NotFound { .. }),
-            )) => {
-                report.calendar_errors.push((href, e.to_string()));
-                return Ok(());
-            }
-            Err(e) => return Err(e),
-        };
-        let local = self.with_store(move |s| s.local_etags(calendar)).await?;
-        let key = (account, href.clone());
-        let confirmed = locked(&self.held).get(&key).cloned().unwrap_or_default();
-        let plan = plan_resources(&local, &changes, &confirmed);
-        if plan.held_deletions.is_empty() {
-            locked(&self.held).remove(&key);
-        } else {
-            tracing::warn!(calendar = %href, count = plan.held_deletions.len(), "mass deletion held until a second sync agrees");
-            report.held_deletions += plan.held_deletions.len();
-            locked(&self.held).insert(key, plan.held_deletions.iter().cloned().collect());
-        }
-        let listed_etags: HashMap<Href, Etag> = match &changes {
-            RemoteChanges::Delta { changed, .. } | RemoteChanges::Complete { members: changed } => {
-                changed
-                    .iter()
-                    .filter_map(|(h, e)| e.clone().map(|e| (h.clone(), e)))
-                    .collect()
-            }
-        };
-        let total = plan.fetch.len();
-        let mut fetched = 0;
-        let mut missing = 0;
-        // At least one batch, even when nothing is fetched: it carries deletions and the token.
-        let mut chunks: Vec<&[Href]> = plan.fetch.chunks(almanac_caldav::DEFAULT_BATCH).collect();
-        if chunks.is_empty() {
-            chunks.push(&[]);
-        }
-        let last_chunk = chunks.len() - 1;
-        let mut deletes = Some(plan.delete);
-        for (i, chunk) in chunks.into_iter().enumerate() {
-            cancel.check()?;
-            let got = if chunk.is_empty() {
-                Default::default()
-            } else {
-                client.multiget_batch(&href, chunk).await?
-            };
-            missing += got.missing.len() + got.failed.len();
-            let upserts: Vec<ResourceUpsert> = got
-                .found
-                .into_iter()
-                .map(|r| ResourceUpsert {
-                    etag: r
-                        .etag
-                        .or_else(|| listed_etags.get(&r.href).cloned())
-                        .unwrap_or_else(|| Etag::new("")),
-                    href: r.href,
-                    ics: r.data,
-                })
-                .collect();
-            let is_last = i == last_chunk;
-            let complete = is_last && missing == 0 && plan.held_deletions.is_empty();
-            let batch = Batch {
-                upserts,
-                deletes: if is_last {
-                    deletes.take().unwrap_or_default()
-                } else {
-                    Vec::new()
-                },
-                new_sync_token: if complete { token.clone() } else { None },
-                new_ctag: if complete { remote.ctag.clone() } else { None },
-            };
-            let applied = self
-                .with_store(move |s| s.apply_batch(calendar, &batch))
-                .await?;
-            fetched += applied.stored + applied.not_events + applied.quarantined.len();
-            report.fetched += applied.stored + applied.not_events;
-            report.quarantined += applied.quarantined.len();
-            report.deleted += applied.deleted;
-            self.emit(SyncEvent::CalendarProgress {
-                account,
-                calendar: href.clone(),
-                fetched,
-                total,
-            });
-        }
-        report.missing += missing;
-        Ok(())
-    }
-
-    async fn changes(
-        &self,
-        client: &CaldavClient,
-        calendar: CalendarId,
-        href: &Href,
-        mode: FetchMode,
-    ) -> Result<(RemoteChanges, Option<almanac_core::SyncToken>), Failure> {
-        match mode {
-            FetchMode::Incremental(token) => match client.sync_collection(href, Some(&token)).await
-            {
-                Ok(delta) => Ok((
-                    RemoteChanges::Delta {
-                        changed: delta.changed,
-                        deleted: delta.deleted,
-                    },
-                    Some(delta.token),
-                )),
-                Err(CaldavError::InvalidSyncToken { .. }) => {
-                    tracing::info!(calendar = %href, "sync token expired; listing the whole calendar, keeping local data");
-                    self.with_store(move |s| s.forget_sync_state(calendar))
-                        .await?;
-                    Box::pin(self.changes(
-                        client,
-                        calendar,
-                        href,
-                        FetchMode::Full {
-                            server_has_tokens: true,
-                        },
-                    ))
-                    .await
-                }
-                Err(e) => Err(e.into()),
-            },
-            FetchMode::Full {
-                server_has_tokens: true,
-            } => {
-                let delta = client.sync_collection(href, None).await?;
-                Ok((
-                    RemoteChanges::Complete {
-                        members: delta.changed,
-                    },
-                    Some(delta.token),
-                ))
-            }
-            FetchMode::Full {
-                server_has_tokens: false,
-            } => {
-                let members = client.list_etags(href).await?;
-                Ok((
-                    RemoteChanges::Complete {
-                        members: members.into_iter().map(|(h, e)| (h, Some(e))).collect(),
-                    },
-                    None,
-                ))
-            }
-        }
+/// Whether a failed listing of the stored home could mean the account lives elsewhere now.
+fn may_have_moved(err: &CaldavError) -> bool {
+    match err {
+        CaldavError::Server { .. }
+        | CaldavError::NotFound { .. }
+        | CaldavError::Forbidden { .. }
+        | CaldavError::Protocol { .. }
+        | CaldavError::Offline { .. }
+        | CaldavError::Timeout { .. } => true,
+        CaldavError::Unauthorized { .. }
+        | CaldavError::RateLimited { .. }
+        | CaldavError::PreconditionFailed { .. }
+        | CaldavError::InvalidSyncToken { .. }
+        | CaldavError::InvalidUrl { .. }
+        | CaldavError::Setup { .. } => false,
     }
 }
 
 /// A failure inside one run, before the policy classifies it.
-enum Failure {
+pub(crate) enum Failure {
+    /// A classified CalDAV failure.
     Caldav(CaldavError),
+    /// The store, the keychain or a cancel.
     Other(SyncError),
 }
 

@@ -10,6 +10,7 @@
 //! calendar-multiget in batches → the store applies each batch in one transaction, the last
 //! one with the new token → [`policy::next_state`] decides the account's state.
 
+mod calendar;
 mod engine;
 mod error;
 mod events;

@@ -1,0 +1,340 @@
+//! The engine against the iCloud emulator: convergence through server edits and calendar
+//! changes, one request per no-change sync, invalid sync tokens, partition moves, and the
+//! revocation policy (the dead password is sent at most twice, across restarts).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use almanac_core::{AccountKind, AccountState, Password};
+use almanac_icloud_emulator::{Emulator, Fault, Options, Scope};
+use almanac_store::Store;
+use almanac_sync::SyncError;
+use common::*;
+
+async fn emulator() -> Emulator {
+    Emulator::start(Options {
+        seed: Some(7),
+        ..Options::default()
+    })
+    .await
+    .unwrap()
+}
+
+/// A second client with its own app-specific password, for edits and checks.
+async fn remote(emu: &Emulator) -> Remote {
+    let pw = emu.issue_password().unwrap();
+    Remote::connect(&emu.entry_url(), &emu.apple_id(), &pw).await
+}
+
+async fn seed(emu: &Emulator, calendar: &str, names: &[&str]) {
+    for (i, n) in names.iter().enumerate() {
+        let day = u32::try_from(i).unwrap() + 1;
+        emu.put_object(calendar, &format!("{n}.ics"), &event(n, n, day))
+            .await
+            .unwrap();
+    }
+}
+
+/// Requests the engine's password carried after `mark`.
+fn sent_with(emu: &Emulator, mark: u64, pw: &str) -> Vec<almanac_icloud_emulator::LoggedRequest> {
+    emu.requests()
+        .since(mark)
+        .with_credential(pw)
+        .into_iter()
+        .cloned()
+        .collect()
+}
+
+fn assert_one_home_propfind(emu: &Emulator, mark: u64, pw: &str) {
+    let sent = sent_with(emu, mark, pw);
+    assert_eq!(
+        sent.len(),
+        1,
+        "a no-change sync sends one request: {sent:#?}"
+    );
+    let home = url::Url::parse(&emu.home_url()).unwrap();
+    assert_eq!(
+        (
+            sent[0].method.as_str(),
+            sent[0].depth.as_deref(),
+            sent[0].path.as_str()
+        ),
+        ("PROPFIND", Some("1"), home.path())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn converges_through_edits_moves_and_calendar_changes_with_one_request_when_idle() {
+    let emu = emulator().await;
+    seed(&emu, "home", &["h1", "h2", "h3"]).await;
+    seed(&emu, "work", &["w1", "w2"]).await;
+    let rig = Rig::in_memory();
+    let pw = emu.password();
+    let account = rig
+        .add(AccountKind::Icloud, &emu.entry_url(), &emu.apple_id(), &pw)
+        .await;
+    let first = rig.sync(account).await.unwrap();
+    let admin = remote(&emu).await;
+    let held: usize = admin.mirror().await.values().map(|m| m.len()).sum();
+    assert_eq!(first.fetched, held, "{first:?}");
+    assert_mirrors(&rig, account, &admin).await;
+
+    let mark = emu.log_mark();
+    let idle = rig.sync(account).await.unwrap();
+    assert_eq!((idle.fetched, idle.deleted), (0, 0), "{idle:?}");
+    assert_one_home_propfind(&emu, mark, &pw);
+
+    // Add, change, delete, and move h3 from home to work (same UID, new path).
+    emu.put_object("home", "h4.ics", &event("h4", "new", 10))
+        .await
+        .unwrap();
+    emu.put_object("work", "w1.ics", &event("w1", "changed", 11))
+        .await
+        .unwrap();
+    emu.delete_object("work", "w2.ics").await.unwrap();
+    emu.delete_object("home", "h3.ics").await.unwrap();
+    emu.put_object("work", "h3.ics", &event("h3", "moved", 3))
+        .await
+        .unwrap();
+    let second = rig.sync(account).await.unwrap();
+    assert_eq!((second.fetched, second.deleted), (3, 2), "{second:?}");
+    assert_mirrors(&rig, account, &admin).await;
+    let moved = rig
+        .engine
+        .with_store(|s| s.search("moved", 10))
+        .await
+        .unwrap();
+    assert_eq!(moved.len(), 1, "the moved event exists once");
+
+    // A calendar appears with an event, then another disappears.
+    let added = format!("{}added-cal/", emu.home_url());
+    let status = dav(
+        "MKCALENDAR",
+        &added,
+        &emu.apple_id(),
+        &emu.issue_password().unwrap(),
+        MKCALENDAR,
+    )
+    .await;
+    assert_eq!(status, 201);
+    emu.put_object("added-cal", "a1.ics", &event("a1", "in added", 12))
+        .await
+        .unwrap();
+    let third = rig.sync(account).await.unwrap();
+    assert_eq!((third.calendars_added, third.fetched), (1, 1), "{third:?}");
+    assert_mirrors(&rig, account, &admin).await;
+
+    let gone = format!("{}work/", emu.home_url());
+    assert_eq!(
+        dav(
+            "DELETE",
+            &gone,
+            &emu.apple_id(),
+            &emu.issue_password().unwrap(),
+            ""
+        )
+        .await,
+        200
+    );
+    let fourth = rig.sync(account).await.unwrap();
+    assert_eq!(fourth.calendars_removed, 1, "{fourth:?}");
+    assert_mirrors(&rig, account, &admin).await;
+
+    let mark = emu.log_mark();
+    rig.sync(account).await.unwrap();
+    assert_one_home_propfind(&emu, mark, &pw);
+    assert_eq!(rig.state(account).await, AccountState::Active);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_account_syncs_and_then_idles_on_one_request() {
+    let emu = Emulator::start(Options {
+        demo: true,
+        seed: Some(2026),
+        ..Options::default()
+    })
+    .await
+    .unwrap();
+    let rig = Rig::in_memory();
+    let pw = emu.password();
+    let account = rig
+        .add(AccountKind::Icloud, &emu.entry_url(), &emu.apple_id(), &pw)
+        .await;
+    let first = rig.sync(account).await.unwrap();
+    assert!(first.fetched + first.quarantined > 250, "{first:?}");
+    let admin = remote(&emu).await;
+    assert_eq!(rig.mirror(account).await, admin.mirror().await);
+    for _ in 0..3 {
+        let mark = emu.log_mark();
+        rig.sync(account).await.unwrap();
+        assert_one_home_propfind(&emu, mark, &pw);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invalid_sync_token_resyncs_by_etag_and_keeps_local_data() {
+    let emu = emulator().await;
+    seed(&emu, "home", &["a", "b", "c"]).await;
+    seed(&emu, "work", &["d"]).await;
+    let rig = Rig::in_memory();
+    let account = rig
+        .add(
+            AccountKind::Icloud,
+            &emu.entry_url(),
+            &emu.apple_id(),
+            &emu.password(),
+        )
+        .await;
+    rig.sync(account).await.unwrap();
+    let admin = remote(&emu).await;
+    let home = admin.home.to_string() + "home/";
+    let old = rig.token(account, &home).await.unwrap();
+
+    emu.expire_sync_tokens();
+    emu.put_object("home", "e.ics", &event("e", "after expiry", 5))
+        .await
+        .unwrap();
+    let report = rig.sync(account).await.unwrap();
+    assert_eq!(
+        (report.fetched, report.deleted),
+        (1, 0),
+        "only the new event is fetched: {report:?}"
+    );
+    assert_mirrors(&rig, account, &admin).await;
+    let new = rig.token(account, &home).await.unwrap();
+    assert_ne!(new, old, "the token was renewed");
+    assert_eq!(Some(new), admin.token(&home).await);
+    assert_eq!(rig.state(account).await, AccountState::Active);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partition_move_is_followed_without_duplicates() {
+    let emu = emulator().await;
+    seed(&emu, "home", &["a", "b"]).await;
+    let rig = Rig::in_memory();
+    let account = rig
+        .add(
+            AccountKind::Icloud,
+            &emu.entry_url(),
+            &emu.apple_id(),
+            &emu.password(),
+        )
+        .await;
+    rig.sync(account).await.unwrap();
+    let before = rig.mirror(account).await;
+
+    emu.move_partition();
+    emu.put_object("home", "c.ics", &event("c", "after move", 3))
+        .await
+        .unwrap();
+    let report = rig.converge(account, 3).await;
+    assert_eq!(report.fetched, 1, "{report:?}");
+    let admin = remote(&emu).await;
+    assert_mirrors(&rig, account, &admin).await;
+    let after = rig.mirror(account).await;
+    assert_eq!(after.len(), before.len(), "no duplicate calendars");
+    let stored_home = rig
+        .engine
+        .with_store(move |s| s.home_url(account))
+        .await
+        .unwrap();
+    assert_eq!(stored_home.as_deref(), Some(emu.home_url().as_str()));
+    assert_eq!(rig.state(account).await, AccountState::Active);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_password_is_sent_at_most_twice_even_across_restarts() {
+    let emu = emulator().await;
+    seed(&emu, "home", &["a", "b"]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("almanac.sqlite");
+    let secrets = std::sync::Arc::new(almanac_secrets::MemorySecrets::default());
+    let pw = emu.password();
+    let rig = Rig::with_secrets(
+        Store::open(&path).unwrap(),
+        almanac_caldav::Limits::default(),
+        secrets.clone(),
+        start_time(),
+    );
+    let account = rig
+        .add(AccountKind::Icloud, &emu.entry_url(), &emu.apple_id(), &pw)
+        .await;
+    rig.sync(account).await.unwrap();
+    let kept = rig.mirror(account).await;
+
+    let mark = emu.log_mark();
+    emu.revoke_all();
+    let err = rig.sync(account).await.unwrap_err();
+    assert!(matches!(err, SyncError::NeedsRelink { .. }), "{err:?}");
+    assert_eq!(rig.state(account).await, AccountState::NeedsRelink);
+    for _ in 0..3 {
+        rig.advance(chrono::Duration::hours(1));
+        let err = rig.sync(account).await.unwrap_err();
+        assert!(matches!(err, SyncError::NotNow { .. }), "{err:?}");
+    }
+    let at = rig.time();
+    drop(rig);
+
+    // A restart: a new engine over the same file and keychain.
+    let rig = Rig::with_secrets(
+        Store::open(&path).unwrap(),
+        almanac_caldav::Limits::default(),
+        secrets,
+        at + chrono::Duration::days(1),
+    );
+    for _ in 0..3 {
+        let err = rig.sync(account).await.unwrap_err();
+        assert!(matches!(err, SyncError::NotNow { .. }), "{err:?}");
+    }
+    assert_eq!(rig.mirror(account).await, kept, "local data stays");
+    let dead = sent_with(&emu, mark, &pw);
+    assert!(
+        dead.len() <= 2,
+        "the dead password went out {} times: {dead:#?}",
+        dead.len()
+    );
+    assert!(dead.iter().all(|r| r.status == 401));
+
+    // A new password resumes incrementally: nothing is downloaded again.
+    let fresh = emu.issue_password().unwrap();
+    rig.engine
+        .relink(account, Password::new(fresh.clone()))
+        .await
+        .unwrap();
+    assert_eq!(rig.state(account).await, AccountState::Active);
+    emu.put_object("home", "c.ics", &event("c", "after relink", 3))
+        .await
+        .unwrap();
+    let report = rig.sync(account).await.unwrap();
+    assert_eq!((report.fetched, report.deleted), (1, 0), "{report:?}");
+    assert_eq!(
+        sent_with(&emu, mark, &pw).len(),
+        dead.len(),
+        "still nothing with the dead one"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_spurious_401_is_not_a_revocation() {
+    let emu = emulator().await;
+    seed(&emu, "home", &["a", "b"]).await;
+    let rig = Rig::in_memory();
+    let account = rig
+        .add(
+            AccountKind::Icloud,
+            &emu.entry_url(),
+            &emu.apple_id(),
+            &emu.password(),
+        )
+        .await;
+    rig.sync(account).await.unwrap();
+    emu.inject(Fault::SpuriousUnauthorized, Scope::Next(1));
+    let result = rig.sync(account).await;
+    assert!(
+        !matches!(result, Err(SyncError::NeedsRelink { .. })),
+        "{result:?}"
+    );
+    assert_ne!(rig.state(account).await, AccountState::NeedsRelink);
+    rig.converge(account, 3).await;
+    assert_eq!(rig.state(account).await, AccountState::Active);
+}
