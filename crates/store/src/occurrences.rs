@@ -149,21 +149,43 @@ struct Query<'a> {
     calendars: &'a Calendars,
 }
 
-/// Sorts by start, end, calendar and href, moving each item once: sorting the items themselves
-/// moved ~270-byte values n·log n times, a fifth of a month query's time.
-fn sort(items: Vec<AgendaItem>) -> Vec<AgendaItem> {
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (a, b) = (&items[a], &items[b]);
-        (a.start_utc, a.end_utc, a.calendar, &a.href).cmp(&(
-            b.start_utc,
-            b.end_utc,
-            b.calendar,
-            &b.href,
-        ))
+/// Sorts by start, end, calendar and href. Compact keys are sorted and the permutation applied
+/// by swaps: sorting ~270-byte items directly moved each one n·log n times, a fifth of a month
+/// query's time.
+fn sort(mut items: Vec<AgendaItem>) -> Vec<AgendaItem> {
+    let mut keys: Vec<(i64, i64, i64, usize)> = items
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            (
+                a.start_utc.timestamp(),
+                a.end_utc.timestamp(),
+                a.calendar.0,
+                i,
+            )
+        })
+        .collect();
+    keys.sort_unstable_by(|x, y| {
+        (x.0, x.1, x.2)
+            .cmp(&(y.0, y.1, y.2))
+            .then_with(|| items[x.3].href.cmp(&items[y.3].href))
+            .then(x.3.cmp(&y.3))
     });
-    let mut slots: Vec<Option<AgendaItem>> = items.into_iter().map(Some).collect();
-    order.into_iter().filter_map(|i| slots[i].take()).collect()
+    // Position p receives the item at order[p]: follow each cycle once, marking done positions.
+    let mut order: Vec<usize> = keys.into_iter().map(|k| k.3).collect();
+    for start in 0..order.len() {
+        let mut at = start;
+        while order[at] != at {
+            let next = order[at];
+            order[at] = at;
+            if next == start {
+                break;
+            }
+            items.swap(at, next);
+            at = next;
+        }
+    }
+    items
 }
 
 impl Store {
@@ -206,7 +228,7 @@ impl Store {
             enabled_only,
             calendars: &calendars,
         };
-        let mut items = Vec::new();
+        let mut items = Vec::with_capacity(256);
         // The long-event scan names its index: without statistics SQLite would walk the primary
         // key instead, reading every row before the window (38 ms a month on 100,000 events).
         let short = self.conn.prepare_cached(&format!(
@@ -285,5 +307,47 @@ impl Store {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(start: i64, calendar: i64, href: &str) -> AgendaItem {
+        let at = DateTime::from_timestamp(start, 0).unwrap();
+        AgendaItem {
+            calendar: CalendarId(calendar),
+            calendar_name: String::new(),
+            calendar_color: None,
+            uid: Uid::new("u"),
+            href: Href::new(href),
+            summary: None,
+            location: None,
+            start: EventTime::Utc { instant: at },
+            end: EventTime::Utc { instant: at },
+            start_utc: at,
+            end_utc: at,
+            all_day: false,
+            recurrence_id: None,
+            status: None,
+        }
+    }
+
+    #[test]
+    fn sort_orders_by_start_then_calendar_then_href_whatever_the_input_order() {
+        let mut items = Vec::new();
+        for i in 0..60_i64 {
+            // A scrambled order with ties on start (i % 7) and on calendar.
+            let k = (i * 37) % 60;
+            items.push(item(k % 7, k % 3, &format!("/{}.ics", k % 5)));
+        }
+        let sorted = sort(items.clone());
+        assert_eq!(sorted.len(), items.len());
+        let key = |a: &AgendaItem| (a.start_utc, a.end_utc, a.calendar, a.href.clone());
+        assert!(sorted.windows(2).all(|w| key(&w[0]) <= key(&w[1])));
+        let mut want: Vec<_> = items.iter().map(key).collect();
+        want.sort();
+        assert_eq!(sorted.iter().map(key).collect::<Vec<_>>(), want);
     }
 }
