@@ -21,7 +21,10 @@
 //! Non-recurring events are indexed completely. Recurring series are materialised over a
 //! *horizon* (by default one year back, two ahead of the `now` given to
 //! [`Store::refresh_horizon`]); [`Store::occurrences_between`] answers windows inside it from
-//! the index and expands series from their stored ICS for windows beyond it. Zoned and UTC
+//! the index and expands series from their stored ICS for windows beyond it. Callers pass
+//! `now` to [`Store::refresh_horizon`] at start-up and after each sync (it is a no-op unless the
+//! horizon drifted by a week); until it is first called every series is expanded on demand,
+//! which is correct but slow. Zoned and UTC
 //! times are keyed by their UTC instant; floating and all-day times by their wall clock read as
 //! if it were UTC, and are compared with the viewer's wall-clock window, because a floating
 //! 09:00 is 09:00 wherever the viewer is and an all-day event covers the viewer's own day.

@@ -8,6 +8,20 @@
 //! The occurrence index and the search table are derived data. A migration that adds or changes
 //! them marks every resource `indexed = 0`; [`crate::Store::open`] then re-parses those resources
 //! from their raw ICS, which is why the raw text is always kept.
+//!
+//! The shape after the last migration:
+//! - `accounts` (kind, username, server_url, home_url, state, backoff_until, last_success;
+//!   unique username + server_url). No secret, ever.
+//! - `calendars` (account, href, name, color, sort_order, components, read_only, enabled, ctag,
+//!   sync_token; unique account + href), cascading from accounts.
+//! - `resources` (calendar, href, etag, uid, quarantine_reason, indexed, recurring, first
+//!   start; unique calendar + href) and `resource_texts` (the raw ICS), cascading from calendars.
+//! - `occurrence_index`, WITHOUT ROWID, clustered by (floating, start_key, resource, seq), with
+//!   a partial index for occurrences longer than a week and one by resource; cascading from
+//!   resources.
+//! - `search`, an FTS5 table (summary, location, description) with rowid = resource id, emptied
+//!   by a trigger when its resource goes.
+//! - `meta` (key, value): the horizon and the derivation-rules version.
 
 use crate::StoreError;
 use rusqlite::{Connection, OptionalExtension};

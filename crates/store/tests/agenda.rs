@@ -279,3 +279,51 @@ fn a_moved_occurrence_keeps_its_own_summary_and_recurrence_id() {
     assert!(items.iter().all(|i| i.recurrence_id.is_some()));
     assert!(items.windows(2).all(|w| w[0].start_utc <= w[1].start_utc));
 }
+
+#[test]
+fn moving_the_horizon_keeps_answers_and_survives_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("almanac.sqlite");
+    let (from, to) = (at(2026, 9, 1, 0, 0), at(2026, 10, 1, 0, 0));
+    let berlin = chrono_tz::Europe::Berlin;
+    let before = {
+        let mut s = Store::open(&path).unwrap();
+        s.refresh_horizon(at(2026, 1, 1, 0, 0)).unwrap();
+        let a = s
+            .add_account(
+                almanac_core::AccountKind::Caldav,
+                "u",
+                "https://dav.example/",
+            )
+            .unwrap();
+        let cal = s
+            .upsert_calendar(a, &common::listing("/cal/", "Cal"))
+            .unwrap();
+        let uploads = FIXTURES
+            .iter()
+            .map(|name| upsert(&format!("/cal/{name}"), "\"1\"", ical_fixture(name)))
+            .collect();
+        put(&mut s, cal, uploads);
+        s.occurrences_between(from, to, berlin, true).unwrap()
+    };
+    assert!(!before.is_empty());
+    let mut s = Store::open(&path).unwrap();
+    assert_eq!(
+        s.occurrences_between(from, to, berlin, true).unwrap(),
+        before
+    );
+    assert!(
+        s.refresh_horizon(at(2028, 6, 1, 0, 0)).unwrap(),
+        "far from the old horizon"
+    );
+    assert_eq!(
+        s.occurrences_between(from, to, berlin, true).unwrap(),
+        before,
+        "now beyond the horizon, expanded on demand"
+    );
+    assert!(s.refresh_horizon(at(2026, 8, 1, 0, 0)).unwrap());
+    assert_eq!(
+        s.occurrences_between(from, to, berlin, true).unwrap(),
+        before
+    );
+}
