@@ -6,7 +6,8 @@
 //! # Threads
 //! The API is synchronous: a [`Store`] owns one `rusqlite::Connection`, and every call may block
 //! on the disk. Async callers (the sync engine, the desktop shell) must run it on a dedicated
-//! thread or inside `tokio::task::spawn_blocking`, never on the async executor. Writers take
+//! thread or inside `tokio::task::spawn_blocking`, never on the async executor. A `Store` is
+//! `Send` (it can move to that thread) but not `Sync`. Writers take
 //! `&mut self`, so one owner serialises them; a second process or connection may read the same
 //! file concurrently (the database is in WAL mode).
 //!
@@ -174,6 +175,15 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_store_can_move_to_its_own_thread() {
+        fn send<T: Send + 'static>(_: &T) {}
+        let store = Store::open_in_memory().unwrap();
+        send(&store);
+        let handle = std::thread::spawn(move || store.accounts().map(|a| a.len()));
+        assert_eq!(handle.join().unwrap().unwrap(), 0);
+    }
 
     #[test]
     fn a_file_store_runs_in_wal_mode_with_foreign_keys() {
