@@ -9,6 +9,7 @@ const COMMANDS: &[&str] = &[
     "set_calendar_enabled",
     "sync_now",
     "relink",
+    "remove_account",
 ];
 
 fn main() {

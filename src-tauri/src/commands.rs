@@ -177,6 +177,19 @@ pub async fn relink(
     Ok(views::account_view(&account, shell.viewer))
 }
 
+/// Removes an account after the window asked the user to confirm: its keychain entry and all
+/// its local data.
+#[tauri::command]
+pub async fn remove_account(shell: State<'_, Shell>, account: i32) -> Result<(), IpcError> {
+    let id = almanac_core::AccountId(i64::from(account));
+    shell.engine.remove_account(id).await.map_err(|e| match e {
+        almanac_sync::SyncError::Secrets(err) => {
+            IpcError::new(ErrorCode::Keychain, err.to_string())
+        }
+        other => storage(other),
+    })
+}
+
 /// Starts a sync of every account now.
 #[tauri::command]
 pub fn sync_now(shell: State<'_, Shell>) {

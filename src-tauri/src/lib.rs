@@ -27,6 +27,7 @@ pub fn run() -> anyhow::Result<()> {
             commands::set_calendar_enabled,
             commands::sync_now,
             commands::relink,
+            commands::remove_account,
         ])
         .setup(|app| {
             let shell = shell::Shell::open(&app.path().app_data_dir()?)?;

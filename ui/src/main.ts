@@ -4,7 +4,7 @@ import "./styles/app.css";
 import { toEventInput } from "./calendar/events";
 import { pickLocale } from "./calendar/locale";
 import { mountCalendar } from "./calendar/view";
-import { eventsBetween, onChanged, overview, setCalendarEnabled, syncNow } from "./ipc";
+import { type AccountView, eventsBetween, onChanged, overview, removeAccount, setCalendarEnabled, syncNow } from "./ipc";
 import { accountNeedingRelink, setUpRelinkBanner } from "./relink/banner";
 import { renderSidebar } from "./sidebar/accounts";
 import { setUpSignIn } from "./signin/form";
@@ -20,6 +20,26 @@ const calendar = calendarElement
   : null;
 
 const showRelink = setUpRelinkBanner(() => void refresh());
+const removeDialog = document.getElementById("remove-dialog");
+
+/** Asks before removing: the account's saved calendars go with it. */
+function confirmRemove(account: AccountView): void {
+  if (!(removeDialog instanceof HTMLDialogElement)) return;
+  const text = document.getElementById("remove-text");
+  if (text) {
+    const name = account.kind === "icloud" ? `iCloud (${account.username})` : account.username;
+    text.textContent = `Almanac will forget the password of ${name} and delete its saved calendars from this computer. Nothing changes on the server.`;
+  }
+  removeDialog.returnValue = "";
+  removeDialog.addEventListener(
+    "close",
+    () => {
+      if (removeDialog.returnValue === "remove") void removeAccount(account.id).then(refresh);
+    },
+    { once: true },
+  );
+  removeDialog.showModal();
+}
 
 async function refresh(): Promise<void> {
   const data = await overview();
@@ -32,6 +52,7 @@ async function refresh(): Promise<void> {
           void setCalendarEnabled(id, enabled).then(() => calendar?.refetchEvents());
         },
         syncNow: () => void syncNow(),
+        remove: confirmRemove,
       },
       locale,
     );

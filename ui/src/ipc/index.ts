@@ -83,6 +83,11 @@ export function relink(account: number, password: string): Promise<AccountView> 
   return call("relink", { account, password });
 }
 
+/** Removes an account: its keychain entry and its local data. */
+export function removeAccount(account: number): Promise<void> {
+  return call("remove_account", { account });
+}
+
 /** Starts a sync of every account. */
 export function syncNow(): Promise<void> {
   return call("sync_now");

@@ -15,14 +15,14 @@ const data: Overview = {
 describe("renderSidebar", () => {
   it("shows names as text, never as markup", () => {
     const root = document.createElement("div");
-    renderSidebar(root, data, { toggle: vi.fn(), syncNow: vi.fn() }, "en-US");
+    renderSidebar(root, data, { toggle: vi.fn(), syncNow: vi.fn(), remove: vi.fn() }, "en-US");
     expect(root.querySelector("img")).toBeNull();
     expect(root.textContent).toContain("<img src=x onerror=alert(1)>");
   });
 
   it("says the state in words and keeps the saved-data time", () => {
     const root = document.createElement("div");
-    renderSidebar(root, data, { toggle: vi.fn(), syncNow: vi.fn() }, "en-US");
+    renderSidebar(root, data, { toggle: vi.fn(), syncNow: vi.fn(), remove: vi.fn() }, "en-US");
     expect(root.querySelector(".account-state")?.textContent).toBe("Needs a new password");
     expect(root.querySelector(".account-saved")?.textContent).toMatch(/^Saved data as of /);
     expect(root.querySelector(".badge")?.textContent).toBe("read-only");
@@ -31,7 +31,7 @@ describe("renderSidebar", () => {
   it("reports checkbox changes with the calendar's id", () => {
     const root = document.body.appendChild(document.createElement("div"));
     const toggle = vi.fn();
-    renderSidebar(root, data, { toggle, syncNow: vi.fn() }, "en-US");
+    renderSidebar(root, data, { toggle, syncNow: vi.fn(), remove: vi.fn() }, "en-US");
     const box = root.querySelector<HTMLInputElement>('input[data-calendar="8"]');
     expect(box?.checked).toBe(false);
     box?.click();

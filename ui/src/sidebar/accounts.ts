@@ -7,6 +7,7 @@ import type { AccountView, CalendarView, Overview } from "../ipc";
 export interface SidebarActions {
   toggle(calendar: number, enabled: boolean): void;
   syncNow(): void;
+  remove(account: AccountView): void;
 }
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
@@ -61,6 +62,12 @@ export function renderSidebar(root: HTMLElement, data: Overview, actions: Sideba
       list.append(calendarRow(calendar, actions));
     }
     section.append(list);
+    const remove = element("button", "link-button remove-account", "Remove account…");
+    remove.type = "button";
+    remove.addEventListener("click", () => {
+      actions.remove(account);
+    });
+    section.append(remove);
     return section;
   });
   root.replaceChildren(...sections);
