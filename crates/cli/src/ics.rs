@@ -1,9 +1,9 @@
 //! `almanac ics ...`: iCalendar files on disk, through `almanac-ical`.
 
-use almanac_ical::{EventTime, Limits, Occurrence, Window, local_to_utc};
-use anyhow::{Context, anyhow, bail};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, Utc};
-use chrono_tz::Tz;
+use crate::occurrence::OccurrenceOut;
+use crate::when::parse_bound;
+use almanac_ical::{Limits, Window};
+use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 
@@ -46,18 +46,6 @@ pub fn run(args: IcsArgs) -> anyhow::Result<()> {
     }
 }
 
-fn parse_bound(value: &str, tz: Tz, flag: &str) -> anyhow::Result<DateTime<Utc>> {
-    let local = if let Ok(d) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
-        d.and_time(NaiveTime::MIN)
-    } else {
-        ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
-            .iter()
-            .find_map(|f| NaiveDateTime::parse_from_str(value, f).ok())
-            .ok_or_else(|| anyhow!("{flag} {value:?}: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM"))?
-    };
-    Ok(local_to_utc(tz, local))
-}
-
 fn expand(a: &ExpandArgs) -> anyhow::Result<()> {
     let tz = crate::zone::chosen(a.tz.as_deref())?;
     let from = parse_bound(&a.from, tz, "--from")?;
@@ -82,67 +70,16 @@ fn expand(a: &ExpandArgs) -> anyhow::Result<()> {
         eprintln!("almanac: warning: {}: {w}", a.file.display());
     }
     if a.json {
-        let items: Vec<serde_json::Value> = expansion.occurrences.iter().map(json).collect();
+        let items: Vec<serde_json::Value> = expansion
+            .occurrences
+            .iter()
+            .map(|o| OccurrenceOut::from(o).json().into())
+            .collect();
         println!("{}", serde_json::to_string_pretty(&items)?);
     } else {
         for o in &expansion.occurrences {
-            println!("{}", readable(o, tz));
+            println!("{}", OccurrenceOut::from(o).readable(tz));
         }
     }
     Ok(())
-}
-
-/// `YYYY-MM-DD` for dates, `YYYY-MM-DDTHH:MM:SS` for floating times, RFC 3339 with the time's
-/// own UTC offset otherwise (a time in a DST gap shows the instant it denotes).
-fn format_time(t: &EventTime) -> String {
-    match *t {
-        EventTime::Date { date } => date.format("%Y-%m-%d").to_string(),
-        EventTime::Floating { local } => local.format("%Y-%m-%dT%H:%M:%S").to_string(),
-        EventTime::Utc { instant } => instant.to_rfc3339_opts(SecondsFormat::Secs, true),
-        EventTime::Zoned { local, tz } => local_to_utc(tz, local)
-            .with_timezone(&tz)
-            .format("%Y-%m-%dT%H:%M:%S%:z")
-            .to_string(),
-    }
-}
-
-fn json(o: &Occurrence) -> serde_json::Value {
-    serde_json::json!({
-        "uid": o.uid.as_str(),
-        "summary": o.summary(),
-        "start": format_time(&o.start),
-        "end": format_time(&o.end),
-        "all_day": o.all_day,
-        "recurrence_id": o.recurrence_id.as_ref().map(format_time),
-        "status": o.status.map(|s| s.as_str()),
-    })
-}
-
-fn readable(o: &Occurrence, viewer: Tz) -> String {
-    let summary = o.summary().unwrap_or("(no title)");
-    let mut line =
-        if let (EventTime::Date { date: s }, EventTime::Date { date: e }) = (o.start, o.end) {
-            let last = e.pred_opt().filter(|l| *l > s).unwrap_or(s);
-            if last == s {
-                format!("{s}  all day      {summary}")
-            } else {
-                format!("{s} – {last}  all day  {summary}")
-            }
-        } else {
-            let (s, e) = o.instants(viewer);
-            let (s, e) = (s.with_timezone(&viewer), e.with_timezone(&viewer));
-            let end = if s.date_naive() == e.date_naive() {
-                e.format("%H:%M").to_string()
-            } else {
-                e.format("%Y-%m-%d %H:%M").to_string()
-            };
-            format!("{}–{end}  {summary}", s.format("%Y-%m-%d %H:%M"))
-        };
-    if o.is_override {
-        line.push_str("  [changed]");
-    }
-    if let Some(status) = o.status.filter(|s| *s != almanac_ical::Status::Confirmed) {
-        line.push_str(&format!("  ({})", status.as_str()));
-    }
-    line
 }

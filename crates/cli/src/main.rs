@@ -1,11 +1,23 @@
-//! `almanac`: the headless front end to the same engine the desktop app uses. Its subcommands
-//! are added as the engine grows; each maps to one library call and one exit code: 0 on
-//! success, 1 on any error (printed to stderr), 2 for bad usage (clap's own).
+//! `almanac`: the headless front end to the same engine and store the desktop app uses: sign in,
+//! sync, calendars, agenda, search, status, and `.ics` files on disk. Each subcommand maps to
+//! one library call; exit codes are documented in `--help` (see [`exit::HELP`]): 0 ok, 2 the
+//! account needs a new password, 3 offline or server unavailable, 1 anything else (bad usage
+//! included, so that 2 always means a refused password).
 
+mod account;
+mod data;
+mod exit;
 mod ics;
+mod occurrence;
+mod output;
+mod secret_input;
+mod sync;
+mod view;
+mod when;
 mod zone;
 
 use clap::{Parser, Subcommand};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Command-line arguments.
@@ -13,29 +25,65 @@ use std::process::ExitCode;
 #[command(
     name = "almanac",
     version,
-    about = "Almanac, the calendar, from a terminal"
+    about = "Almanac, the calendar, from a terminal",
+    after_help = exit::HELP
 )]
 struct Cli {
+    /// The directory of the store; default: the desktop app's, so both share one store.
+    #[arg(long, global = true, env = "ALMANAC_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Sign in, list, relink or remove accounts.
+    Account(account::AccountArgs),
+    /// Sync every account (or one) with its server.
+    Sync(sync::SyncArgs),
+    /// List the calendars of every account, from the local store.
+    Calendars(view::CalendarsArgs),
+    /// List the events in a window, from the local store.
+    Agenda(view::AgendaArgs),
+    /// Search titles, locations and notes in the local store.
+    Search(view::SearchArgs),
+    /// Per account: state, last successful sync, quarantined items, calendars.
+    Status(view::StatusArgs),
     /// Work with iCalendar (.ics) files directly, without an account.
     Ics(ics::IcsArgs),
 }
 
-fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let result = match cli.command {
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let dir = || data::data_dir(cli.data_dir.as_deref());
+    match cli.command {
+        Command::Account(args) => account::run(args, &dir()?),
+        Command::Sync(args) => sync::run(&args, &dir()?),
+        Command::Calendars(args) => view::calendars(&args, &dir()?),
+        Command::Agenda(args) => view::agenda(&args, &dir()?),
+        Command::Search(args) => view::search(&args, &dir()?),
+        Command::Status(args) => view::status(&args, &dir()?),
         Command::Ics(args) => ics::run(args),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version go to stdout with 0; usage errors exit 1, never clap's 2.
+            let _ = e.print();
+            return ExitCode::from(u8::from(e.use_stderr()));
+        }
     };
-    match result {
+    match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
+            let code = e
+                .downcast_ref::<exit::Failed>()
+                .map_or(exit::Code::Other, |f| f.code);
             eprintln!("almanac: error: {e:#}");
-            ExitCode::from(1)
+            ExitCode::from(code.status())
         }
     }
 }

@@ -1,0 +1,216 @@
+//! `almanac sync`: one sync of each account (or one), with a progress bar on a terminal and a
+//! JSON report for scripts. Every account is tried even when one fails; the exit code is the
+//! most pressing failure's.
+
+use crate::exit::{Code, Failed, code_of, explain};
+use crate::output::{instant, print_json, state_name};
+use almanac_core::{Account, Href};
+use almanac_sync::{Cancel, Engine, SyncEvent, SyncReport};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::Path;
+use tokio::sync::broadcast::Receiver;
+use tokio::sync::broadcast::error::RecvError;
+
+/// `almanac sync`.
+#[derive(Args, Debug)]
+pub struct SyncArgs {
+    /// Only this account (id or user name); default: every account.
+    #[arg(long)]
+    account: Option<String>,
+    /// Print a JSON array with one result per account instead of lines.
+    #[arg(long)]
+    json: bool,
+}
+
+/// One account's outcome.
+struct Outcome {
+    account: Account,
+    result: Result<SyncReport, almanac_sync::SyncError>,
+}
+
+/// Runs `sync`.
+///
+/// # Errors
+/// [`Failed`] with the most pressing code when an account failed.
+pub fn run(args: &SyncArgs, dir: &Path) -> anyhow::Result<()> {
+    let engine = crate::data::engine(dir)?;
+    let rt = crate::data::runtime()?;
+    let all = rt.block_on(engine.with_store(|s| s.accounts()))?;
+    let accounts = match &args.account {
+        Some(key) => vec![crate::account::find(&all, key)?.clone()],
+        None => all,
+    };
+    if accounts.is_empty() && !args.json {
+        println!("No accounts. Add one with `almanac account add icloud --apple-id ID`.");
+    }
+    let bar = (!args.json && std::io::stdout().is_terminal()).then(progress_bar);
+    let outcomes = rt.block_on(async {
+        let relay = bar
+            .clone()
+            .map(|b| tokio::spawn(show(engine.subscribe(), b)));
+        let outcomes = sync_all(&engine, accounts).await;
+        if let Some(r) = relay {
+            r.abort();
+        }
+        outcomes
+    });
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    // Accounts' states after the run, for the report.
+    let states = rt.block_on(engine.with_store(|s| s.accounts()))?;
+    report(&outcomes, &states, args.json)?;
+    let worst = outcomes
+        .iter()
+        .filter_map(|o| o.result.as_ref().err().map(code_of))
+        .max_by_key(|c| c.urgency());
+    match worst {
+        None => Ok(()),
+        Some(code) => Err(Failed {
+            code,
+            message: summary_of_failures(&outcomes, code),
+        }
+        .into()),
+    }
+}
+
+async fn sync_all(engine: &Engine, accounts: Vec<Account>) -> Vec<Outcome> {
+    let mut outcomes = Vec::new();
+    for account in accounts {
+        let result = engine.sync_account(account.id, &Cancel::default()).await;
+        if result.is_ok() {
+            // Keep recurring series materialised around today; cheap when nothing drifted.
+            let now = chrono::Utc::now();
+            if let Err(e) = engine.with_store(move |s| s.refresh_horizon(now)).await {
+                eprintln!("almanac: warning: the occurrence index was not refreshed: {e}");
+            }
+        }
+        outcomes.push(Outcome { account, result });
+    }
+    outcomes
+}
+
+fn summary_of_failures(outcomes: &[Outcome], code: Code) -> String {
+    let failed = outcomes.iter().filter(|o| o.result.is_err()).count();
+    let what = match code {
+        Code::NeedsPassword => "an account needs a new password",
+        Code::Unavailable => "a server is unreachable or unavailable",
+        Code::Other => "a sync failed",
+    };
+    format!("{what} ({failed} of {} accounts failed)", outcomes.len())
+}
+
+fn report(outcomes: &[Outcome], states: &[Account], json: bool) -> anyhow::Result<()> {
+    let state_of = |o: &Outcome| {
+        states
+            .iter()
+            .find(|a| a.id == o.account.id)
+            .unwrap_or(&o.account)
+            .clone()
+    };
+    if json {
+        let items: Vec<Value> = outcomes
+            .iter()
+            .map(|o| {
+                let now = state_of(o);
+                let mut v = json!({
+                    "account": o.account.id.0,
+                    "username": o.account.username,
+                    "ok": o.result.is_ok(),
+                    "state": state_name(&now.state),
+                    "last_success": now.last_success.map(instant),
+                });
+                match &o.result {
+                    Ok(r) => v["report"] = serde_json::to_value(r).unwrap_or(Value::Null),
+                    Err(e) => {
+                        v["exit_code"] = code_of(e).status().into();
+                        v["error"] = explain(e, o.account.kind, &o.account.server_url).into();
+                    }
+                }
+                v
+            })
+            .collect();
+        return print_json(&Value::Array(items));
+    }
+    for o in outcomes {
+        match &o.result {
+            Ok(r) => println!("{}: {}", o.account.username, words(r)),
+            Err(e) => eprintln!(
+                "almanac: {}: {}",
+                o.account.username,
+                explain(e, o.account.kind, &o.account.server_url)
+            ),
+        }
+    }
+    Ok(())
+}
+
+/// A sync report in one line.
+fn words(r: &SyncReport) -> String {
+    let mut parts = vec![format!("synced, {} events fetched", r.fetched)];
+    for (n, what) in [
+        (r.deleted, "deleted"),
+        (r.calendars_added, "calendars added"),
+        (r.calendars_removed, "calendars removed"),
+        (r.quarantined, "quarantined (unreadable)"),
+        (r.held_deletions, "deletions held for a second look"),
+        (r.missing, "not delivered (retried next time)"),
+    ] {
+        if n > 0 {
+            parts.push(format!("{n} {what}"));
+        }
+    }
+    for (href, reason) in &r.calendar_errors {
+        parts.push(format!("calendar {href} skipped: {reason}"));
+    }
+    parts.join(", ")
+}
+
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::new(0);
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message("connecting");
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
+/// Moves the bar as the engine reports: events fetched out of the total so far announced by
+/// all calendars of the account being synced.
+async fn show(mut events: Receiver<SyncEvent>, bar: ProgressBar) {
+    let mut calendars: HashMap<Href, (usize, usize)> = HashMap::new();
+    loop {
+        match events.recv().await {
+            Ok(SyncEvent::Started { account }) => {
+                calendars.clear();
+                bar.set_length(0);
+                bar.set_position(0);
+                bar.set_message(format!("account {account}: connecting"));
+            }
+            Ok(SyncEvent::CalendarsFound { account, count }) => {
+                bar.set_message(format!("account {account}: {count} calendars"));
+            }
+            Ok(SyncEvent::CalendarProgress {
+                calendar,
+                fetched,
+                total,
+                ..
+            }) => {
+                calendars.insert(calendar, (fetched, total));
+                let (done, all) = calendars
+                    .values()
+                    .fold((0, 0), |(d, a), (f, t)| (d + f, a + t));
+                bar.set_length(u64::try_from(all).unwrap_or(u64::MAX));
+                bar.set_position(u64::try_from(done).unwrap_or(u64::MAX));
+            }
+            Ok(SyncEvent::StateChanged { .. } | SyncEvent::Finished { .. })
+            | Err(RecvError::Lagged(_)) => {}
+            Err(RecvError::Closed) => break,
+        }
+    }
+}

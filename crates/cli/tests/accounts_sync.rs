@@ -1,0 +1,386 @@
+//! `almanac account`, `sync` and the offline views as a user runs them: the real binary against
+//! the iCloud emulator (in this process), the real keychain of the test desktop session
+//! (`tests/desktop-session.sh`), and a fresh data directory per test.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use almanac_icloud_emulator::{Emulator, Fault, Options, Scope};
+use serde_json::Value;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use tempfile::TempDir;
+
+/// An emulator on its own runtime (its hosts keep serving on the runtime's threads while the
+/// test thread runs the binary) and a data directory.
+struct World {
+    emu: Emulator,
+    data: TempDir,
+    // Dropped last: the emulator's tasks live on it.
+    _rt: tokio::runtime::Runtime,
+}
+
+impl World {
+    fn start(demo: bool) -> World {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let emu = rt
+            .block_on(Emulator::start(Options {
+                demo,
+                seed: Some(7),
+                ..Options::default()
+            }))
+            .expect("the emulator starts (run `./x test` once to create the test venv)");
+        World {
+            emu,
+            data: tempfile::tempdir().unwrap(),
+            _rt: rt,
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        almanac(self.data.path(), args, None)
+    }
+
+    fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Output {
+        almanac(self.data.path(), args, Some(stdin))
+    }
+
+    fn add_icloud(&self, password: &str) -> Output {
+        let entry = self.emu.entry_url();
+        let apple_id = self.emu.apple_id();
+        self.run_with_stdin(
+            &[
+                "account",
+                "add",
+                "icloud",
+                "--apple-id",
+                &apple_id,
+                "--server-url",
+                &entry,
+                "--password-stdin",
+            ],
+            &format!("{password}\n"),
+        )
+    }
+
+    /// The password in the keychain for the emulator's account, if any.
+    fn keychain_entry(&self) -> Option<String> {
+        let user = format!("{} {}", self.emu.apple_id(), self.emu.entry_url());
+        let out = Command::new("secret-tool")
+            .args([
+                "lookup",
+                "service",
+                "app.almanac.desktop",
+                "username",
+                &user,
+            ])
+            .output()
+            .expect("secret-tool is installed (libsecret-tools)");
+        let found = String::from_utf8(out.stdout).unwrap();
+        (out.status.success() && !found.is_empty()).then_some(found)
+    }
+}
+
+fn almanac(data: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_almanac"))
+        .args(args)
+        .env("ALMANAC_DATA_DIR", data)
+        .env_remove("ALMANAC_ICLOUD_URL")
+        .env("TZ", "UTC")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    if let Some(text) = stdin {
+        pipe.write_all(text.as_bytes()).unwrap();
+    }
+    drop(pipe);
+    child.wait_with_output().unwrap()
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "status {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn ok(out: Output) -> Output {
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    out
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(out)))
+}
+
+fn never_shows(out: &Output, secret: &str) {
+    assert!(
+        !text(out).contains(secret),
+        "the password leaked into the output"
+    );
+}
+
+#[test]
+fn sign_in_sync_browse_revoke_relink_and_remove() {
+    let w = World::start(true);
+    let first = w.emu.password();
+
+    // A refused password (Apple refuses the main Apple ID password too): exit 2, nothing kept.
+    let main = w.emu.main_password();
+    let refused = w.add_icloud(&main);
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("app-specific"));
+    never_shows(&refused, &main);
+    assert_eq!(
+        json(&ok(w.run(&["account", "list", "--json"]))),
+        Value::Array(vec![])
+    );
+    assert_eq!(w.keychain_entry(), None);
+
+    // The right one, pasted in capitals as people do: normalised, verified, stored.
+    let added = ok(w.add_icloud(&first.to_uppercase()));
+    never_shows(&added, &first);
+    assert!(String::from_utf8_lossy(&added.stdout).contains("Added account 1"));
+    assert_eq!(w.keychain_entry().as_deref(), Some(first.as_str()));
+
+    let synced = ok(w.run(&["sync", "--json"]));
+    never_shows(&synced, &first);
+    let results = json(&synced);
+    let result = &results[0];
+    assert_eq!(result["ok"], true, "{result}");
+    assert_eq!(result["state"], "active");
+    assert!(
+        result["report"]["fetched"].as_u64().unwrap() > 100,
+        "{result}"
+    );
+    let quarantined = result["report"]["quarantined"].as_u64().unwrap();
+
+    let calendars = json(&ok(w.run(&["calendars", "--json"])));
+    let names: Vec<&str> = calendars
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    for name in ["Home", "Work", "Family", "Team Holidays"] {
+        assert!(names.contains(&name), "{name} missing from {names:?}");
+    }
+
+    let agenda = json(&ok(w.run(&[
+        "agenda",
+        "--from",
+        "2026-12-01",
+        "--to",
+        "2026-12-02",
+        "--tz",
+        "Europe/Berlin",
+        "--json",
+    ])));
+    let kickoff: Vec<&Value> = agenda
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["uid"] == "kickoff-2026@example.com")
+        .collect();
+    assert_eq!(kickoff.len(), 1, "{agenda}");
+    let expected = serde_json::json!({
+        "uid": "kickoff-2026@example.com",
+        "summary": "Planning kickoff",
+        "start": "2026-12-01T10:00:00+01:00",
+        "end": "2026-12-01T11:00:00+01:00",
+        "all_day": false,
+        "recurrence_id": null,
+        "status": null,
+        "calendar": "Work",
+    });
+    assert_eq!(kickoff[0], &expected);
+    let readable = ok(w.run(&[
+        "agenda",
+        "--from",
+        "2026-12-01T04:00",
+        "--to",
+        "2026-12-01T04:30",
+        "--tz",
+        "America/New_York",
+    ]));
+    assert!(
+        String::from_utf8_lossy(&readable.stdout)
+            .lines()
+            .any(|l| l == "2026-12-01 04:00–05:00  Planning kickoff  [Work]"),
+        "{}",
+        text(&readable)
+    );
+
+    let hits = json(&ok(w.run(&["search", "kickoff", "--json"])));
+    assert!(
+        hits.as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["uid"] == "kickoff-2026@example.com" && h["calendar"] == "Work"),
+        "{hits}"
+    );
+
+    let status = json(&ok(w.run(&["status", "--json"])));
+    let account = &status[0];
+    assert_eq!(account["state"], "active");
+    assert_eq!(account["quarantined"], quarantined);
+    let per_calendar: u64 = account["calendars"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["quarantined"].as_u64().unwrap())
+        .sum();
+    assert_eq!(per_calendar, quarantined);
+    assert!(account["last_success"].is_string());
+    assert_eq!(
+        account["calendars"].as_array().unwrap().len(),
+        calendars.as_array().unwrap().len()
+    );
+
+    // Apple revokes the password: the sync says so with exit 2, and the account waits for a
+    // new one without sending the dead one again.
+    w.emu.revoke_all();
+    let revoked = w.run(&["sync"]);
+    assert_eq!(revoked.status.code(), Some(2), "{}", text(&revoked));
+    let status = json(&ok(w.run(&["status", "--json"])));
+    assert_eq!(status[0]["state"], "needs_relink");
+    let refusals = w.emu.requests().unauthorized_for(&first);
+    assert!(refusals >= 1);
+    let again = w.run(&["sync", "--json"]);
+    assert_eq!(again.status.code(), Some(2), "{}", text(&again));
+    assert_eq!(json(&again)[0]["exit_code"], 2);
+    assert_eq!(w.emu.requests().unauthorized_for(&first), refusals);
+
+    // A new password: verified, stored, and the next sync is incremental.
+    let second = w.emu.issue_password().unwrap();
+    let relinked = ok(w.run_with_stdin(
+        &["account", "relink", "1", "--password-stdin"],
+        &format!("{second}\n"),
+    ));
+    never_shows(&relinked, &second);
+    assert_eq!(w.keychain_entry().as_deref(), Some(second.as_str()));
+    let resumed = json(&ok(w.run(&["sync", "--json"])));
+    assert_eq!(resumed[0]["ok"], true);
+    assert_eq!(
+        resumed[0]["report"]["fetched"], 0,
+        "nothing downloaded again"
+    );
+
+    // Removing the account removes its keychain entry and its data.
+    ok(w.run(&["account", "remove", "1"]));
+    assert_eq!(w.keychain_entry(), None);
+    assert_eq!(
+        json(&ok(w.run(&["account", "list", "--json"]))),
+        Value::Array(vec![])
+    );
+    assert_eq!(
+        json(&ok(w.run(&["calendars", "--json"]))),
+        Value::Array(vec![])
+    );
+}
+
+#[test]
+fn an_unreachable_or_busy_server_exits_with_3() {
+    // A port nobody listens on: the sign-in cannot reach the server, and nothing is stored.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", closed.local_addr().unwrap());
+    drop(closed);
+    let data = tempfile::tempdir().unwrap();
+    let out = almanac(
+        data.path(),
+        &[
+            "account",
+            "add",
+            "caldav",
+            "--url",
+            &url,
+            "--user",
+            "jane",
+            "--password-stdin",
+        ],
+        Some("secret\n"),
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    let list = almanac(data.path(), &["account", "list", "--json"], None);
+    assert_eq!(json(&list), Value::Array(vec![]));
+
+    // A server that asks us to wait: exit 3, and the account waits (no request) next time.
+    let w = World::start(false);
+    ok(w.add_icloud(&w.emu.password()));
+    w.emu.inject(
+        Fault::Status {
+            status: 503,
+            retry_after: Some(120),
+        },
+        Scope::Next(50),
+    );
+    let busy = w.run(&["sync"]);
+    assert_eq!(busy.status.code(), Some(3), "{}", text(&busy));
+    let status = json(&ok(w.run(&["status", "--json"])));
+    assert_eq!(status[0]["state"], "backoff");
+    let before = w.emu.requests().entries.len();
+    let waiting = w.run(&["sync", "--json"]);
+    assert_eq!(waiting.status.code(), Some(3), "{}", text(&waiting));
+    assert_eq!(json(&waiting)[0]["exit_code"], 3);
+    assert_eq!(
+        w.emu.requests().entries.len(),
+        before,
+        "nothing sent in backoff"
+    );
+    ok(w.run(&["account", "remove", "1"]));
+    assert_eq!(w.keychain_entry(), None);
+}
+
+#[test]
+fn usage_errors_exit_1_and_passwords_are_never_read_from_a_pipe_unasked() {
+    let data = tempfile::tempdir().unwrap();
+    let out = almanac(data.path(), &["account", "frobnicate"], None);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let out = almanac(
+        data.path(),
+        &[
+            "account",
+            "add",
+            "caldav",
+            "--url",
+            "http://127.0.0.1:9/",
+            "--user",
+            "x",
+        ],
+        Some("secret\n"),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--password-stdin"));
+    let help = almanac(data.path(), &["--help"], None);
+    assert_eq!(help.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&help.stdout);
+    for line in ["  2  the account needs a new password", "  3  offline"] {
+        assert!(help.contains(line), "--help lacks {line:?}");
+    }
+}
+
+#[test]
+fn views_of_an_empty_data_directory_are_empty_and_create_nothing() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path().join("never-made");
+    for args in [
+        &["status", "--json"][..],
+        &["calendars", "--json"],
+        &["account", "list", "--json"],
+        &["search", "anything", "--json"],
+        &["agenda", "--json"],
+    ] {
+        let out = almanac(&dir, args, None);
+        assert_eq!(json(&ok(out)), Value::Array(vec![]), "{args:?}");
+    }
+    assert!(!dir.exists());
+}
