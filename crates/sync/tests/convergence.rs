@@ -1,0 +1,259 @@
+//! The convergence property: random server edits (add, change, delete across two calendars),
+//! expired tokens and transient faults between syncs, then one fault-free sync (twice where the
+//! mass-deletion guard asks a second answer): the store equals the server. No step may end in
+//! NeedsRelink. Each case runs against its own iCloud emulator.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use almanac_caldav::Limits;
+use almanac_core::{AccountKind, AccountState};
+use almanac_icloud_emulator::{Emulator, Fault, Options, Scope};
+use almanac_store::Store;
+use almanac_sync::SyncError;
+use common::*;
+use proptest::prelude::*;
+use std::time::Duration;
+
+const CALENDARS: [&str; 2] = ["home", "work"];
+
+#[derive(Clone, Debug)]
+enum Glitch {
+    Status(u16),
+    Throttled,
+    Reset,
+    Truncated,
+    Slow,
+    Spurious401,
+    Empty,
+    MultigetMissing,
+    ExpireTokens,
+}
+
+#[derive(Clone, Debug)]
+enum Step {
+    Add {
+        cal: usize,
+        day: u32,
+    },
+    Change {
+        cal: usize,
+        pick: usize,
+    },
+    Delete {
+        cal: usize,
+        pick: usize,
+    },
+    Glitch {
+        glitch: Glitch,
+        cal: usize,
+        times: u32,
+    },
+    Sync,
+}
+
+fn glitch() -> impl Strategy<Value = Glitch> {
+    prop_oneof![
+        Just(Glitch::Status(500)),
+        Just(Glitch::Status(502)),
+        Just(Glitch::Throttled),
+        Just(Glitch::Reset),
+        Just(Glitch::Truncated),
+        Just(Glitch::Slow),
+        Just(Glitch::Spurious401),
+        Just(Glitch::Empty),
+        Just(Glitch::MultigetMissing),
+        Just(Glitch::ExpireTokens),
+    ]
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        3 => (0..2usize, 1..28u32).prop_map(|(cal, day)| Step::Add { cal, day }),
+        2 => (0..2usize, any::<usize>()).prop_map(|(cal, pick)| Step::Change { cal, pick }),
+        2 => (0..2usize, any::<usize>()).prop_map(|(cal, pick)| Step::Delete { cal, pick }),
+        2 => (glitch(), 0..2usize, 1..3u32).prop_map(|(glitch, cal, times)| Step::Glitch { glitch, cal, times }),
+        3 => Just(Step::Sync),
+    ]
+}
+
+struct World {
+    emu: Emulator,
+    /// Object names per calendar, as the server holds them.
+    names: [Vec<String>; 2],
+    next: usize,
+    spurious_injected: usize,
+}
+
+impl World {
+    fn spurious_pending(&self) -> bool {
+        let taken = self
+            .emu
+            .requests()
+            .count(|r| r.fault.as_deref() == Some("spurious-401"));
+        taken < self.spurious_injected
+    }
+
+    async fn apply(&mut self, step: &Step, home: &str) {
+        match step {
+            Step::Add { cal, day } => {
+                self.next += 1;
+                let uid = format!("p{}", self.next);
+                self.emu
+                    .put_object(
+                        CALENDARS[*cal],
+                        &format!("{uid}.ics"),
+                        &event(&uid, &uid, *day),
+                    )
+                    .await
+                    .unwrap();
+                self.names[*cal].push(uid);
+            }
+            Step::Change { cal, pick } => {
+                if let Some(uid) = pick_of(&self.names[*cal], *pick) {
+                    self.next += 1;
+                    let summary = format!("changed {}", self.next);
+                    self.emu
+                        .put_object(
+                            CALENDARS[*cal],
+                            &format!("{uid}.ics"),
+                            &event(&uid, &summary, 20),
+                        )
+                        .await
+                        .unwrap();
+                }
+            }
+            Step::Delete { cal, pick } => {
+                if let Some(uid) = pick_of(&self.names[*cal], *pick) {
+                    self.emu
+                        .delete_object(CALENDARS[*cal], &format!("{uid}.ics"))
+                        .await
+                        .unwrap();
+                    self.names[*cal].retain(|n| *n != uid);
+                }
+            }
+            Step::Glitch { glitch, cal, times } => {
+                let scope = Scope::Next(*times);
+                let fault = match glitch {
+                    Glitch::Status(status) => Fault::Status {
+                        status: *status,
+                        retry_after: None,
+                    },
+                    Glitch::Throttled => Fault::Status {
+                        status: 503,
+                        retry_after: Some(30),
+                    },
+                    Glitch::Reset => Fault::ConnectionReset,
+                    Glitch::Truncated => Fault::TruncatedBody,
+                    Glitch::Slow => Fault::Slow { millis: 900 },
+                    Glitch::Spurious401 => {
+                        // Two 401s in a row are a revocation by the policy's own rule.
+                        if self.spurious_pending() {
+                            return;
+                        }
+                        self.spurious_injected += 1;
+                        self.emu.inject(Fault::SpuriousUnauthorized, Scope::Next(1));
+                        return;
+                    }
+                    Glitch::Empty => Fault::EmptyMultistatus {
+                        calendar: CALENDARS[*cal].into(),
+                    },
+                    Glitch::MultigetMissing => match self.names[*cal].last() {
+                        Some(uid) => Fault::MultigetNotFound {
+                            href: format!("{home}{}/{uid}.ics", CALENDARS[*cal]),
+                        },
+                        None => return,
+                    },
+                    Glitch::ExpireTokens => {
+                        self.emu.expire_sync_tokens();
+                        return;
+                    }
+                };
+                self.emu.inject(fault, scope);
+            }
+            Step::Sync => {}
+        }
+    }
+}
+
+fn pick_of(names: &[String], pick: usize) -> Option<String> {
+    (!names.is_empty()).then(|| names[pick % names.len()].clone())
+}
+
+async fn run_case(steps: Vec<Step>) {
+    let emu = Emulator::start(Options {
+        seed: Some(3),
+        ..Options::default()
+    })
+    .await
+    .unwrap();
+    let mut world = World {
+        emu,
+        names: [Vec::new(), Vec::new()],
+        next: 0,
+        spurious_injected: 0,
+    };
+    for day in 1..4 {
+        world.apply(&Step::Add { cal: 0, day }, "").await;
+    }
+    let limits = Limits {
+        read_timeout: Duration::from_millis(500),
+        total_timeout: Duration::from_secs(3),
+        ..Limits::default()
+    };
+    let rig = Rig::new(Store::open_in_memory().unwrap(), limits);
+    let account = rig
+        .add(
+            AccountKind::Icloud,
+            &world.emu.entry_url(),
+            &world.emu.apple_id(),
+            &world.emu.password(),
+        )
+        .await;
+    rig.sync(account).await.unwrap();
+    let home = url::Url::parse(&world.emu.home_url())
+        .unwrap()
+        .path()
+        .to_string();
+    for step in &steps {
+        world.apply(step, &home).await;
+        if matches!(step, Step::Sync) {
+            rig.wait_out(account).await;
+            let result = rig.sync(account).await;
+            assert!(
+                !matches!(result, Err(SyncError::NeedsRelink { .. })),
+                "{result:?}"
+            );
+            assert_ne!(rig.state(account).await, AccountState::NeedsRelink);
+        }
+    }
+    world.emu.clear_faults();
+    rig.converge(account, 4).await;
+    let admin = Remote::connect(
+        &world.emu.entry_url(),
+        &world.emu.apple_id(),
+        &world.emu.issue_password().unwrap(),
+    )
+    .await;
+    assert_mirrors(&rig, account, &admin).await;
+    assert_eq!(rig.state(account).await, AccountState::Active);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 10,
+        max_shrink_iters: 16,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn the_store_converges_to_the_server(steps in proptest::collection::vec(step(), 4..24)) {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(run_case(steps));
+    }
+}
