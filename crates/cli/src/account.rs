@@ -142,7 +142,7 @@ fn add(kind: AddKind, dir: &Path) -> anyhow::Result<()> {
         password,
     ));
     let id = added.map_err(|e| failed(&e, kind, &server_url))?;
-    println!(
+    out!(
         "Added account {id}: {username} ({}). Run `almanac sync` to download its calendars.",
         kind_name(kind)
     );
@@ -174,10 +174,10 @@ fn list(dir: &Path, json: bool) -> anyhow::Result<()> {
         return print_json(&accounts.iter().map(account_json).collect());
     }
     if accounts.is_empty() {
-        println!("No accounts. Add one with `almanac account add icloud --apple-id ID`.");
+        out!("No accounts. Add one with `almanac account add icloud --apple-id ID`.");
     }
     for a in &accounts {
-        println!(
+        out!(
             "{:>3}  {:<7} {}  ({}, {})",
             a.id,
             kind_name(a.kind),
@@ -197,7 +197,7 @@ fn relink(key: &str, from_stdin: bool, dir: &Path) -> anyhow::Result<()> {
     let password = read_password(account.kind, from_stdin)?;
     rt.block_on(engine.relink(account.id, password))
         .map_err(|e| failed(&e, account.kind, &account.server_url))?;
-    println!(
+    out!(
         "Account {}: new password accepted and stored. Run `almanac sync` to continue.",
         account.id
     );
@@ -211,9 +211,10 @@ fn remove(key: &str, dir: &Path) -> anyhow::Result<()> {
     let account = find(&accounts, key)?.clone();
     rt.block_on(engine.remove_account(account.id))
         .map_err(|e| failed(&e, account.kind, &account.server_url))?;
-    println!(
+    out!(
         "Removed account {}: {} (its password and local data are gone).",
-        account.id, account.username
+        account.id,
+        account.username
     );
     Ok(())
 }

@@ -75,10 +75,10 @@ fn expand(a: &ExpandArgs) -> anyhow::Result<()> {
             .iter()
             .map(|o| OccurrenceOut::from(o).json().into())
             .collect();
-        println!("{}", serde_json::to_string_pretty(&items)?);
+        out!("{}", serde_json::to_string_pretty(&items)?);
     } else {
         for o in &expansion.occurrences {
-            println!("{}", OccurrenceOut::from(o).readable(tz));
+            out!("{}", OccurrenceOut::from(o).readable(tz));
         }
     }
     Ok(())

@@ -4,6 +4,15 @@
 //! account needs a new password, 3 offline or server unavailable, 1 anything else (bad usage
 //! included, so that 2 always means a refused password).
 
+/// `println!` that reports a failed write (a closed pipe: `almanac agenda | head`) as an error
+/// instead of panicking; `main` ends quietly on a broken pipe.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+
 mod account;
 mod data;
 mod exit;
@@ -78,6 +87,12 @@ fn main() -> ExitCode {
     };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             let code = e
                 .downcast_ref::<exit::Failed>()

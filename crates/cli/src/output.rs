@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 /// # Errors
 /// Never in practice: the values are built from plain data.
 pub fn print_json(value: &Value) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+    out!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
 }
 

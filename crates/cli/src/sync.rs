@@ -45,7 +45,7 @@ pub fn run(args: &SyncArgs, dir: &Path) -> anyhow::Result<()> {
         None => all,
     };
     if accounts.is_empty() && !args.json {
-        println!("No accounts. Add one with `almanac account add icloud --apple-id ID`.");
+        out!("No accounts. Add one with `almanac account add icloud --apple-id ID`.");
     }
     let bar = (!args.json && std::io::stdout().is_terminal()).then(progress_bar);
     let outcomes = rt.block_on(async {
@@ -79,9 +79,11 @@ pub fn run(args: &SyncArgs, dir: &Path) -> anyhow::Result<()> {
 }
 
 async fn sync_all(engine: &Engine, accounts: Vec<Account>) -> Vec<Outcome> {
+    let cancel = Cancel::default();
+    let watcher = tokio::spawn(stop_on_interrupt(cancel.clone()));
     let mut outcomes = Vec::new();
     for account in accounts {
-        let result = engine.sync_account(account.id, &Cancel::default()).await;
+        let result = engine.sync_account(account.id, &cancel).await;
         if result.is_ok() {
             // Keep recurring series materialised around today; cheap when nothing drifted.
             let now = chrono::Utc::now();
@@ -89,9 +91,26 @@ async fn sync_all(engine: &Engine, accounts: Vec<Account>) -> Vec<Outcome> {
                 eprintln!("almanac: warning: the occurrence index was not refreshed: {e}");
             }
         }
+        let cancelled = matches!(result, Err(almanac_sync::SyncError::Cancelled));
         outcomes.push(Outcome { account, result });
+        if cancelled {
+            break;
+        }
     }
+    watcher.abort();
     outcomes
+}
+
+/// Ctrl-C asks the engine to stop after its current step (what was applied stays, and the
+/// account keeps its state); a second Ctrl-C quits at once.
+async fn stop_on_interrupt(cancel: Cancel) {
+    if tokio::signal::ctrl_c().await.is_ok() {
+        cancel.cancel();
+        eprintln!("almanac: stopping after the current step (Ctrl-C again to quit now)");
+        if tokio::signal::ctrl_c().await.is_ok() {
+            std::process::exit(130);
+        }
+    }
 }
 
 fn summary_of_failures(outcomes: &[Outcome], code: Code) -> String {
@@ -138,7 +157,7 @@ fn report(outcomes: &[Outcome], states: &[Account], json: bool) -> anyhow::Resul
     }
     for o in outcomes {
         match &o.result {
-            Ok(r) => println!("{}: {}", o.account.username, words(r)),
+            Ok(r) => out!("{}: {}", o.account.username, words(r)),
             Err(e) => eprintln!(
                 "almanac: {}: {}",
                 o.account.username,
@@ -170,47 +189,127 @@ fn words(r: &SyncReport) -> String {
     parts.join(", ")
 }
 
+/// Before any calendar has announced its total there is nothing to measure: a spinner only.
+const WAITING: &str = "{spinner} {msg}";
+const MEASURING: &str = "{spinner} {msg} [{bar:30}] {pos}/{len}";
+
+fn style(template: &str) -> Option<ProgressStyle> {
+    ProgressStyle::with_template(template)
+        .ok()
+        .map(|s| s.progress_chars("=> "))
+}
+
 fn progress_bar() -> ProgressBar {
     let bar = ProgressBar::new(0);
-    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len}") {
-        bar.set_style(style.progress_chars("=> "));
+    if let Some(s) = style(WAITING) {
+        bar.set_style(s);
     }
     bar.set_message("connecting");
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar
 }
 
-/// Moves the bar as the engine reports: events fetched out of the total so far announced by
-/// all calendars of the account being synced.
-async fn show(mut events: Receiver<SyncEvent>, bar: ProgressBar) {
-    let mut calendars: HashMap<Href, (usize, usize)> = HashMap::new();
-    loop {
-        match events.recv().await {
-            Ok(SyncEvent::Started { account }) => {
-                calendars.clear();
-                bar.set_length(0);
-                bar.set_position(0);
-                bar.set_message(format!("account {account}: connecting"));
+/// What the bar shows, from the engine's events: events fetched out of the total announced so
+/// far by the calendars of the account being synced.
+#[derive(Debug, Default)]
+struct Progress {
+    calendars: HashMap<Href, (usize, usize)>,
+    message: String,
+}
+
+impl Progress {
+    /// Takes one event; returns (fetched, total).
+    fn apply(&mut self, event: SyncEvent) -> (usize, usize) {
+        match event {
+            SyncEvent::Started { account } => {
+                self.calendars.clear();
+                self.message = format!("account {account}: connecting");
             }
-            Ok(SyncEvent::CalendarsFound { account, count }) => {
-                bar.set_message(format!("account {account}: {count} calendars"));
+            SyncEvent::CalendarsFound { account, count } => {
+                self.message = format!("account {account}: {count} calendars");
             }
-            Ok(SyncEvent::CalendarProgress {
+            SyncEvent::CalendarProgress {
                 calendar,
                 fetched,
                 total,
                 ..
-            }) => {
-                calendars.insert(calendar, (fetched, total));
-                let (done, all) = calendars
-                    .values()
-                    .fold((0, 0), |(d, a), (f, t)| (d + f, a + t));
+            } => {
+                self.calendars.insert(calendar, (fetched, total));
+            }
+            SyncEvent::StateChanged { .. } | SyncEvent::Finished { .. } => {}
+        }
+        self.calendars
+            .values()
+            .fold((0, 0), |(d, a), (f, t)| (d + f, a + t))
+    }
+}
+
+/// Moves the bar as the engine reports, until the engine goes away.
+async fn show(mut events: Receiver<SyncEvent>, bar: ProgressBar) {
+    let mut progress = Progress::default();
+    let mut measuring = false;
+    loop {
+        match events.recv().await {
+            Ok(event) => {
+                let (done, all) = progress.apply(event);
                 bar.set_length(u64::try_from(all).unwrap_or(u64::MAX));
                 bar.set_position(u64::try_from(done).unwrap_or(u64::MAX));
+                bar.set_message(progress.message.clone());
+                if measuring != (all > 0) {
+                    measuring = all > 0;
+                    if let Some(s) = style(if measuring { MEASURING } else { WAITING }) {
+                        bar.set_style(s);
+                    }
+                }
             }
-            Ok(SyncEvent::StateChanged { .. } | SyncEvent::Finished { .. })
-            | Err(RecvError::Lagged(_)) => {}
+            Err(RecvError::Lagged(_)) => {}
             Err(RecvError::Closed) => break,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use almanac_core::AccountId;
+
+    #[test]
+    fn the_bar_sums_every_calendar_of_the_account_being_synced() {
+        let account = AccountId(1);
+        let mut p = Progress::default();
+        p.apply(SyncEvent::Started { account });
+        p.apply(SyncEvent::CalendarsFound { account, count: 2 });
+        assert_eq!(p.message, "account 1: 2 calendars");
+        let step = |calendar: &str, fetched, total| SyncEvent::CalendarProgress {
+            account,
+            calendar: Href::new(calendar),
+            fetched,
+            total,
+        };
+        assert_eq!(p.apply(step("/home/", 50, 120)), (50, 120));
+        assert_eq!(p.apply(step("/work/", 10, 10)), (60, 130));
+        assert_eq!(p.apply(step("/home/", 120, 120)), (130, 130));
+        // The next account starts from zero.
+        assert_eq!(
+            p.apply(SyncEvent::Started {
+                account: AccountId(2)
+            }),
+            (0, 0)
+        );
+    }
+
+    #[test]
+    fn reports_read_as_one_line() {
+        let r = SyncReport {
+            fetched: 3,
+            quarantined: 1,
+            calendar_errors: vec![(Href::new("/shared/"), "forbidden (403)".into())],
+            ..SyncReport::default()
+        };
+        assert_eq!(
+            words(&r),
+            "synced, 3 events fetched, 1 quarantined (unreadable), calendar /shared/ skipped: \
+             forbidden (403)"
+        );
     }
 }

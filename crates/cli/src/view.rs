@@ -87,7 +87,7 @@ pub fn calendars(args: &CalendarsArgs, dir: &Path) -> anyhow::Result<()> {
         } else {
             format!("  ({})", notes.join(", "))
         };
-        println!(
+        out!(
             "{:>3}  account {}  {:<9}  {}{notes}",
             c.id,
             c.account,
@@ -130,7 +130,7 @@ pub fn agenda(args: &AgendaArgs, dir: &Path) -> anyhow::Result<()> {
         return print_json(&Value::Array(rows));
     }
     for i in &items {
-        println!(
+        out!(
             "{}  [{}]",
             OccurrenceOut::from(i).readable(tz),
             i.calendar_name
@@ -168,9 +168,10 @@ pub fn search(args: &SearchArgs, dir: &Path) -> anyhow::Result<()> {
         } else {
             format!("  @ {}", h.location)
         };
-        println!(
+        out!(
             "{start:<25}  {}{location}  [{}]",
-            h.summary, h.calendar_name
+            h.summary,
+            h.calendar_name
         );
     }
     Ok(())
@@ -208,26 +209,26 @@ pub fn status(args: &StatusArgs, dir: &Path) -> anyhow::Result<()> {
         return print_json(&Value::Array(rows));
     }
     if statuses.is_empty() {
-        println!("No accounts. Add one with `almanac account add icloud --apple-id ID`.");
+        out!("No accounts. Add one with `almanac account add icloud --apple-id ID`.");
     }
     for s in &statuses {
         let a = &s.account;
-        println!(
+        out!(
             "Account {}: {} ({}, {})",
             a.id,
             a.username,
             kind_name(a.kind),
             a.server_url
         );
-        println!("  state:         {}", state_words(&a.state));
-        println!(
+        out!("  state:         {}", state_words(&a.state));
+        out!(
             "  last sync:     {}",
             a.last_success.map_or_else(|| "never".into(), instant)
         );
-        println!("  quarantined:   {}", s.quarantined);
-        println!("  calendars:     {}", s.calendars.len());
+        out!("  quarantined:   {}", s.quarantined);
+        out!("  calendars:     {}", s.calendars.len());
         for c in &s.calendars {
-            println!(
+            out!(
                 "    {:<30} {:>5} items{}",
                 c.calendar.name,
                 c.resources,

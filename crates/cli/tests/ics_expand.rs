@@ -174,3 +174,30 @@ fn unreadable_file_and_bad_arguments_exit_with_1() {
     ]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    // Ten years of a weekly event as JSON is well over a pipe's buffer, so the writer meets the
+    // closed pipe whatever the timing.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_almanac"))
+        .args([
+            "ics",
+            "expand",
+            &fixture("icloud_weekly_berlin.ics"),
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2036-01-01",
+            "--json",
+        ])
+        .env("TZ", "UTC")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
