@@ -222,14 +222,25 @@ impl Engine {
             .with_store(move |s| Ok((s.account(account)?, s.home_url(account)?)))
             .await?;
         let client = self.client(&acct.server_url, &acct.username, password.clone())?;
-        let verified = match home.as_deref().map(url::Url::parse) {
-            Some(Ok(home)) => match client.set_home(home) {
-                Ok(()) => client.verify().await,
+        // The stored home first (one request); discovery when there is none, or when the home
+        // fails as a moved one does (the account may have changed partition meanwhile).
+        let stored = home.as_deref().and_then(|h| Url::parse(h).ok());
+        let verified = match stored {
+            Some(home) => match client.set_home(home) {
+                Ok(()) => match client.verify().await {
+                    Err(e) if may_have_moved(&e) => client.discover().await.map(Some),
+                    other => other.map(|()| None),
+                },
                 Err(e) => Err(e),
             },
-            _ => client.discover().await.map(|_| ()),
+            None => client.discover().await.map(Some),
         };
-        verified.map_err(|e| SyncError::from_caldav(e, Some(account)))?;
+        let found = verified.map_err(|e| SyncError::from_caldav(e, Some(account)))?;
+        if let Some(found) = found {
+            let home = found.home.to_string();
+            self.with_store(move |s| s.set_home_url(account, Some(&home)))
+                .await?;
+        }
         let key = secret_key(&acct.username, &acct.server_url);
         self.with_secrets(move |s| s.store(&key, &password)).await?;
         locked(&self.failures).remove(&account);

@@ -143,6 +143,26 @@ async fn converges_through_edits_moves_and_calendar_changes_with_one_request_whe
     let mark = emu.log_mark();
     rig.sync(account).await.unwrap();
     assert_one_home_propfind(&emu, mark, &pw);
+
+    // One changed event costs three requests: listing, sync-collection, multiget.
+    emu.put_object("home", "h5.ics", &event("h5", "one more", 13))
+        .await
+        .unwrap();
+    let mark = emu.log_mark();
+    rig.sync(account).await.unwrap();
+    let sent: Vec<_> = sent_with(&emu, mark, &pw)
+        .into_iter()
+        .map(|r| (r.method, r.report))
+        .collect();
+    let report = |r: &str| ("REPORT".to_string(), Some(r.to_string()));
+    assert_eq!(
+        sent,
+        vec![
+            ("PROPFIND".to_string(), None),
+            report("sync-collection"),
+            report("calendar-multiget")
+        ]
+    );
     assert_eq!(rig.state(account).await, AccountState::Active);
 }
 
@@ -160,8 +180,12 @@ async fn the_demo_account_syncs_and_then_idles_on_one_request() {
     let account = rig
         .add(AccountKind::Icloud, &emu.entry_url(), &emu.apple_id(), &pw)
         .await;
+    let mark = emu.log_mark();
     let first = rig.sync(account).await.unwrap();
     assert!(first.fetched + first.quarantined > 250, "{first:?}");
+    // The listing, then per calendar one sync-collection and one multiget per 100 events.
+    let sent = sent_with(&emu, mark, &pw).len();
+    assert!(sent <= 12, "a full sync of the demo sent {sent} requests");
     let admin = remote(&emu).await;
     assert_eq!(rig.mirror(account).await, admin.mirror().await);
     for _ in 0..3 {
@@ -295,7 +319,9 @@ async fn a_revoked_password_is_sent_at_most_twice_even_across_restarts() {
     );
     assert!(dead.iter().all(|r| r.status == 401));
 
-    // A new password resumes incrementally: nothing is downloaded again.
+    // A new password resumes incrementally, even after a partition move in the meantime:
+    // nothing is downloaded again.
+    emu.move_partition();
     let fresh = emu.issue_password().unwrap();
     rig.engine
         .relink(account, Password::new(fresh.clone()))
