@@ -10,6 +10,7 @@ const COMMANDS: &[&str] = &[
     "sync_now",
     "relink",
     "remove_account",
+    "search",
 ];
 
 fn main() {

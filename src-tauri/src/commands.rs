@@ -2,7 +2,8 @@
 //! function, and maps the error.
 
 use crate::ipc::{
-    AccountKindView, AccountView, ErrorCode, EventView, IpcError, Overview, SignInRequest,
+    AccountKindView, AccountView, ErrorCode, EventView, IpcError, Overview, SearchHitView,
+    SignInRequest,
 };
 use crate::shell::Shell;
 use crate::views;
@@ -127,6 +128,21 @@ pub async fn events_between(
         .await
         .map_err(storage)?;
     Ok(items.iter().map(views::event_view).collect())
+}
+
+/// Searches the local store (works offline and while an account needs a new password).
+#[tauri::command]
+pub async fn search(shell: State<'_, Shell>, text: String) -> Result<Vec<SearchHitView>, IpcError> {
+    let viewer = shell.viewer;
+    let hits = shell
+        .engine
+        .with_store(move |s| s.search(&text, 50))
+        .await
+        .map_err(storage)?;
+    Ok(hits
+        .iter()
+        .map(|h| views::search_hit_view(h, viewer))
+        .collect())
 }
 
 /// Shows or hides a calendar; the choice is stored.

@@ -135,6 +135,21 @@ pub struct EventView {
     pub location: Option<String>,
 }
 
+/// One search result; text fields are untrusted and rendered as text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub struct SearchHitView {
+    /// A key unique among the results.
+    pub id: String,
+    /// `SUMMARY`, or "(No title)".
+    pub title: String,
+    /// The calendar's name.
+    pub calendar_name: String,
+    /// `LOCATION`, if any.
+    pub location: Option<String>,
+    /// The day to jump to (`YYYY-MM-DD` in the viewer's zone): the event's or its series' start.
+    pub date: Option<String>,
+}
+
 /// What the shell tells the window happened, so it refreshes what it shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 pub struct ChangedEvent {
@@ -172,6 +187,7 @@ mod tests {
             Overview::decl(&cfg),
             EventView::decl(&cfg),
             ChangedEvent::decl(&cfg),
+            SearchHitView::decl(&cfg),
         ];
         let mut out = String::from(
             "// Generated from src-tauri/src/ipc.rs by the `bindings_are_current` test.\n\

@@ -28,6 +28,7 @@ pub fn run() -> anyhow::Result<()> {
             commands::sync_now,
             commands::relink,
             commands::remove_account,
+            commands::search,
         ])
         .setup(|app| {
             let shell = shell::Shell::open(&app.path().app_data_dir()?)?;

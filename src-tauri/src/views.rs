@@ -1,10 +1,12 @@
 //! Pure conversions from engine and store types to what the window shows, and from engine
 //! errors to the IPC error set. Kept apart from the commands so they are tested without Tauri.
 
-use crate::ipc::{AccountKindView, AccountView, CalendarView, ErrorCode, EventView, IpcError};
+use crate::ipc::{
+    AccountKindView, AccountView, CalendarView, ErrorCode, EventView, IpcError, SearchHitView,
+};
 use almanac_caldav::CaldavError;
 use almanac_core::{Account, AccountKind, AccountState, Calendar, EventTime};
-use almanac_store::AgendaItem;
+use almanac_store::{AgendaItem, SearchHit};
 use almanac_sync::SyncError;
 use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
@@ -99,6 +101,25 @@ pub fn event_view(item: &AgendaItem) -> EventView {
         all_day: item.all_day,
         color: css_color(item.calendar_color.as_deref()),
         location: item.location.clone(),
+    }
+}
+
+/// A search result, placed on the viewer's calendar day.
+pub fn search_hit_view(hit: &SearchHit, viewer: Tz) -> SearchHitView {
+    let date = hit.start.map(|start| match start {
+        EventTime::Date { date } => date.format("%Y-%m-%d").to_string(),
+        other => almanac_ical::to_utc(&other, viewer)
+            .with_timezone(&viewer)
+            .format("%Y-%m-%d")
+            .to_string(),
+    });
+    let non_empty = |s: &str| (!s.trim().is_empty()).then(|| s.to_string());
+    SearchHitView {
+        id: format!("{}|{}", hit.calendar.0, hit.href),
+        title: non_empty(&hit.summary).unwrap_or_else(|| "(No title)".into()),
+        calendar_name: hit.calendar_name.clone(),
+        location: non_empty(&hit.location),
+        date,
     }
 }
 
@@ -224,6 +245,28 @@ mod tests {
         let e = sign_in_error(AccountKindView::Caldav, "https://example.com/", &html);
         assert_eq!(e.code, ErrorCode::NotCaldav);
         assert!(!e.message.contains("200"), "no bare HTTP codes for people");
+    }
+
+    #[test]
+    fn search_hits_land_on_the_viewers_day() {
+        let hit = SearchHit {
+            calendar: CalendarId(1),
+            calendar_name: "Work".into(),
+            href: Href::new("/w/a.ics"),
+            uid: "a".into(),
+            summary: "Late call".into(),
+            location: String::new(),
+            start: Some(EventTime::Utc {
+                instant: chrono::DateTime::parse_from_rfc3339("2026-12-01T23:30:00Z")
+                    .unwrap()
+                    .to_utc(),
+            }),
+        };
+        let berlin = search_hit_view(&hit, chrono_tz::Europe::Berlin);
+        assert_eq!(berlin.date.as_deref(), Some("2026-12-02"));
+        assert_eq!(berlin.location, None);
+        let la = search_hit_view(&hit, chrono_tz::America::Los_Angeles);
+        assert_eq!(la.date.as_deref(), Some("2026-12-01"));
     }
 
     #[test]

@@ -4,8 +4,18 @@ import "./styles/app.css";
 import { toEventInput } from "./calendar/events";
 import { pickLocale } from "./calendar/locale";
 import { mountCalendar } from "./calendar/view";
-import { type AccountView, eventsBetween, onChanged, overview, removeAccount, setCalendarEnabled, syncNow } from "./ipc";
+import {
+  type AccountView,
+  eventsBetween,
+  onChanged,
+  overview,
+  removeAccount,
+  search,
+  setCalendarEnabled,
+  syncNow,
+} from "./ipc";
 import { accountNeedingRelink, setUpRelinkBanner } from "./relink/banner";
+import { setUpSearch } from "./search/panel";
 import { renderSidebar } from "./sidebar/accounts";
 import { setUpSignIn } from "./signin/form";
 
@@ -61,6 +71,12 @@ async function refresh(): Promise<void> {
   if (overlay) overlay.hidden = data.accounts.length > 0;
   showRelink(accountNeedingRelink(data.accounts));
   calendar?.refetchEvents();
+}
+
+const searchInput = document.getElementById("search-input");
+const searchResults = document.getElementById("search-results");
+if (searchInput instanceof HTMLInputElement && searchResults) {
+  setUpSearch(searchInput, searchResults, search, (date) => calendar?.gotoDate(date));
 }
 
 setUpSignIn(() => void refresh());

@@ -52,6 +52,24 @@ test("saved data stays browsable while the password is refused", async () => {
   assert.match(await browser.$(".account-saved").getText(), /^Saved data as of /);
 });
 
+test("saved data stays searchable while the password is refused", async () => {
+  await browser.$("#search-input").setValue("kickoff");
+  await browser.waitUntil(async () => (await browser.$$(".search-hit")).length > 0, {
+    timeout: 10_000,
+    timeoutMsg: "search found nothing",
+  });
+  const hit = await browser.$(".search-hit");
+  assert.match(await hit.getProperty("textContent"), /Planning kickoff/);
+  await hit.click();
+  await browser.waitUntil(async () => (await browser.$(".fc-toolbar-title").getText()).includes("December 2026"), {
+    timeout: 5_000,
+    timeoutMsg: "choosing a result did not jump to its month",
+  });
+  await screenshot(browser, "search-while-revoked");
+  await browser.$(".fc-today-button").click();
+  await browser.$("#search-input").clearValue();
+});
+
 test("the dead password is not sent again, whatever the user clicks", async () => {
   await browser.$(".account .link-button").click();
   await browser.$(".account .link-button").click();

@@ -139,3 +139,25 @@ account: number,
  * `state`, `progress` or `finished`.
  */
 reason: string, };
+
+export type SearchHitView = { 
+/**
+ * A key unique among the results.
+ */
+id: string, 
+/**
+ * `SUMMARY`, or "(No title)".
+ */
+title: string, 
+/**
+ * The calendar's name.
+ */
+calendar_name: string, 
+/**
+ * `LOCATION`, if any.
+ */
+location: string | null, 
+/**
+ * The day to jump to (`YYYY-MM-DD` in the viewer's zone): the event's or its series' start.
+ */
+date: string | null, };

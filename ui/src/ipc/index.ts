@@ -11,6 +11,7 @@ import type {
   EventView,
   IpcError,
   Overview,
+  SearchHitView,
   SignInRequest,
 } from "./bindings";
 
@@ -86,6 +87,11 @@ export function relink(account: number, password: string): Promise<AccountView> 
 /** Removes an account: its keychain entry and its local data. */
 export function removeAccount(account: number): Promise<void> {
   return call("remove_account", { account });
+}
+
+/** Searches saved events; works offline. */
+export function search(text: string): Promise<SearchHitView[]> {
+  return call("search", { text });
 }
 
 /** Starts a sync of every account. */
