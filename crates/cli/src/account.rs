@@ -18,6 +18,7 @@ pub struct AccountArgs {
 #[derive(Subcommand, Debug)]
 enum AccountCommand {
     /// Sign in: verify the password against the server, then keep it in the OS keychain.
+    #[command(after_help = crate::exit::HELP)]
     Add(AddArgs),
     /// List the accounts.
     List {
@@ -27,6 +28,7 @@ enum AccountCommand {
     },
     /// Give an account a new password (after the server refused the old one). Verified with
     /// one request; local data and sync tokens are kept, so the next sync is incremental.
+    #[command(after_help = crate::exit::HELP)]
     Relink {
         /// The account's id or user name.
         account: String,
@@ -56,7 +58,7 @@ enum AddKind {
         #[arg(long)]
         apple_id: String,
         /// Where discovery starts instead of iCloud (an emulator, for tests).
-        #[arg(long, env = "ALMANAC_ICLOUD_URL")]
+        #[arg(long, env = "ALMANAC_ICLOUD_URL", hide_env_values = true)]
         server_url: Option<String>,
         /// Read the password from the first line of stdin instead of a hidden prompt.
         #[arg(long)]

@@ -39,7 +39,13 @@ use std::process::ExitCode;
 )]
 struct Cli {
     /// The directory of the store; default: the desktop app's, so both share one store.
-    #[arg(long, global = true, env = "ALMANAC_DATA_DIR", value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        env = "ALMANAC_DATA_DIR",
+        hide_env_values = true,
+        value_name = "DIR"
+    )]
     data_dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
@@ -48,8 +54,10 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Sign in, list, relink or remove accounts.
+    #[command(after_help = exit::HELP)]
     Account(account::AccountArgs),
     /// Sync every account (or one) with its server.
+    #[command(after_help = exit::HELP)]
     Sync(sync::SyncArgs),
     /// List the calendars of every account, from the local store.
     Calendars(view::CalendarsArgs),

@@ -360,11 +360,17 @@ fn usage_errors_exit_1_and_passwords_are_never_read_from_a_pipe_unasked() {
     );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--password-stdin"));
-    let help = almanac(data.path(), &["--help"], None);
-    assert_eq!(help.status.code(), Some(0));
-    let help = String::from_utf8_lossy(&help.stdout);
-    for line in ["  2  the account needs a new password", "  3  offline"] {
-        assert!(help.contains(line), "--help lacks {line:?}");
+    for args in [
+        &["--help"][..],
+        &["sync", "--help"],
+        &["account", "relink", "--help"],
+    ] {
+        let help = almanac(data.path(), args, None);
+        assert_eq!(help.status.code(), Some(0));
+        let help = String::from_utf8_lossy(&help.stdout);
+        for line in ["  2  the account needs a new password", "  3  offline"] {
+            assert!(help.contains(line), "{args:?} lacks {line:?}");
+        }
     }
 }
 
