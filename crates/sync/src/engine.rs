@@ -5,7 +5,7 @@
 use crate::error::SyncError;
 use crate::events::{SyncEvent, SyncReport};
 use crate::plan::{CalendarAction, FetchMode, LocalCalendar, plan_calendars};
-use crate::policy::{Backoff, Outcome, may_sync, next_state, outcome_of};
+use crate::policy::{Backoff, Outcome, may_have_moved, may_sync, next_state, outcome_of};
 use almanac_caldav::{
     CaldavClient, CaldavError, Credentials, Limits, Listing, RemoteCalendar, Url,
 };
@@ -509,24 +509,6 @@ impl Engine {
         };
         self.with_store(move |s| s.upsert_calendar(account, &listing))
             .await
-    }
-}
-
-/// Whether a failed listing of the stored home could mean the account lives elsewhere now.
-fn may_have_moved(err: &CaldavError) -> bool {
-    match err {
-        CaldavError::Server { .. }
-        | CaldavError::NotFound { .. }
-        | CaldavError::Forbidden { .. }
-        | CaldavError::Protocol { .. }
-        | CaldavError::Offline { .. }
-        | CaldavError::Timeout { .. } => true,
-        CaldavError::Unauthorized { .. }
-        | CaldavError::RateLimited { .. }
-        | CaldavError::PreconditionFailed { .. }
-        | CaldavError::InvalidSyncToken { .. }
-        | CaldavError::InvalidUrl { .. }
-        | CaldavError::Setup { .. } => false,
     }
 }
 

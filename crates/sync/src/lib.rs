@@ -3,12 +3,17 @@
 //! revocation policy, and quarantine of unparseable resources. Progress and state go out on a
 //! channel; only an Unauthorized answer, confirmed once, moves an account to NeedsRelink.
 //!
-//! Flow of [`Engine::sync_account`]: the stored calendar home (discovery only the first time)
+//! Flow of [`Engine::sync_account`]: the stored calendar home (discovery the first time, and
+//! once more when the stored home fails as a moved one does, see [`policy::may_have_moved`])
 //! → one PROPFIND depth 1 listing every calendar with its ctag and sync token →
 //! [`plan::plan_calendars`] → per changed calendar, sync-collection from the stored token (or
 //! the whole membership) → [`plan::plan_resources`] (with the mass-deletion guard) →
 //! calendar-multiget in batches → the store applies each batch in one transaction, the last
-//! one with the new token → [`policy::next_state`] decides the account's state.
+//! one with the new token → [`policy::next_state`] decides the account's state. When nothing
+//! changed, the listing is the only request.
+//!
+//! Modules: `engine` (accounts, the listing, the state machine), `calendar` (one calendar's
+//! changes, fetched and applied), [`plan`] (pure decisions), [`policy`] (what failures mean).
 
 mod calendar;
 mod engine;

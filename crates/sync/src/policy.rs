@@ -52,6 +52,27 @@ pub fn outcome_of(err: &CaldavError, now: SystemTime) -> Outcome {
     }
 }
 
+/// Whether a failed request to the stored calendar home could mean the account lives elsewhere
+/// now (iCloud moved it to another partition host: the old host answers 503 without
+/// Retry-After, 404, or is gone). The engine then runs discovery once. Never after a 401 (the
+/// revocation policy decides) or a Retry-After (the server asked us to wait).
+pub fn may_have_moved(err: &CaldavError) -> bool {
+    match err {
+        CaldavError::Server { .. }
+        | CaldavError::NotFound { .. }
+        | CaldavError::Forbidden { .. }
+        | CaldavError::Protocol { .. }
+        | CaldavError::Offline { .. }
+        | CaldavError::Timeout { .. } => true,
+        CaldavError::Unauthorized { .. }
+        | CaldavError::RateLimited { .. }
+        | CaldavError::PreconditionFailed { .. }
+        | CaldavError::InvalidSyncToken { .. }
+        | CaldavError::InvalidUrl { .. }
+        | CaldavError::Setup { .. } => false,
+    }
+}
+
 /// Backoff limits. The defaults follow what iCloud needs: its Retry-After is often shorter
 /// than the real penalty, so we wait at least our own exponential delay as well.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -263,6 +284,30 @@ mod tests {
             Outcome::Throttled {
                 retry_after: Some(Duration::from_secs(90))
             }
+        );
+    }
+
+    #[test]
+    fn only_faults_a_move_could_explain_lead_to_rediscovery() {
+        let moved: Vec<String> = every_error()
+            .iter()
+            .filter(|e| may_have_moved(e))
+            .map(|e| format!("{e:?}"))
+            .collect();
+        let names: Vec<&str> = moved
+            .iter()
+            .map(|e| e.split([' ', '{']).next().unwrap_or(""))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "Forbidden",
+                "NotFound",
+                "Server",
+                "Offline",
+                "Timeout",
+                "Protocol"
+            ]
         );
     }
 

@@ -364,3 +364,29 @@ async fn one_spurious_401_is_not_a_revocation() {
     rig.converge(account, 3).await;
     assert_eq!(rig.state(account).await, AccountState::Active);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_sync_keeps_the_state_and_the_next_one_finishes_the_work() {
+    let emu = emulator().await;
+    seed(&emu, "home", &["a"]).await;
+    let rig = Rig::in_memory();
+    let account = rig
+        .add(
+            AccountKind::Icloud,
+            &emu.entry_url(),
+            &emu.apple_id(),
+            &emu.password(),
+        )
+        .await;
+    rig.sync(account).await.unwrap();
+    emu.put_object("home", "b.ics", &event("b", "b", 2))
+        .await
+        .unwrap();
+    let cancel = almanac_sync::Cancel::default();
+    cancel.cancel();
+    let err = rig.engine.sync_account(account, &cancel).await.unwrap_err();
+    assert!(matches!(err, SyncError::Cancelled), "{err:?}");
+    assert_eq!(rig.state(account).await, AccountState::Active, "no backoff");
+    let report = rig.sync(account).await.unwrap();
+    assert_eq!(report.fetched, 1, "{report:?}");
+}
