@@ -70,6 +70,14 @@ pub async fn sign_in(
         .add_account(kind, &server_url, &username, password)
         .await
         .map_err(|e| views::sign_in_error(request.kind, &server_url, &e))?;
+    syncing_account(&shell, id).await
+}
+
+/// Starts an account's sync in the background and returns the account as it stands.
+async fn syncing_account(
+    shell: &Shell,
+    id: almanac_core::AccountId,
+) -> Result<AccountView, IpcError> {
     shell.sync_in_background(Some(id));
     let account = shell
         .engine
@@ -184,13 +192,7 @@ pub async fn relink(
         .relink(id, password)
         .await
         .map_err(|e| views::sign_in_error(kind, &acct.server_url, &e))?;
-    shell.sync_in_background(Some(id));
-    let account = shell
-        .engine
-        .with_store(move |s| s.account(id))
-        .await
-        .map_err(storage)?;
-    Ok(views::account_view(&account, shell.viewer))
+    syncing_account(&shell, id).await
 }
 
 /// Removes an account after the window asked the user to confirm: its keychain entry and all

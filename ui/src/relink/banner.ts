@@ -3,13 +3,8 @@
  * app-specific password, and a field to paste it. Browsing keeps working beneath it.
  */
 import { type AccountView, openAppPasswordPage, relink } from "../ipc";
+import { byId } from "../dom";
 import { classifyAppPassword } from "../signin/password";
-
-function byId<T extends HTMLElement>(id: string, type: new () => T): T {
-  const el = document.getElementById(id);
-  if (!(el instanceof type)) throw new Error(`index.html lacks #${id} of the expected kind`);
-  return el;
-}
 
 /** The first account that needs a new password, if any. */
 export function accountNeedingRelink(accounts: readonly AccountView[]): AccountView | undefined {

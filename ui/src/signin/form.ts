@@ -4,15 +4,10 @@
  * make sense; the server verifies before anything is stored.
  */
 import { type AccountView, openAppPasswordPage, signIn } from "../ipc";
+import { byId } from "../dom";
 import { classifyAppPassword, isPlausibleAppleId, passwordHint } from "./password";
 
 type Kind = "icloud" | "caldav";
-
-function byId<T extends HTMLElement>(id: string, type: new () => T): T {
-  const el = document.getElementById(id);
-  if (!(el instanceof type)) throw new Error(`index.html lacks #${id} of the expected kind`);
-  return el;
-}
 
 /** Wires the static form in index.html; `signedIn` runs after the server accepted an account. */
 export function setUpSignIn(signedIn: (account: AccountView) => void): void {
