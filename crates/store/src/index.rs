@@ -16,6 +16,9 @@ pub(crate) const LONG_SECS: i64 = 7 * 86_400;
 pub(crate) struct Derived {
     /// Whether the master recurs: its occurrences are only materialised over the horizon.
     pub recurring: bool,
+    /// A series with more occurrences in the horizon than the expansion limit (an hourly rule):
+    /// none are materialised, and queries always expand it, so no window sees a truncated set.
+    pub on_demand: bool,
     /// The series' (or first override's) start, shown with search hits.
     pub first_start: Option<EventTime>,
     pub occurrences: Vec<Occurrence>,
@@ -42,6 +45,7 @@ pub(crate) fn derive(obj: &CalendarObject, horizon: Option<(i64, i64)>) -> Deriv
         DateTime::from_timestamp(-62_135_596_800, 0)
             .zip(DateTime::from_timestamp(253_402_300_799, 0))
     };
+    let mut on_demand = false;
     let occurrences = match window {
         Some((start, end)) => {
             let exp = obj.expand(
@@ -52,10 +56,16 @@ pub(crate) fn derive(obj: &CalendarObject, horizon: Option<(i64, i64)>) -> Deriv
                 },
                 Limits::default(),
             );
-            if exp.capped {
-                tracing::warn!(uid = %obj.uid, "expansion capped while indexing");
+            if exp.capped && recurring {
+                tracing::warn!(uid = %obj.uid, "series too dense to index; expanded on demand");
+                on_demand = true;
+                Vec::new()
+            } else {
+                if exp.capped {
+                    tracing::warn!(uid = %obj.uid, "expansion capped while indexing");
+                }
+                exp.occurrences
             }
-            exp.occurrences
         }
         None => Vec::new(),
     };
@@ -73,6 +83,7 @@ pub(crate) fn derive(obj: &CalendarObject, horizon: Option<(i64, i64)>) -> Deriv
     };
     Derived {
         recurring,
+        on_demand,
         first_start: events.first().map(|e| e.start),
         occurrences,
         text: [
@@ -89,6 +100,18 @@ pub(crate) struct Owner<'a> {
     pub id: i64,
     pub calendar: i64,
     pub href: &'a str,
+}
+
+impl Derived {
+    /// `resources.recurring`: 0 for a single event, 1 for a series materialised over the
+    /// horizon, 2 for a series expanded on demand only.
+    pub(crate) fn recurrence_code(&self) -> i64 {
+        match (self.recurring, self.on_demand) {
+            (_, true) => 2,
+            (true, false) => 1,
+            (false, false) => 0,
+        }
+    }
 }
 
 /// Replaces the occurrence and search rows of a resource.

@@ -151,7 +151,10 @@ impl Store {
         }
         let tx = self.conn.transaction()?;
         horizon::save(&tx, wanted)?;
-        tx.execute("UPDATE resources SET indexed = 0 WHERE recurring = 1", [])?;
+        tx.execute(
+            "UPDATE resources SET indexed = 0 WHERE recurring IN (1, 2)",
+            [],
+        )?;
         let count = resources::reindex_pending(&tx, Some(wanted))?;
         tx.commit()?;
         self.horizon = Some(wanted);

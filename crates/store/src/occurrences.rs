@@ -249,32 +249,32 @@ impl Store {
                 }
             }
         }
-        if !inside {
-            self.expand_series(from, to, viewer, enabled_only, &mut items)?;
-        }
+        // Inside the horizon only series too dense to materialise need expanding.
+        let expand = if inside { "= 2" } else { "IN (1, 2)" };
+        self.expand_series(expand, &query, &mut items)?;
         Ok(sort(items))
     }
 
-    /// Expands every recurring series over the window from its stored text: the path for
-    /// windows the horizon does not cover.
+    /// Expands the series whose `recurring` code matches `codes` (an SQL condition) over the
+    /// window from their stored text: dense series always, every series beyond the horizon.
     fn expand_series(
         &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-        viewer: Tz,
-        enabled_only: bool,
+        codes: &str,
+        query: &Query<'_>,
         items: &mut Vec<AgendaItem>,
     ) -> Result<(), StoreError> {
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT t.ics, r.href, c.id, c.name, c.color FROM resources r
              JOIN resource_texts t ON t.resource_id = r.id
              JOIN calendars c ON c.id = r.calendar_id
-             WHERE r.recurring = 1 AND r.quarantine_reason IS NULL AND (?1 = 0 OR c.enabled = 1)",
-        )?;
-        let mut rows = stmt.query([enabled_only])?;
+             WHERE r.recurring {codes} AND r.quarantine_reason IS NULL
+                AND (?1 = 0 OR c.enabled = 1)"
+        ))?;
+        let mut rows = stmt.query([query.enabled_only])?;
+        let viewer = query.viewer;
         let window = Window {
-            start: from,
-            end: to,
+            start: query.from,
+            end: query.to,
             viewer,
         };
         while let Some(row) = rows.next()? {

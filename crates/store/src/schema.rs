@@ -14,8 +14,9 @@
 //!   unique username + server_url). No secret, ever.
 //! - `calendars` (account, href, name, color, sort_order, components, read_only, enabled, ctag,
 //!   sync_token; unique account + href), cascading from accounts.
-//! - `resources` (calendar, href, etag, uid, quarantine_reason, indexed, recurring, first
-//!   start; unique calendar + href) and `resource_texts` (the raw ICS), cascading from calendars.
+//! - `resources` (calendar, href, etag, uid, quarantine_reason, indexed, recurring (0 single,
+//!   1 series materialised over the horizon, 2 series expanded on demand), first start; unique
+//!   calendar + href) and `resource_texts` (the raw ICS), cascading from calendars.
 //! - `occurrence_index`, WITHOUT ROWID, clustered by (floating, start_key, resource, seq), with
 //!   a partial index for occurrences longer than a week and one by resource; cascading from
 //!   resources.
@@ -164,6 +165,12 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE occurrence_index ADD COLUMN uid TEXT NOT NULL DEFAULT '';
     ALTER TABLE occurrence_index ADD COLUMN recurring INTEGER NOT NULL DEFAULT 0;
     UPDATE resources SET indexed = 0;",
+    // 6: `resources.recurring = 2` marks a series too dense to materialise (more occurrences in
+    // the horizon than the expansion limit, as an hourly rule has): queries always expand it,
+    // and this index finds those few without a scan. Series indexed before may hold a truncated
+    // set, so they are derived again.
+    "CREATE INDEX resources_on_demand ON resources (calendar_id) WHERE recurring = 2;
+    UPDATE resources SET indexed = 0 WHERE recurring = 1;",
 ];
 
 /// The schema version this build writes.

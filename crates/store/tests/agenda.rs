@@ -327,3 +327,31 @@ fn moving_the_horizon_keeps_answers_and_survives_reopening() {
         before
     );
 }
+
+#[test]
+fn a_series_too_dense_to_index_is_expanded_on_demand_everywhere() {
+    let (mut s, _, cal) = store();
+    s.refresh_horizon(at(2026, 1, 1, 0, 0)).unwrap();
+    // Shape: an hourly reminder series as some task apps export it (RFC 5545 allows
+    // FREQ=HOURLY); three years of it exceed the expansion limit of 10,000 occurrences.
+    let body = ics(
+        SOURCE,
+        &[&[
+            "UID:hourly-1",
+            "DTSTART:20260101T000000Z",
+            "DTEND:20260101T000500Z",
+            "RRULE:FREQ=HOURLY",
+            "SUMMARY:Stretch",
+        ]],
+    );
+    put(
+        &mut s,
+        cal,
+        vec![upsert("/1/calendars/home/hourly.ics", "\"1\"", body)],
+    );
+    for (from, hours) in [(at(2026, 1, 1, 0, 0), 24), (at(2027, 6, 1, 0, 0), 24 * 30)] {
+        let to = from + Duration::hours(hours);
+        let items = s.occurrences_between(from, to, Tz::UTC, true).unwrap();
+        assert_eq!(items.len(), usize::try_from(hours).unwrap(), "from {from}");
+    }
+}
