@@ -6,9 +6,7 @@ use crate::error::SyncError;
 use crate::events::{SyncEvent, SyncReport};
 use crate::plan::{CalendarAction, FetchMode, LocalCalendar, plan_calendars};
 use crate::policy::{Backoff, Outcome, may_have_moved, may_sync, next_state, outcome_of};
-use almanac_caldav::{
-    CaldavClient, CaldavError, Credentials, Limits, Listing, RemoteCalendar, Url,
-};
+use almanac_caldav::{CaldavClient, CaldavError, Credentials, Limits, RemoteCalendar, Url};
 use almanac_core::{AccountId, AccountKind, AccountState, CalendarId, Href, Password};
 use almanac_secrets::{SecretKey, Secrets};
 use almanac_store::{CalendarListing, Store, StoreError};
@@ -426,49 +424,6 @@ impl Engine {
             }
         }
         Ok(report)
-    }
-
-    /// The calendar listing: one PROPFIND on the stored home. When that home fails in a way a
-    /// move could explain (iCloud moved the account to another partition host, whose old host
-    /// now answers 503 or is gone), discovery runs once; if it names another home, that home is
-    /// stored and listed. Never after a 401 (that is the revocation policy's business) or a
-    /// Retry-After (the server asked us to wait).
-    async fn listing(&self, account: AccountId, client: &CaldavClient) -> Result<Listing, Failure> {
-        let stored = self.with_store(move |s| s.home_url(account)).await?;
-        let Some(Ok(url)) = stored.as_deref().map(Url::parse) else {
-            let home = self.discover_home(account, client).await?;
-            return Ok(client.list_calendars(&home).await?);
-        };
-        client.set_home(url.clone())?;
-        let failed = match client.list_calendars(&Href::new(url.path())).await {
-            Ok(listing) => return Ok(listing),
-            Err(e) if !may_have_moved(&e) => return Err(e.into()),
-            Err(e) => e,
-        };
-        tracing::info!(error = %failed, "the stored calendar home failed; discovering it again");
-        match client.discover().await {
-            Ok(found) if found.home != url => {
-                tracing::info!(home = %almanac_caldav::error::display_url(&found.home), "the calendar home moved");
-                let home = found.home.to_string();
-                self.with_store(move |s| s.set_home_url(account, Some(&home)))
-                    .await?;
-                Ok(client.list_calendars(&Href::new(found.home.path())).await?)
-            }
-            Err(e @ CaldavError::Unauthorized { .. }) => Err(e.into()),
-            Ok(_) | Err(_) => Err(failed.into()),
-        }
-    }
-
-    async fn discover_home(
-        &self,
-        account: AccountId,
-        client: &CaldavClient,
-    ) -> Result<Href, Failure> {
-        let discovery = client.discover().await?;
-        let home = discovery.home.to_string();
-        self.with_store(move |s| s.set_home_url(account, Some(&home)))
-            .await?;
-        Ok(Href::new(discovery.home.path()))
     }
 
     async fn local_calendars(&self, account: AccountId) -> Result<Vec<LocalCalendar>, SyncError> {

@@ -12,13 +12,14 @@
 //! one with the new token → [`policy::next_state`] decides the account's state. When nothing
 //! changed, the listing is the only request.
 //!
-//! Modules: `engine` (accounts, the listing, the state machine), `calendar` (one calendar's
+//! Modules: `engine` (accounts and the state machine), `home` (the listing), `calendar` (one calendar's
 //! changes, fetched and applied), [`plan`] (pure decisions), [`policy`] (what failures mean).
 
 mod calendar;
 mod engine;
 mod error;
 mod events;
+mod home;
 pub mod plan;
 pub mod policy;
 

@@ -145,7 +145,7 @@ impl World {
                     },
                     Glitch::Reset => Fault::ConnectionReset,
                     Glitch::Truncated => Fault::TruncatedBody,
-                    Glitch::Slow => Fault::Slow { millis: 900 },
+                    Glitch::Slow => Fault::Slow { millis: 2000 },
                     Glitch::Spurious401 => {
                         // Two 401s in a row are a revocation by the policy's own rule.
                         if self.spurious_pending() {
@@ -197,7 +197,7 @@ async fn run_case(steps: Vec<Step>) {
         world.apply(&Step::Add { cal: 0, day }, "").await;
     }
     let limits = Limits {
-        read_timeout: Duration::from_millis(500),
+        read_timeout: Duration::from_millis(1500),
         total_timeout: Duration::from_secs(3),
         ..Limits::default()
     };

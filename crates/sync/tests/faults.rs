@@ -16,7 +16,7 @@ use std::time::Duration;
 /// Short timeouts, so that a slow answer is a timeout within a second.
 fn limits() -> Limits {
     Limits {
-        read_timeout: Duration::from_millis(1000),
+        read_timeout: Duration::from_millis(1500),
         total_timeout: Duration::from_secs(3),
         ..Limits::default()
     }
