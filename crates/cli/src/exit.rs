@@ -130,18 +130,18 @@ pub fn explain(err: &SyncError, kind: AccountKind, server_url: &str) -> String {
         SyncError::NotNow { account, .. } => {
             format!("account {account} is busy syncing; try again in a moment.")
         }
-        SyncError::Unavailable(CaldavError::Offline { .. } | CaldavError::Timeout { .. }) => {
-            format!("cannot reach {host}: check the network and try again ({err}).")
-        }
-        SyncError::Unavailable(_) => {
-            format!("{host} is having trouble or asked us to wait; try again later ({err}).")
+        SyncError::Unavailable(
+            inner @ (CaldavError::Offline { .. } | CaldavError::Timeout { .. }),
+        ) => format!("cannot reach {host}: check the network and try again ({inner})."),
+        SyncError::Unavailable(inner) => {
+            format!("{host} is having trouble or asked us to wait; try again later ({inner}).")
         }
         SyncError::Server(CaldavError::InvalidUrl { reason, .. }) => {
             format!("this address cannot be used: {reason}.")
         }
-        SyncError::Server(_) => format!(
+        SyncError::Server(inner) => format!(
             "{host} does not answer like a CalDAV server; check the address your provider \
-             gives for calendar apps ({err})."
+             gives for calendar apps ({inner})."
         ),
         SyncError::Secrets(SecretsError::NotFound { .. }) => format!(
             "the keychain holds no password for this account ({err}); run `almanac account \
