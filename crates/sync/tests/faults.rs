@@ -68,6 +68,7 @@ async fn no_fault_leads_to_needs_relink_and_local_data_survives_each() {
         )
         .await;
     rig.sync(account).await.unwrap();
+    let mut events = rig.engine.subscribe();
     let admin = Remote::connect(
         &emu.entry_url(),
         &emu.apple_id(),
@@ -215,4 +216,5 @@ async fn no_fault_leads_to_needs_relink_and_local_data_survives_each() {
         "{states:?}"
     );
     assert_eq!(rig.mirror(account).await, before, "local data survives");
+    assert_eq!(count_states(&mut events, &AccountState::NeedsRelink), 0);
 }

@@ -286,6 +286,7 @@ async fn a_revoked_password_is_sent_at_most_twice_even_across_restarts() {
     rig.sync(account).await.unwrap();
     let kept = rig.mirror(account).await;
 
+    let mut events = rig.engine.subscribe();
     let mark = emu.log_mark();
     emu.revoke_all();
     let err = rig.sync(account).await.unwrap_err();
@@ -296,6 +297,11 @@ async fn a_revoked_password_is_sent_at_most_twice_even_across_restarts() {
         let err = rig.sync(account).await.unwrap_err();
         assert!(matches!(err, SyncError::NotNow { .. }), "{err:?}");
     }
+    assert_eq!(
+        count_states(&mut events, &AccountState::NeedsRelink),
+        1,
+        "the user is told once"
+    );
     let at = rig.time();
     drop(rig);
 

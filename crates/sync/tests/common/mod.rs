@@ -166,6 +166,21 @@ impl Rig {
     }
 }
 
+/// How many `StateChanged` events with `state` arrived so far (lagged events are skipped).
+pub fn count_states(
+    events: &mut tokio::sync::broadcast::Receiver<almanac_sync::SyncEvent>,
+    state: &AccountState,
+) -> usize {
+    let mut n = 0;
+    loop {
+        match events.try_recv() {
+            Ok(almanac_sync::SyncEvent::StateChanged { state: s, .. }) if s == *state => n += 1,
+            Ok(_) | Err(tokio::sync::broadcast::error::TryRecvError::Lagged(_)) => {}
+            Err(_) => return n,
+        }
+    }
+}
+
 /// A second client, with its own credentials, that edits and inspects the server.
 pub struct Remote {
     pub client: CaldavClient,
