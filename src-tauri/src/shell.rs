@@ -43,8 +43,8 @@ impl Shell {
             store,
             secrets: Arc::new(KeyringSecrets::default()),
             limits: Limits::default(),
-            clock: Arc::new(chrono::Utc::now),
-            jitter: Arc::new(jitter),
+            clock: almanac_sync::system_clock(),
+            jitter: almanac_sync::system_jitter(),
         });
         Ok(Shell {
             engine: Arc::new(engine),
@@ -139,13 +139,4 @@ pub fn relink_notice(account: &almanac_core::Account) -> (String, String) {
                 .into(),
         ),
     }
-}
-
-/// Backoff jitter from the clock's nanoseconds: enough spread for one desktop client.
-fn jitter() -> f64 {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    f64::from(nanos % 1000) / 1000.0
 }

@@ -64,8 +64,8 @@ pub fn engine(dir: &Path) -> anyhow::Result<Engine> {
         store: open_for_writing(dir)?,
         secrets: Arc::new(KeyringSecrets::default()),
         limits: Limits::default(),
-        clock: Arc::new(chrono::Utc::now),
-        jitter: Arc::new(jitter),
+        clock: almanac_sync::system_clock(),
+        jitter: almanac_sync::system_jitter(),
     }))
 }
 
@@ -79,13 +79,4 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")
-}
-
-/// Backoff jitter from the clock's nanoseconds: enough spread for one process.
-fn jitter() -> f64 {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    f64::from(nanos % 1000) / 1000.0
 }

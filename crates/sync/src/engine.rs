@@ -26,6 +26,23 @@ pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 /// A value between 0 and 1 for backoff jitter, as an input: tests fix it.
 pub type Jitter = Arc<dyn Fn() -> f64 + Send + Sync>;
 
+/// The system clock, for front ends; tests pass their own.
+pub fn system_clock() -> Clock {
+    Arc::new(Utc::now)
+}
+
+/// Backoff jitter from the clock's sub-second nanoseconds: enough spread for one desktop
+/// client, and no random-number dependency.
+pub fn system_jitter() -> Jitter {
+    Arc::new(|| {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        f64::from(nanos % 1000) / 1000.0
+    })
+}
+
 /// Everything the engine needs from outside.
 pub struct EngineParts {
     /// The local mirror.
@@ -189,6 +206,19 @@ impl Engine {
         username: &str,
         password: Password,
     ) -> Result<AccountId, SyncError> {
+        // Checked first, so a second sign-in of the same account neither sends a request nor
+        // replaces the keychain entry of the one already there.
+        let (user, url) = (username.to_string(), server_url.to_string());
+        let exists = self
+            .with_store(move |s| {
+                Ok(s.accounts()?
+                    .iter()
+                    .any(|a| a.username == user && a.server_url == url))
+            })
+            .await?;
+        if exists {
+            return Err(SyncError::Store(StoreError::Conflict { what: "account" }));
+        }
         let client = self.client(server_url, username, password.clone())?;
         let discovery = client
             .discover()

@@ -23,6 +23,9 @@ mod home;
 pub mod plan;
 pub mod policy;
 
-pub use engine::{Cancel, Clock, Engine, EngineParts, ICLOUD_URL, Jitter, secret_key, start_url};
+pub use engine::{
+    Cancel, Clock, Engine, EngineParts, ICLOUD_URL, Jitter, secret_key, start_url, system_clock,
+    system_jitter,
+};
 pub use error::SyncError;
 pub use events::{SyncEvent, SyncReport};
