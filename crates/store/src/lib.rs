@@ -64,6 +64,9 @@ pub struct Store {
     span: HorizonSpan,
     /// The materialised horizon `[from, to)` in seconds, as stored in `meta`.
     horizon: Option<(i64, i64)>,
+    /// The size of the last agenda, to size the next one: growing a vector of thousands of
+    /// items by doubling copied them about twice.
+    agenda_hint: std::cell::Cell<usize>,
 }
 
 impl std::fmt::Debug for Store {
@@ -118,6 +121,7 @@ impl Store {
             horizon: horizon::load(&conn)?,
             conn,
             span: HorizonSpan::default(),
+            agenda_hint: std::cell::Cell::new(0),
         };
         store.reindex_pending()?;
         Ok(store)
