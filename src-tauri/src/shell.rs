@@ -94,9 +94,31 @@ impl Shell {
                     account: i32::try_from(account.0).unwrap_or(i32::MAX),
                     reason: reason.into(),
                 };
+                trace_event(&payload);
                 let _ = app.emit(CHANGED, payload);
             }
         });
+    }
+}
+
+/// With `ALMANAC_IPC_TRACE=<file>`, every event sent to the window is also appended to that
+/// file as a JSON line, so tests can search the real IPC event stream for secrets.
+fn trace_event(payload: &ChangedEvent) {
+    let Some(path) = std::env::var_os("ALMANAC_IPC_TRACE") else {
+        return;
+    };
+    let line = match serde_json::to_string(payload) {
+        Ok(line) => line,
+        Err(_) => return,
+    };
+    use std::io::Write;
+    let written = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut f| writeln!(f, "{line}"));
+    if let Err(err) = written {
+        tracing::debug!(%err, "IPC trace not written");
     }
 }
 

@@ -25,6 +25,10 @@ export ALMANAC_EMULATOR_INFO=$EMULATOR_INFO
 ALMANAC_ICLOUD_URL=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["entry_url"])' "$EMULATOR_INFO")
 export ALMANAC_ICLOUD_URL
 
+# Every event the shell sends to the window, as JSON lines; the leak check searches it.
+export ALMANAC_IPC_TRACE=$ALMANAC_ARTIFACTS/ipc-events.log
+: >"$ALMANAC_IPC_TRACE"
+
 # Every desktop notification the app sends, as D-Bus saw it; specs read this file.
 export ALMANAC_NOTIFICATIONS=$ALMANAC_ARTIFACTS/notifications.log
 dbus-monitor --session "interface='org.freedesktop.Notifications',member='Notify'" >"$ALMANAC_NOTIFICATIONS" 2>&1 &
