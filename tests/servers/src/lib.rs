@@ -30,7 +30,7 @@ pub enum ServerError {
         source: io::Error,
     },
     /// It started but never accepted a connection, or exited early.
-    #[error("{program} did not accept connections on {addr} within {waited:?}")]
+    #[error("{program} did not accept connections on {addr} within {waited:?}; it said:\n{output}")]
     NotReady {
         /// The server's executable name.
         program: &'static str,
@@ -38,6 +38,8 @@ pub enum ServerError {
         addr: SocketAddr,
         /// How long we waited.
         waited: Duration,
+        /// The end of what it printed.
+        output: String,
     },
 }
 
@@ -120,46 +122,104 @@ fn io_err(program: &'static str) -> impl Fn(io::Error) -> ServerError {
     move |source| ServerError::Io { program, source }
 }
 
+/// A server about to start: its program, a fresh data directory and a free loopback address.
+struct Prepared {
+    program: &'static str,
+    bin: PathBuf,
+    dir: TempDir,
+    addr: SocketAddr,
+}
+
+fn prepare(program: &'static str) -> Result<Prepared, ServerError> {
+    let bin = program_path(program)?;
+    let err = io_err(program);
+    let dir = tempfile::tempdir().map_err(&err)?;
+    let port = free_loopback_port().map_err(&err)?;
+    Ok(Prepared {
+        program,
+        bin,
+        dir,
+        addr: SocketAddr::from(([127, 0, 0, 1], port)),
+    })
+}
+
+impl Prepared {
+    /// Spawns `command` (built from `self.bin`) with its output in `server.log` in the data
+    /// directory, and waits until it listens.
+    fn launch(
+        self,
+        mut command: Command,
+        user: &str,
+        password: &str,
+    ) -> Result<TestServer, ServerError> {
+        let err = io_err(self.program);
+        let log = std::fs::File::create(self.dir.path().join("server.log")).map_err(&err)?;
+        let mut child = command
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().map_err(&err)?)
+            .stderr(log)
+            .spawn()
+            .map_err(&err)?;
+        if let Err(err) = wait_until_listening(self.program, &mut child, self.addr) {
+            let _ = child.kill();
+            let said =
+                std::fs::read_to_string(self.dir.path().join("server.log")).unwrap_or_default();
+            let tail = said
+                .char_indices()
+                .rev()
+                .nth(2000)
+                .map_or(&said[..], |(i, _)| &said[i..]);
+            return Err(match err {
+                ServerError::NotReady {
+                    program,
+                    addr,
+                    waited,
+                    ..
+                } => ServerError::NotReady {
+                    program,
+                    addr,
+                    waited,
+                    output: tail.to_string(),
+                },
+                other => other,
+            });
+        }
+        Ok(TestServer {
+            base_url: format!("http://{}/", self.addr),
+            addr: self.addr,
+            user: user.to_string(),
+            password: password.to_string(),
+            child,
+            data_dir: self.dir,
+        })
+    }
+}
+
 /// Starts Radicale with Basic auth (plain htpasswd) for one user, `alice`.
 ///
 /// # Errors
 /// When the venv lacks Radicale, or it does not start listening within 30 s.
 pub fn radicale() -> Result<TestServer, ServerError> {
-    const PROGRAM: &str = "radicale";
-    let bin = program_path(PROGRAM)?;
-    let err = io_err(PROGRAM);
-    let dir = tempfile::tempdir().map_err(&err)?;
-    let port = free_loopback_port().map_err(&err)?;
-    let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    let (user, password) = ("alice".to_string(), "alice-caldav-secret".to_string());
-    std::fs::write(dir.path().join("users"), format!("{user}:{password}\n")).map_err(&err)?;
+    let server = prepare("radicale")?;
+    let err = io_err(server.program);
+    let (user, password) = ("alice", "alice-caldav-secret");
+    let dir = server.dir.path();
+    std::fs::write(dir.join("users"), format!("{user}:{password}\n")).map_err(&err)?;
     let config = format!(
         "[server]\nhosts = {addr}\n\
          [auth]\ntype = htpasswd\nhtpasswd_filename = {users}\nhtpasswd_encryption = plain\ndelay = 0\n\
          [rights]\ntype = owner_only\n\
          [storage]\nfilesystem_folder = {store}\n\
          [logging]\nlevel = warning\n",
-        users = dir.path().join("users").display(),
-        store = dir.path().join("collections").display(),
+        addr = server.addr,
+        users = dir.join("users").display(),
+        store = dir.join("collections").display(),
     );
-    let config_path = dir.path().join("config");
+    let config_path = dir.join("config");
     std::fs::write(&config_path, config).map_err(&err)?;
-    let mut child = Command::new(bin)
-        .arg("--config")
-        .arg(&config_path)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .spawn()
-        .map_err(&err)?;
-    wait_until_listening(PROGRAM, &mut child, addr)?;
-    Ok(TestServer {
-        base_url: format!("http://{addr}/"),
-        addr,
-        user,
-        password,
-        child,
-        data_dir: dir,
-    })
+    let mut command = Command::new(&server.bin);
+    command.arg("--config").arg(&config_path);
+    server.launch(command, user, password)
 }
 
 /// Starts Xandikos with a default calendar for `/alice/`, without auth (its Basic auth needs
@@ -168,13 +228,9 @@ pub fn radicale() -> Result<TestServer, ServerError> {
 /// # Errors
 /// When the venv lacks Xandikos, or it does not start listening within 30 s.
 pub fn xandikos() -> Result<TestServer, ServerError> {
-    const PROGRAM: &str = "xandikos";
-    let bin = program_path(PROGRAM)?;
-    let err = io_err(PROGRAM);
-    let dir = tempfile::tempdir().map_err(&err)?;
-    let port = free_loopback_port().map_err(&err)?;
-    let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    let mut child = Command::new(bin)
+    let server = prepare("xandikos")?;
+    let mut command = Command::new(&server.bin);
+    command
         .args([
             "serve",
             "--defaults",
@@ -184,23 +240,10 @@ pub fn xandikos() -> Result<TestServer, ServerError> {
             "127.0.0.1",
         ])
         .arg("-p")
-        .arg(port.to_string())
+        .arg(server.addr.port().to_string())
         .arg("-d")
-        .arg(dir.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(&err)?;
-    wait_until_listening(PROGRAM, &mut child, addr)?;
-    Ok(TestServer {
-        base_url: format!("http://{addr}/"),
-        addr,
-        user: "alice".into(),
-        password: String::new(),
-        child,
-        data_dir: dir,
-    })
+        .arg(server.dir.path());
+    server.launch(command, "alice", "")
 }
 
 #[cfg(test)]
