@@ -115,6 +115,7 @@ fn wait_until_listening(
         program,
         addr,
         waited,
+        output: String::new(),
     })
 }
 
