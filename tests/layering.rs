@@ -46,6 +46,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
                 "almanac-sync",
             ][..],
         ),
+        ("almanac-dataset", &["almanac-test-servers"][..]),
         ("almanac-icloud-emulator", &["almanac-test-servers"][..]),
         ("almanac-test-servers", &[][..]),
     ])
