@@ -61,7 +61,8 @@ impl Server {
     ) -> Result<Response> {
         let mut stream = TcpStream::connect_timeout(&self.addr, Duration::from_secs(10))
             .with_context(|| format!("connecting to {}", self.addr))?;
-        stream.set_read_timeout(Some(Duration::from_secs(60)))?;
+        // Radicale parses a whole uploaded calendar before it answers: minutes for thousands.
+        stream.set_read_timeout(Some(Duration::from_secs(600)))?;
         stream.set_write_timeout(Some(Duration::from_secs(60)))?;
         let auth = base64(format!("{}:{}", self.user, self.password).as_bytes());
         let mut head = format!(
