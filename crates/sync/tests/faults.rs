@@ -6,7 +6,7 @@
 mod common;
 
 use almanac_caldav::Limits;
-use almanac_core::{AccountId, AccountKind, AccountState};
+use almanac_core::{AccountId, AccountState};
 use almanac_icloud_emulator::{Emulator, Fault, Options, Scope};
 use almanac_store::Store;
 use almanac_sync::SyncError;
@@ -52,21 +52,9 @@ async fn no_fault_leads_to_needs_relink_and_local_data_survives_each() {
     })
     .await
     .unwrap();
-    for (i, n) in ["a", "b", "c", "d"].iter().enumerate() {
-        let day = u32::try_from(i).unwrap() + 1;
-        emu.put_object("home", &format!("{n}.ics"), &event(n, n, day))
-            .await
-            .unwrap();
-    }
+    seed(&emu, "home", &["a", "b", "c", "d"]).await;
     let rig = Rig::new(Store::open_in_memory().unwrap(), limits());
-    let account = rig
-        .add(
-            AccountKind::Icloud,
-            &emu.entry_url(),
-            &emu.apple_id(),
-            &emu.password(),
-        )
-        .await;
+    let account = rig.add_icloud(&emu).await;
     rig.sync(account).await.unwrap();
     let mut events = rig.engine.subscribe();
     let admin = Remote::connect(

@@ -20,21 +20,6 @@ async fn emulator() -> Emulator {
     .unwrap()
 }
 
-/// A second client with its own app-specific password, for edits and checks.
-async fn remote(emu: &Emulator) -> Remote {
-    let pw = emu.issue_password().unwrap();
-    Remote::connect(&emu.entry_url(), &emu.apple_id(), &pw).await
-}
-
-async fn seed(emu: &Emulator, calendar: &str, names: &[&str]) {
-    for (i, n) in names.iter().enumerate() {
-        let day = u32::try_from(i).unwrap() + 1;
-        emu.put_object(calendar, &format!("{n}.ics"), &event(n, n, day))
-            .await
-            .unwrap();
-    }
-}
-
 /// Requests the engine's password carried after `mark`.
 fn sent_with(emu: &Emulator, mark: u64, pw: &str) -> Vec<almanac_icloud_emulator::LoggedRequest> {
     emu.requests()
@@ -201,14 +186,7 @@ async fn an_invalid_sync_token_resyncs_by_etag_and_keeps_local_data() {
     seed(&emu, "home", &["a", "b", "c"]).await;
     seed(&emu, "work", &["d"]).await;
     let rig = Rig::in_memory();
-    let account = rig
-        .add(
-            AccountKind::Icloud,
-            &emu.entry_url(),
-            &emu.apple_id(),
-            &emu.password(),
-        )
-        .await;
+    let account = rig.add_icloud(&emu).await;
     rig.sync(account).await.unwrap();
     let admin = remote(&emu).await;
     let home = admin.home.to_string() + "home/";
@@ -236,14 +214,7 @@ async fn a_partition_move_is_followed_without_duplicates() {
     let emu = emulator().await;
     seed(&emu, "home", &["a", "b"]).await;
     let rig = Rig::in_memory();
-    let account = rig
-        .add(
-            AccountKind::Icloud,
-            &emu.entry_url(),
-            &emu.apple_id(),
-            &emu.password(),
-        )
-        .await;
+    let account = rig.add_icloud(&emu).await;
     rig.sync(account).await.unwrap();
     let before = rig.mirror(account).await;
 
@@ -351,14 +322,7 @@ async fn one_spurious_401_is_not_a_revocation() {
     let emu = emulator().await;
     seed(&emu, "home", &["a", "b"]).await;
     let rig = Rig::in_memory();
-    let account = rig
-        .add(
-            AccountKind::Icloud,
-            &emu.entry_url(),
-            &emu.apple_id(),
-            &emu.password(),
-        )
-        .await;
+    let account = rig.add_icloud(&emu).await;
     rig.sync(account).await.unwrap();
     emu.inject(Fault::SpuriousUnauthorized, Scope::Next(1));
     let result = rig.sync(account).await;
@@ -376,14 +340,7 @@ async fn a_cancelled_sync_keeps_the_state_and_the_next_one_finishes_the_work() {
     let emu = emulator().await;
     seed(&emu, "home", &["a"]).await;
     let rig = Rig::in_memory();
-    let account = rig
-        .add(
-            AccountKind::Icloud,
-            &emu.entry_url(),
-            &emu.apple_id(),
-            &emu.password(),
-        )
-        .await;
+    let account = rig.add_icloud(&emu).await;
     rig.sync(account).await.unwrap();
     emu.put_object("home", "b.ics", &event("b", "b", 2))
         .await

@@ -4,6 +4,7 @@
 
 use almanac_caldav::{CaldavClient, Credentials, Limits};
 use almanac_core::{AccountId, AccountKind, AccountState, Etag, Href, Password};
+use almanac_icloud_emulator::Emulator;
 use almanac_secrets::MemorySecrets;
 use almanac_store::Store;
 use almanac_sync::{Cancel, Engine, EngineParts, SyncError, SyncReport};
@@ -74,6 +75,17 @@ impl Rig {
             .add_account(kind, url, user, Password::new(pw))
             .await
             .unwrap()
+    }
+
+    /// Signs in to the emulator's account with the password it issued at start.
+    pub async fn add_icloud(&self, emu: &Emulator) -> AccountId {
+        self.add(
+            AccountKind::Icloud,
+            &emu.entry_url(),
+            &emu.apple_id(),
+            &emu.password(),
+        )
+        .await
     }
 
     pub async fn sync(&self, account: AccountId) -> Result<SyncReport, SyncError> {
@@ -314,4 +326,20 @@ pub async fn assert_mirrors(rig: &Rig, account: AccountId, remote: &Remote) {
         .flat_map(|m| m.keys().map(|h| (h.clone(), 1)))
         .collect();
     assert_eq!(rig.occurrences().await, expected, "occurrence index");
+}
+
+/// A second client of the emulator with its own app-specific password, for edits and checks.
+pub async fn remote(emu: &Emulator) -> Remote {
+    let pw = emu.issue_password().unwrap();
+    Remote::connect(&emu.entry_url(), &emu.apple_id(), &pw).await
+}
+
+/// Puts one event per name into an emulator calendar, on consecutive days.
+pub async fn seed(emu: &Emulator, calendar: &str, names: &[&str]) {
+    for (i, n) in names.iter().enumerate() {
+        let day = u32::try_from(i).unwrap() + 1;
+        emu.put_object(calendar, &format!("{n}.ics"), &event(n, n, day))
+            .await
+            .unwrap();
+    }
 }
