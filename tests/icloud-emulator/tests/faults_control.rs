@@ -319,16 +319,7 @@ async fn http_control_api_drives_the_same_state() {
         .unwrap();
     assert_eq!(revoke.status(), 200);
     assert_eq!(probe(&emu).await.unwrap().status, 401);
-    let ok = send(
-        &c,
-        "PROPFIND",
-        &emu.entry_url(),
-        Some((&emu.apple_id(), &second)),
-        Some("0"),
-        PROPFIND_CUP,
-    )
-    .await
-    .unwrap();
+    let ok = probe_as(&c, &emu, &second).await;
     assert_eq!(ok.status, 207);
     let inject = c
         .post(ctl("/control/inject"))
@@ -339,32 +330,14 @@ async fn http_control_api_drives_the_same_state() {
         .await
         .unwrap();
     assert_eq!(inject.status(), 200);
-    let failed = send(
-        &c,
-        "PROPFIND",
-        &emu.entry_url(),
-        Some((&emu.apple_id(), &second)),
-        Some("0"),
-        PROPFIND_CUP,
-    )
-    .await
-    .unwrap();
+    let failed = probe_as(&c, &emu, &second).await;
     assert_eq!(failed.status, 500);
     c.post(ctl("/control/calendar-service"))
         .json(&serde_json::json!({"enabled": false}))
         .send()
         .await
         .unwrap();
-    let off = send(
-        &c,
-        "PROPFIND",
-        &emu.entry_url(),
-        Some((&emu.apple_id(), &second)),
-        Some("0"),
-        PROPFIND_CUP,
-    )
-    .await
-    .unwrap();
+    let off = probe_as(&c, &emu, &second).await;
     assert_eq!(off.status, 401);
     c.post(ctl("/control/calendar-service"))
         .json(&serde_json::json!({"enabled": true}))
@@ -400,16 +373,7 @@ async fn http_control_api_drives_the_same_state() {
         .await
         .unwrap();
     assert_eq!(main["main_password"], emu.main_password());
-    let after = send(
-        &c,
-        "PROPFIND",
-        &emu.entry_url(),
-        Some((&emu.apple_id(), &second)),
-        Some("0"),
-        PROPFIND_CUP,
-    )
-    .await
-    .unwrap();
+    let after = probe_as(&c, &emu, &second).await;
     assert_eq!(after.status, 401);
     for path in [
         "/control/expire-sync-tokens",

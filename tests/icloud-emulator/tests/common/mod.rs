@@ -63,6 +63,21 @@ pub async fn send(
     })
 }
 
+/// The discovery probe (PROPFIND depth 0 for current-user-principal on the entry host's root)
+/// with the Apple ID and `password`: the request the auth and fault tests send again and again.
+pub async fn probe_as(client: &reqwest::Client, emu: &Emulator, password: &str) -> Reply {
+    send(
+        client,
+        "PROPFIND",
+        &emu.entry_url(),
+        Some((&emu.apple_id(), password)),
+        Some("0"),
+        PROPFIND_CUP,
+    )
+    .await
+    .unwrap()
+}
+
 /// A request with the emulator's valid credentials.
 pub async fn dav(
     emu: &Emulator,
