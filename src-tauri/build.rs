@@ -11,6 +11,17 @@ const COMMANDS: &[&str] = &[
     "relink",
     "remove_account",
     "search",
+    "event_details",
+    "sync_problems",
+    "open_link",
+    "settings",
+    "set_sync_interval",
+    "set_start_at_login",
+    "set_zone_override",
+    "set_calendar_notify",
+    "export_calendar",
+    "open_data_dir",
+    "diagnostics",
 ];
 
 fn main() {

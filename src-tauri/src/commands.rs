@@ -2,12 +2,12 @@
 //! function, and maps the error.
 
 use crate::ipc::{
-    AccountKindView, AccountView, ErrorCode, EventView, IpcError, Overview, SearchHitView,
-    SignInRequest,
+    AccountKindView, AccountView, ErrorCode, EventDetailsView, EventView, IpcError, Overview,
+    ProblemView, SearchHitView, SignInRequest,
 };
 use crate::shell::Shell;
 use crate::views;
-use almanac_core::{AccountKind, CalendarId, Password};
+use almanac_core::{AccountKind, CalendarId, Href, Password};
 use chrono::{DateTime, Utc};
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
@@ -79,12 +79,17 @@ async fn syncing_account(
     id: almanac_core::AccountId,
 ) -> Result<AccountView, IpcError> {
     shell.sync_in_background(Some(id));
-    let account = shell
+    let (account, problems) = shell
         .engine
-        .with_store(move |s| s.account(id))
+        .with_store(move |s| Ok((s.account(id)?, s.quarantined_count(id)?)))
         .await
         .map_err(storage)?;
-    Ok(views::account_view(&account, shell.viewer))
+    Ok(views::account_view(
+        &account,
+        shell.display_zone(),
+        shell.account_progress(id),
+        problems,
+    ))
 }
 
 fn storage(err: almanac_sync::SyncError) -> IpcError {
@@ -99,21 +104,39 @@ fn storage(err: almanac_sync::SyncError) -> IpcError {
 pub async fn overview(shell: State<'_, Shell>) -> Result<Overview, IpcError> {
     let (accounts, calendars) = shell
         .engine
-        .with_store(|s| Ok((s.accounts()?, s.all_calendars()?)))
+        .with_store(|s| {
+            let accounts = s.accounts()?;
+            let problems = accounts
+                .iter()
+                .map(|a| s.quarantined_count(a.id))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((
+                accounts.into_iter().zip(problems).collect::<Vec<_>>(),
+                s.all_calendars()?,
+            ))
+        })
         .await
         .map_err(storage)?;
+    let zone = shell.display_zone();
     Ok(Overview {
         accounts: accounts
             .iter()
-            .map(|a| views::account_view(a, shell.viewer))
+            .map(|(a, problems)| {
+                views::account_view(a, zone, shell.account_progress(a.id), *problems)
+            })
             .collect(),
-        calendars: calendars.iter().map(views::calendar_view).collect(),
+        calendars: calendars
+            .iter()
+            .map(|c| views::calendar_view(c, shell.calendar_progress(c.account, &c.href)))
+            .collect(),
+        display_zone: zone.name().to_string(),
     })
 }
 
-fn instant(text: &str) -> Result<DateTime<Utc>, IpcError> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc))
+/// A `YYYY-MM-DDTHH:MM:SS` wall-clock time in `zone`, as the calendar component sends it.
+fn instant(text: &str, zone: chrono_tz::Tz) -> Result<DateTime<Utc>, IpcError> {
+    chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S")
+        .map(|local| almanac_ical::local_to_utc(zone, local))
         .map_err(|_| invalid("The date range is not understood."))
 }
 
@@ -125,23 +148,23 @@ pub async fn events_between(
     from: String,
     to: String,
 ) -> Result<Vec<EventView>, IpcError> {
-    let (from, to) = (instant(&from)?, instant(&to)?);
+    let zone = shell.display_zone();
+    let (from, to) = (instant(&from, zone)?, instant(&to, zone)?);
     if to - from > chrono::Duration::days(400) {
         return Err(invalid("Ask for at most a year of events at a time."));
     }
-    let viewer = shell.viewer;
     let items = shell
         .engine
-        .with_store(move |s| s.occurrences_between(from, to, viewer, true))
+        .with_store(move |s| s.occurrences_between(from, to, zone, true))
         .await
         .map_err(storage)?;
-    Ok(items.iter().map(views::event_view).collect())
+    Ok(items.iter().map(|i| views::event_view(i, zone)).collect())
 }
 
 /// Searches the local store (works offline and while an account needs a new password).
 #[tauri::command]
 pub async fn search(shell: State<'_, Shell>, text: String) -> Result<Vec<SearchHitView>, IpcError> {
-    let viewer = shell.viewer;
+    let viewer = shell.display_zone();
     let hits = shell
         .engine
         .with_store(move |s| s.search(&text, 50))
@@ -212,4 +235,52 @@ pub async fn remove_account(shell: State<'_, Shell>, account: i32) -> Result<(),
 #[tauri::command]
 pub fn sync_now(shell: State<'_, Shell>) {
     shell.sync_in_background(None);
+}
+
+/// One occurrence for the details panel: the calendar, resource and start the views gave.
+#[tauri::command]
+pub async fn event_details(
+    shell: State<'_, Shell>,
+    calendar: i32,
+    href: String,
+    start: String,
+) -> Result<EventDetailsView, IpcError> {
+    let zone = shell.display_zone();
+    let id = CalendarId(i64::from(calendar));
+    let (cal, ics) = shell
+        .engine
+        .with_store(move |s| Ok((s.calendar(id)?, s.resource_ics(id, &Href::new(href))?)))
+        .await
+        .map_err(storage)?;
+    let gone = || IpcError::new(ErrorCode::InvalidInput, "This event is no longer there.");
+    let object = almanac_ical::parse(&ics).map_err(|_| gone())?;
+    crate::details::event_details(&object, &cal, &start, zone).ok_or_else(gone)
+}
+
+/// Events that could not be read, for the "sync problems" view.
+#[tauri::command]
+pub async fn sync_problems(shell: State<'_, Shell>) -> Result<Vec<ProblemView>, IpcError> {
+    let (problems, calendars) = shell
+        .engine
+        .with_store(|s| Ok((s.quarantined()?, s.all_calendars()?)))
+        .await
+        .map_err(storage)?;
+    Ok(problems
+        .iter()
+        .map(|p| views::problem_view(p, &calendars))
+        .collect())
+}
+
+/// Opens a link from an event (its URL, a link in its notes, its map) in the default browser:
+/// `http:` and `https:` only, checked here because the text came from other people.
+#[tauri::command]
+pub fn open_link(app: AppHandle, url: String) -> Result<(), IpcError> {
+    let link = crate::details::web_link(&url)
+        .ok_or_else(|| invalid("Only web links can be opened from an event."))?;
+    app.opener().open_url(link, None::<&str>).map_err(|_| {
+        IpcError::new(
+            ErrorCode::Unavailable,
+            "Almanac could not open your browser.",
+        )
+    })
 }

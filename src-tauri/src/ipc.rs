@@ -86,6 +86,17 @@ pub struct AccountView {
     pub state_text: String,
     /// When the last sync succeeded (RFC 3339), if ever.
     pub last_success: Option<String>,
+    /// How many of its events could not be read (listed by `sync_problems`).
+    pub problems: number::Id,
+}
+
+/// How far one calendar's running sync has got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+pub struct ProgressView {
+    /// Events stored so far in this sync.
+    pub fetched: number::Id,
+    /// Events this sync must fetch.
+    pub total: number::Id,
 }
 
 /// A calendar as the sidebar shows it.
@@ -103,6 +114,10 @@ pub struct CalendarView {
     pub enabled: bool,
     /// Whether the user may not change it.
     pub read_only: bool,
+    /// Whether its alarms become notifications.
+    pub notify: bool,
+    /// Set while a sync is fetching its events.
+    pub progress: Option<ProgressView>,
 }
 
 /// Accounts and calendars.
@@ -112,6 +127,8 @@ pub struct Overview {
     pub accounts: Vec<AccountView>,
     /// Every calendar, in account and server order.
     pub calendars: Vec<CalendarView>,
+    /// The IANA zone times are shown in (the system's, or the user's override).
+    pub display_zone: String,
 }
 
 /// One occurrence for the calendar views. Text fields are untrusted and rendered as text.
@@ -121,9 +138,12 @@ pub struct EventView {
     pub id: String,
     /// Its calendar.
     pub calendar: number::Id,
+    /// The resource holding it: with `calendar` and `start`, what `event_details` takes.
+    pub href: String,
     /// `SUMMARY`, or "(No title)".
     pub title: String,
-    /// Start: `YYYY-MM-DD` for all-day, else RFC 3339 in UTC.
+    /// Start: `YYYY-MM-DD` for all-day, else `YYYY-MM-DDTHH:MM:SS` on the display zone's wall
+    /// clock (no offset: the calendar component shows it as it is).
     pub start: String,
     /// End (exclusive), in the same form.
     pub end: String,
@@ -133,6 +153,91 @@ pub struct EventView {
     pub color: Option<String>,
     /// `LOCATION`.
     pub location: Option<String>,
+}
+
+/// A person on an event: organizer or attendee. Untrusted text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub struct PersonView {
+    /// `CN`, if given.
+    pub name: Option<String>,
+    /// The address without `mailto:`.
+    pub address: String,
+    /// Their answer in words ("Accepted", "Declined", "Maybe", "Not answered", "Delegated").
+    pub status: Option<String>,
+}
+
+/// Everything the details panel shows about one occurrence. Text fields are untrusted and
+/// rendered as text; `map_url` and `url` are checked `https:`/`http:` links.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub struct EventDetailsView {
+    /// `SUMMARY`, or "(No title)".
+    pub title: String,
+    /// The calendar's name.
+    pub calendar_name: String,
+    /// The calendar's colour for CSS.
+    pub color: Option<String>,
+    /// Whether the calendar is read-only (shared to the user, or a subscription).
+    pub read_only: bool,
+    /// Start in the same form as [`EventView::start`].
+    pub start: String,
+    /// End (exclusive), in the same form.
+    pub end: String,
+    /// Whether it spans whole days.
+    pub all_day: bool,
+    /// The zone times are shown in.
+    pub display_zone: String,
+    /// The event's own zone when it differs from the display zone.
+    pub event_zone: Option<String>,
+    /// Start on the event zone's wall clock (`YYYY-MM-DDTHH:MM:SS`), when `event_zone` is set.
+    pub event_zone_start: Option<String>,
+    /// End on the event zone's wall clock, when `event_zone` is set.
+    pub event_zone_end: Option<String>,
+    /// `LOCATION`.
+    pub location: Option<String>,
+    /// A map of Apple's structured location, when it has coordinates.
+    pub map_url: Option<String>,
+    /// `DESCRIPTION`: plain text; the UI makes `http(s)` links in it clickable.
+    pub notes: Option<String>,
+    /// `URL`.
+    pub url: Option<String>,
+    /// `ORGANIZER`.
+    pub organizer: Option<PersonView>,
+    /// `ATTENDEE`s.
+    pub attendees: Vec<PersonView>,
+    /// The recurrence in words ("Every 2 weeks on Tuesday and Thursday, until 30 June 2027").
+    pub recurrence: Option<String>,
+    /// The alarms in words ("15 minutes before", "At the start").
+    pub alarms: Vec<String>,
+    /// "Cancelled" or "Tentative", when so.
+    pub status: Option<String>,
+}
+
+/// An event that could not be read, for the "sync problems" view. Untrusted text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub struct ProblemView {
+    /// The calendar it is in.
+    pub calendar_name: String,
+    /// Its summary, if one could be found in the raw text.
+    pub summary: Option<String>,
+    /// Its UID, if one could be found.
+    pub uid: Option<String>,
+    /// Why it could not be read.
+    pub reason: String,
+}
+
+/// The settings view's contents.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub struct SettingsView {
+    /// Minutes between scheduled syncs.
+    pub sync_minutes: number::Id,
+    /// Whether Almanac starts at login.
+    pub start_at_login: bool,
+    /// The user's display zone, when it overrides the system's.
+    pub zone_override: Option<String>,
+    /// The system's zone.
+    pub system_zone: String,
+    /// Where the store and logs live.
+    pub data_dir: String,
 }
 
 /// One search result; text fields are untrusted and rendered as text.
@@ -188,6 +293,11 @@ mod tests {
             EventView::decl(&cfg),
             ChangedEvent::decl(&cfg),
             SearchHitView::decl(&cfg),
+            ProgressView::decl(&cfg),
+            PersonView::decl(&cfg),
+            EventDetailsView::decl(&cfg),
+            ProblemView::decl(&cfg),
+            SettingsView::decl(&cfg),
         ];
         let mut out = String::from(
             "// Generated from src-tauri/src/ipc.rs by the `bindings_are_current` test.\n\

@@ -2,13 +2,18 @@
 //! It stays thin: no protocol, no SQL; each command converts its arguments, calls one core
 //! function and maps the error.
 
+mod background;
 mod commands;
+pub mod details;
 pub mod ipc;
+pub mod logging;
+pub mod notices;
+mod settings;
 mod shell;
 pub mod tray;
 pub mod views;
 
-use tauri::Manager;
+use tauri::{Manager, WindowEvent};
 
 /// Builds and runs the app until the user quits.
 ///
@@ -17,8 +22,13 @@ use tauri::Manager;
 /// store cannot be opened.
 pub fn run() -> anyhow::Result<()> {
     tauri::Builder::default()
+        // First, so a second launch hands over before anything else starts.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            tray::show_main_window(app);
+        }))
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_autostart::Builder::new().build())
         .invoke_handler(tauri::generate_handler![
             commands::open_app_password_page,
             commands::sign_in,
@@ -29,19 +39,47 @@ pub fn run() -> anyhow::Result<()> {
             commands::relink,
             commands::remove_account,
             commands::search,
+            commands::event_details,
+            commands::sync_problems,
+            commands::open_link,
+            settings::settings,
+            settings::set_sync_interval,
+            settings::set_start_at_login,
+            settings::set_zone_override,
+            settings::set_calendar_notify,
+            settings::export_calendar,
+            settings::open_data_dir,
+            settings::diagnostics,
         ])
+        .on_window_event(|window, event| {
+            // Closing the window keeps Almanac syncing and reminding; Quit is in the tray.
+            if let WindowEvent::CloseRequested { api, .. } = event
+                && window.label() == "main"
+            {
+                api.prevent_close();
+                if let Err(err) = window.hide() {
+                    tracing::warn!(%err, "window not hidden");
+                }
+            }
+        })
         .setup(|app| {
-            let shell = shell::Shell::open(&app.path().app_data_dir()?)?;
+            let data_dir = app.path().app_data_dir()?;
+            match logging::init(&logging::log_dir(&data_dir)) {
+                Ok(guard) => {
+                    app.manage(guard);
+                }
+                Err(err) => eprintln!("almanac: no log file ({err})"),
+            }
+            tracing::info!(version = %app.package_info().version, "Almanac starting");
+            let shell = shell::Shell::open(&data_dir)?;
             shell.relay_events(app.handle().clone());
-            shell.sync_in_background(None);
-            let accounts =
-                tauri::async_runtime::block_on(shell.engine.with_store(|s| s.accounts()))?;
-            app.manage(shell);
-            let model = tray::tray_model(&tray::tray_status(&accounts), None);
+            let model = tray::tray_model(&tray::TrayStatus::UpToDate, None);
             // The tray is a convenience: without it the window still shows every state.
             if let Err(err) = tray::create(app.handle(), &model) {
-                eprintln!("almanac: no tray icon ({err}); state shows in the window only");
+                tracing::warn!(%err, "no tray icon; state shows in the window only");
             }
+            app.manage(shell);
+            background::start(app.handle(), &app.state::<shell::Shell>());
             Ok(())
         })
         .run(tauri::generate_context!())?;

@@ -3,24 +3,62 @@
 
 use crate::ipc::{CHANGED, ChangedEvent};
 use almanac_caldav::Limits;
+use almanac_core::Href;
 use almanac_core::{AccountId, AccountState};
 use almanac_secrets::KeyringSecrets;
 use almanac_store::Store;
-use almanac_sync::{Cancel, Engine, EngineParts, SyncEvent};
+use almanac_sync::{Cancel, Engine, EngineParts, ScheduleControl, SyncEvent};
 use chrono_tz::Tz;
-use std::path::Path;
-use std::sync::Arc;
-use tauri::{AppHandle, Emitter};
-use tauri_plugin_notification::NotificationExt;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use tauri::{AppHandle, Emitter, Manager};
 
 /// Shared by every command.
 pub struct Shell {
     /// The sync engine.
     pub engine: Arc<Engine>,
-    /// The viewer's time zone, for floating and all-day events.
-    pub viewer: Tz,
+    /// The system's time zone.
+    pub system_zone: Tz,
+    /// The zone the user chose to see times in instead of the system's, if any.
+    zone_override: RwLock<Option<Tz>>,
     /// Where iCloud accounts start discovery (`ALMANAC_ICLOUD_URL` points it at the emulator).
     pub icloud_url: String,
+    /// Where the store and the logs live.
+    pub data_dir: PathBuf,
+    /// (fetched, total) per calendar of each account whose sync is fetching events.
+    progress: Arc<Mutex<Progress>>,
+    /// The sync schedule's controls (interval, "sync now").
+    pub schedule: ScheduleControl,
+}
+
+type Progress = HashMap<AccountId, HashMap<Href, (usize, usize)>>;
+
+/// The store's key for the display zone override.
+pub const ZONE_SETTING: &str = "display_zone";
+
+/// The store's key for the minutes between scheduled syncs.
+pub const INTERVAL_SETTING: &str = "sync_minutes";
+
+/// Minutes between scheduled syncs unless the user chose otherwise.
+pub const DEFAULT_SYNC_MINUTES: u32 = 15;
+
+/// The clock: the system's, or with `ALMANAC_CLOCK_START=<RFC 3339>` one that starts there and
+/// runs at real speed, so tests can bring an alarm's time near without waiting for it.
+fn app_clock() -> almanac_sync::Clock {
+    let start = std::env::var("ALMANAC_CLOCK_START")
+        .ok()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok());
+    match start {
+        Some(start) => {
+            let (start, since) = (start.to_utc(), std::time::Instant::now());
+            tracing::warn!(%start, "the clock is set by ALMANAC_CLOCK_START");
+            Arc::new(move || {
+                start + chrono::Duration::from_std(since.elapsed()).unwrap_or_default()
+            })
+        }
+        None => almanac_sync::system_clock(),
+    }
 }
 
 /// The system's IANA zone, or UTC when it cannot be told.
@@ -39,36 +77,84 @@ impl Shell {
     pub fn open(data_dir: &Path) -> anyhow::Result<Shell> {
         std::fs::create_dir_all(data_dir)?;
         let store = Store::open(data_dir.join("almanac.sqlite3"))?;
+        let zone_override = store
+            .setting(ZONE_SETTING)?
+            .and_then(|name| name.parse::<Tz>().ok());
+        let minutes = store
+            .setting(INTERVAL_SETTING)?
+            .and_then(|m| m.parse().ok())
+            .unwrap_or(DEFAULT_SYNC_MINUTES);
         let engine = Engine::new(EngineParts {
             store,
             secrets: Arc::new(KeyringSecrets::default()),
             limits: Limits::default(),
-            clock: almanac_sync::system_clock(),
+            clock: app_clock(),
             jitter: almanac_sync::system_jitter(),
         });
         Ok(Shell {
             engine: Arc::new(engine),
-            viewer: system_zone(),
+            system_zone: system_zone(),
+            zone_override: RwLock::new(zone_override),
             icloud_url: std::env::var("ALMANAC_ICLOUD_URL")
                 .unwrap_or_else(|_| almanac_sync::ICLOUD_URL.into()),
+            data_dir: data_dir.to_path_buf(),
+            progress: Arc::default(),
+            schedule: ScheduleControl::new(minutes_duration(minutes)),
         })
     }
 
-    /// Syncs one account, or every account, without blocking the caller.
+    /// The zone times are shown in: the user's override, else the system's. Floating and
+    /// all-day events are read in it too.
+    pub fn display_zone(&self) -> Tz {
+        self.zone_override
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .unwrap_or(self.system_zone)
+    }
+
+    /// The user's override, if any.
+    pub fn zone_override(&self) -> Option<Tz> {
+        *self
+            .zone_override
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Shows times in `zone` from now on (`None`: the system's); the caller saves the choice.
+    pub fn set_zone_override(&self, zone: Option<Tz>) {
+        *self
+            .zone_override
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = zone;
+    }
+
+    /// (fetched, total) events over the account's calendars while its sync fetches.
+    pub fn account_progress(&self, account: AccountId) -> Option<(usize, usize)> {
+        let progress = locked(&self.progress);
+        let calendars = progress.get(&account)?;
+        Some(
+            calendars
+                .values()
+                .fold((0, 0), |(f, t), (cf, ct)| (f + cf, t + ct)),
+        )
+    }
+
+    /// (fetched, total) for one calendar while its sync fetches.
+    pub fn calendar_progress(&self, account: AccountId, calendar: &Href) -> Option<(usize, usize)> {
+        locked(&self.progress).get(&account)?.get(calendar).copied()
+    }
+
+    /// Syncs one account (just signed in or relinked), or every account (through the
+    /// schedule, which keeps accounts independent), without blocking the caller.
     pub fn sync_in_background(&self, account: Option<almanac_core::AccountId>) {
+        let Some(id) = account else {
+            self.schedule.sync_now();
+            return;
+        };
         let engine = Arc::clone(&self.engine);
         tauri::async_runtime::spawn(async move {
-            let ids = match account {
-                Some(id) => vec![id],
-                None => match engine.with_store(|s| s.accounts()).await {
-                    Ok(accounts) => accounts.into_iter().map(|a| a.id).collect(),
-                    Err(_) => Vec::new(),
-                },
-            };
-            for id in ids {
-                // The outcome reaches the window through the state events; nothing to do here.
-                let _ = engine.sync_account(id, &Cancel::default()).await;
-            }
+            // The outcome reaches the window through the state events; nothing to do here.
+            let _ = engine.sync_account(id, &Cancel::default()).await;
         });
     }
 
@@ -77,6 +163,7 @@ impl Shell {
     pub fn relay_events(&self, app: AppHandle) {
         let mut events = self.engine.subscribe();
         let engine = Arc::clone(&self.engine);
+        let progress = Arc::clone(&self.progress);
         tauri::async_runtime::spawn(async move {
             loop {
                 let (account, reason) = match events.recv().await {
@@ -84,8 +171,22 @@ impl Shell {
                         on_state(&app, &engine, account, state).await;
                         (account, "state")
                     }
-                    Ok(SyncEvent::CalendarProgress { account, .. }) => (account, "progress"),
-                    Ok(SyncEvent::Finished { account, .. }) => (account, "finished"),
+                    Ok(SyncEvent::CalendarProgress {
+                        account,
+                        calendar,
+                        fetched,
+                        total,
+                    }) => {
+                        locked(&progress)
+                            .entry(account)
+                            .or_default()
+                            .insert(calendar, (fetched, total));
+                        (account, "progress")
+                    }
+                    Ok(SyncEvent::Finished { account, .. }) => {
+                        locked(&progress).remove(&account);
+                        (account, "finished")
+                    }
                     Ok(SyncEvent::Started { .. } | SyncEvent::CalendarsFound { .. }) => continue,
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
@@ -99,6 +200,16 @@ impl Shell {
             }
         });
     }
+}
+
+/// A sync interval in minutes as a duration.
+pub fn minutes_duration(minutes: u32) -> std::time::Duration {
+    std::time::Duration::from_secs(u64::from(minutes) * 60)
+}
+
+/// A poisoned lock still holds usable progress figures.
+fn locked(progress: &Mutex<Progress>) -> std::sync::MutexGuard<'_, Progress> {
+    progress.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// With `ALMANAC_IPC_TRACE=<file>`, every event sent to the window is also appended to that
@@ -125,40 +236,19 @@ fn trace_event(payload: &ChangedEvent) {
 /// Redraws the tray and, on the move to NeedsRelink (which happens once per revocation: the
 /// engine sends nothing more with the refused password), notifies.
 async fn on_state(app: &AppHandle, engine: &Engine, account: AccountId, state: AccountState) {
-    let Ok(accounts) = engine.with_store(|s| s.accounts()).await else {
-        return;
-    };
-    let model = crate::tray::tray_model(&crate::tray::tray_status(&accounts), None);
-    if let Err(err) = crate::tray::show(app, &model) {
-        tracing::debug!(%err, "tray not updated");
-    }
+    let zone = app
+        .try_state::<Shell>()
+        .map_or_else(system_zone, |s| s.display_zone());
+    crate::background::refresh_tray(app, engine, zone).await;
     if state != AccountState::NeedsRelink {
         return;
     }
+    let Ok(accounts) = engine.with_store(|s| s.accounts()).await else {
+        return;
+    };
     let Some(acct) = accounts.iter().find(|a| a.id == account) else {
         return;
     };
-    let (title, body) = relink_notice(acct);
-    if let Err(err) = app.notification().builder().title(title).body(body).show() {
-        tracing::warn!(%err, "could not show the notification");
-    }
-}
-
-/// The notification's words when an account needs a new password.
-pub fn relink_notice(account: &almanac_core::Account) -> (String, String) {
-    match account.kind {
-        almanac_core::AccountKind::Icloud => (
-            "iCloud needs a new app-specific password".into(),
-            "Apple no longer accepts Almanac's password: the Apple ID password was changed, or \
-             the app-specific password was revoked. Open Almanac to paste a new one; your \
-             calendars stay available meanwhile."
-                .into(),
-        ),
-        almanac_core::AccountKind::Caldav => (
-            format!("{} needs a new password", account.username),
-            "The server no longer accepts Almanac's password. Open Almanac to enter a new one; \
-             your calendars stay available meanwhile."
-                .into(),
-        ),
-    }
+    let (title, body) = crate::notices::relink_notice(acct);
+    crate::background::notify(app, &title, &body);
 }

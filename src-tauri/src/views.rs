@@ -2,11 +2,12 @@
 //! errors to the IPC error set. Kept apart from the commands so they are tested without Tauri.
 
 use crate::ipc::{
-    AccountKindView, AccountView, CalendarView, ErrorCode, EventView, IpcError, SearchHitView,
+    AccountKindView, AccountView, CalendarView, ErrorCode, EventView, IpcError, ProblemView,
+    ProgressView, SearchHitView,
 };
 use almanac_caldav::CaldavError;
 use almanac_core::{Account, AccountKind, AccountState, Calendar, EventTime};
-use almanac_store::{AgendaItem, SearchHit};
+use almanac_store::{AgendaItem, Quarantined, SearchHit};
 use almanac_sync::SyncError;
 use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
@@ -40,9 +41,18 @@ fn id(value: i64) -> i32 {
     i32::try_from(value).unwrap_or(i32::MAX)
 }
 
-/// An account for the sidebar.
-pub fn account_view(account: &Account, viewer: Tz) -> AccountView {
-    let (state, state_text) = state_words(&account.state, viewer);
+/// An account for the sidebar. `progress` is (fetched, total) events over its calendars while
+/// a sync fetches; `problems` counts its events that could not be read.
+pub fn account_view(
+    account: &Account,
+    viewer: Tz,
+    progress: Option<(usize, usize)>,
+    problems: usize,
+) -> AccountView {
+    let (state, mut state_text) = state_words(&account.state, viewer);
+    if let (AccountState::Syncing, Some((fetched, total))) = (&account.state, progress) {
+        state_text = format!("Syncing… {fetched} of {total} events");
+    }
     AccountView {
         id: id(account.id.0),
         kind: kind_view(account.kind),
@@ -52,7 +62,12 @@ pub fn account_view(account: &Account, viewer: Tz) -> AccountView {
         last_success: account
             .last_success
             .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
+        problems: count(problems),
     }
+}
+
+fn count(n: usize) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
 }
 
 /// A colour fit for CSS: `#RRGGBB` from the server's `#RRGGBB` or iCloud's `#RRGGBBAA`;
@@ -63,8 +78,8 @@ pub fn css_color(color: Option<&str>) -> Option<String> {
     ok.then(|| format!("#{}", &hex[..6]))
 }
 
-/// A calendar for the sidebar.
-pub fn calendar_view(calendar: &Calendar) -> CalendarView {
+/// A calendar for the sidebar, with its sync's (fetched, total) while one runs.
+pub fn calendar_view(calendar: &Calendar, progress: Option<(usize, usize)>) -> CalendarView {
     CalendarView {
         id: id(calendar.id.0),
         account: id(calendar.account.0),
@@ -72,18 +87,33 @@ pub fn calendar_view(calendar: &Calendar) -> CalendarView {
         color: css_color(calendar.color.as_deref()),
         enabled: calendar.enabled,
         read_only: calendar.read_only,
+        notify: calendar.notify,
+        progress: progress.map(|(fetched, total)| ProgressView {
+            fetched: count(fetched),
+            total: count(total),
+        }),
     }
 }
 
-fn time_text(time: &EventTime, instant: DateTime<Utc>, all_day: bool) -> String {
+/// How the calendar component and the details panel take a time: the date of an all-day
+/// occurrence, else the wall clock in `zone`.
+pub fn time_text(time: &EventTime, instant: DateTime<Utc>, all_day: bool, zone: Tz) -> String {
     match time {
         EventTime::Date { date } if all_day => date.format("%Y-%m-%d").to_string(),
-        _ => instant.to_rfc3339_opts(SecondsFormat::Secs, true),
+        _ => wall_clock(instant, zone),
     }
 }
 
-/// An occurrence for the calendar views.
-pub fn event_view(item: &AgendaItem) -> EventView {
+/// `YYYY-MM-DDTHH:MM:SS` on `zone`'s wall clock.
+pub fn wall_clock(instant: DateTime<Utc>, zone: Tz) -> String {
+    instant
+        .with_timezone(&zone)
+        .format("%Y-%m-%dT%H:%M:%S")
+        .to_string()
+}
+
+/// An occurrence for the calendar views, on `zone`'s wall clock.
+pub fn event_view(item: &AgendaItem, zone: Tz) -> EventView {
     let rid = item
         .recurrence_id
         .map(|_| item.start_utc.timestamp().to_string())
@@ -91,16 +121,30 @@ pub fn event_view(item: &AgendaItem) -> EventView {
     EventView {
         id: format!("{}|{}|{}", item.calendar.0, item.href, rid),
         calendar: id(item.calendar.0),
+        href: item.href.as_str().to_string(),
         title: item
             .summary
             .clone()
             .filter(|s| !s.trim().is_empty())
             .unwrap_or_else(|| "(No title)".into()),
-        start: time_text(&item.start, item.start_utc, item.all_day),
-        end: time_text(&item.end, item.end_utc, item.all_day),
+        start: time_text(&item.start, item.start_utc, item.all_day, zone),
+        end: time_text(&item.end, item.end_utc, item.all_day, zone),
         all_day: item.all_day,
         color: css_color(item.calendar_color.as_deref()),
         location: item.location.clone(),
+    }
+}
+
+/// A quarantined event, named by its calendar.
+pub fn problem_view(problem: &Quarantined, calendars: &[Calendar]) -> ProblemView {
+    ProblemView {
+        calendar_name: calendars
+            .iter()
+            .find(|c| c.id == problem.calendar)
+            .map_or_else(|| "(Removed calendar)".into(), |c| c.name.clone()),
+        summary: problem.summary.clone(),
+        uid: problem.uid.as_ref().map(|u| u.as_str().to_string()),
+        reason: problem.reason.clone(),
     }
 }
 
@@ -289,7 +333,7 @@ mod tests {
             recurrence_id: None,
             status: None,
         };
-        let view = event_view(&item);
+        let view = event_view(&item, chrono_tz::Pacific::Kiritimati);
         assert_eq!(
             (view.start.as_str(), view.end.as_str()),
             ("2026-12-24", "2026-12-25")

@@ -83,6 +83,8 @@ pub struct Calendar {
     pub read_only: bool,
     /// Whether the user chose to show it.
     pub enabled: bool,
+    /// Whether its alarms become notifications (the user's choice; on by default).
+    pub notify: bool,
     /// The last sync token applied in full, if the server supports sync-collection.
     pub sync_token: Option<SyncToken>,
 }

@@ -20,8 +20,10 @@
 //! driven with a step budget (see `recur`).
 
 mod alarm;
+mod describe;
 mod event;
 mod expand;
+mod export;
 mod lexer;
 mod parse;
 mod recur;
@@ -34,6 +36,7 @@ pub use alarm::{Alarm, AlarmAction, AlarmTime, Trigger};
 pub use almanac_core::EventTime;
 pub use event::{CalendarObject, Details, Event, Person, Status, StructuredLocation};
 pub use expand::{Expansion, Limits, Occurrence, Window};
+pub use export::merge_objects;
 pub use parse::{MAX_ICS_BYTES, parse};
 pub use tz::{local_to_utc, to_utc};
 pub use value::IcalDuration;

@@ -25,6 +25,13 @@ pub(crate) struct Rule {
     simple: Option<SimpleRule>,
 }
 
+impl Rule {
+    /// The rule as `rrule` validated it, for describing it.
+    pub(crate) fn rrule(&self) -> &RRule<Validated> {
+        &self.rule
+    }
+}
+
 /// What one rule produced for a range.
 pub(crate) struct RuleExpansion {
     pub starts: Vec<NaiveDateTime>,

@@ -26,8 +26,7 @@ pub struct CalendarListing {
     pub read_only: bool,
 }
 
-const COLUMNS: &str =
-    "id, account_id, href, name, color, sort_order, components, read_only, enabled, sync_token";
+const COLUMNS: &str = "id, account_id, href, name, color, sort_order, components, read_only, enabled, sync_token, notify";
 
 /// Account, then the server's order (unordered last), then name: how every list shows them.
 const ORDER: &str = "ORDER BY account_id, sort_order IS NULL, sort_order, name, id";
@@ -65,6 +64,7 @@ pub(crate) fn calendar_from(row: &Row<'_>) -> rusqlite::Result<Calendar> {
         read_only: row.get(7)?,
         enabled: row.get(8)?,
         sync_token: row.get::<_, Option<String>>(9)?.map(SyncToken::new),
+        notify: row.get(10)?,
     })
 }
 
@@ -151,9 +151,27 @@ impl Store {
         id: CalendarId,
         enabled: bool,
     ) -> Result<(), StoreError> {
+        self.set_calendar_choice(id, "enabled", enabled)
+    }
+
+    /// Turns a calendar's alarm notifications on or off; the choice survives later listings.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] when it does not exist.
+    pub fn set_calendar_notify(&mut self, id: CalendarId, notify: bool) -> Result<(), StoreError> {
+        self.set_calendar_choice(id, "notify", notify)
+    }
+
+    /// `column` is one of the user's per-calendar switches, never outside input.
+    fn set_calendar_choice(
+        &mut self,
+        id: CalendarId,
+        column: &'static str,
+        value: bool,
+    ) -> Result<(), StoreError> {
         let n = self.conn.execute(
-            "UPDATE calendars SET enabled = ?2 WHERE id = ?1",
-            (id.0, enabled),
+            &format!("UPDATE calendars SET {column} = ?2 WHERE id = ?1"),
+            (id.0, value),
         )?;
         if n == 0 {
             return Err(not_found("calendar", id));

@@ -34,6 +34,7 @@
 //! by host: iCloud moves accounts between partition hosts.
 
 mod accounts;
+mod alarms;
 mod calendars;
 mod error;
 mod horizon;
@@ -42,9 +43,11 @@ mod occurrences;
 mod resources;
 mod schema;
 mod search;
+mod settings;
 mod status;
 mod timecode;
 
+pub use alarms::{ALARM_REACH, DueAlarm};
 pub use calendars::CalendarListing;
 pub use error::StoreError;
 pub use horizon::HorizonSpan;

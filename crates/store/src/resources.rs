@@ -324,6 +324,20 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The raw text of every resource of a calendar (quarantined ones too: they are the user's
+    /// data), by href, for export.
+    ///
+    /// # Errors
+    /// As classified by [`StoreError`].
+    pub fn calendar_texts(&self, calendar: CalendarId) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT t.ics FROM resources r JOIN resource_texts t ON t.resource_id = r.id
+             WHERE r.calendar_id = ?1 ORDER BY r.href",
+        )?;
+        let rows = stmt.query_map([calendar.0], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// How many of the account's resources are quarantined, for `almanac status` and the UI.
     ///
     /// # Errors

@@ -22,7 +22,9 @@
 //!   resources.
 //! - `search`, an FTS5 table (summary, location, description) with rowid = resource id, emptied
 //!   by a trigger when its resource goes.
-//! - `meta` (key, value): the horizon and the derivation-rules version.
+//! - `meta` (key, value): the horizon, the derivation-rules version and how far alarms were
+//!   delivered.
+//! - `settings` (key, value): the user's app settings as text.
 
 use crate::StoreError;
 use rusqlite::{Connection, OptionalExtension};
@@ -171,6 +173,13 @@ const MIGRATIONS: &[&str] = &[
     // set, so they are derived again.
     "CREATE INDEX resources_on_demand ON resources (calendar_id) WHERE recurring = 2;
     UPDATE resources SET indexed = 0 WHERE recurring = 1;",
+    // 7: the user's choices: whether a calendar's alarms notify, and app settings (sync
+    // interval, display zone) as text by key. Secrets never go here.
+    "ALTER TABLE calendars ADD COLUMN notify INTEGER NOT NULL DEFAULT 1;
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );",
 ];
 
 /// The schema version this build writes.

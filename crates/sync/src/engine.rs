@@ -139,6 +139,11 @@ impl Engine {
         }
     }
 
+    /// The engine's clock: the system's, or a test's.
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
     /// Progress and state events from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<SyncEvent> {
         self.events.subscribe()

@@ -12,7 +12,7 @@
 //! one with the new token → [`policy::next_state`] decides the account's state. When nothing
 //! changed, the listing is the only request.
 //!
-//! Modules: `engine` (accounts and the state machine), `home` (the listing), `calendar` (one calendar's
+//! Modules: `engine` (accounts and the state machine), `schedule` (when each account syncs), `home` (the listing), `calendar` (one calendar's
 //! changes, fetched and applied), [`plan`] (pure decisions), [`policy`] (what failures mean).
 
 mod calendar;
@@ -22,6 +22,8 @@ mod events;
 mod home;
 pub mod plan;
 pub mod policy;
+mod reminders;
+mod schedule;
 
 pub use engine::{
     Cancel, Clock, Engine, EngineParts, ICLOUD_URL, Jitter, secret_key, start_url, system_clock,
@@ -29,3 +31,5 @@ pub use engine::{
 };
 pub use error::SyncError;
 pub use events::{SyncEvent, SyncReport};
+pub use reminders::{ALARM_GRACE, AlarmRound, split_round};
+pub use schedule::{AccountClock, ScheduleControl, next_sync, reachable, run_schedule};

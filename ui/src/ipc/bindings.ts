@@ -58,7 +58,11 @@ state_text: string,
 /**
  * When the last sync succeeded (RFC 3339), if ever.
  */
-last_success: string | null, };
+last_success: string | null, 
+/**
+ * How many of its events could not be read (listed by `sync_problems`).
+ */
+problems: number, };
 
 export type CalendarView = { 
 /**
@@ -84,7 +88,15 @@ enabled: boolean,
 /**
  * Whether the user may not change it.
  */
-read_only: boolean, };
+read_only: boolean, 
+/**
+ * Whether its alarms become notifications.
+ */
+notify: boolean, 
+/**
+ * Set while a sync is fetching its events.
+ */
+progress: ProgressView | null, };
 
 export type Overview = { 
 /**
@@ -94,7 +106,11 @@ accounts: Array<AccountView>,
 /**
  * Every calendar, in account and server order.
  */
-calendars: Array<CalendarView>, };
+calendars: Array<CalendarView>, 
+/**
+ * The IANA zone times are shown in (the system's, or the user's override).
+ */
+display_zone: string, };
 
 export type EventView = { 
 /**
@@ -106,11 +122,16 @@ id: string,
  */
 calendar: number, 
 /**
+ * The resource holding it: with `calendar` and `start`, what `event_details` takes.
+ */
+href: string, 
+/**
  * `SUMMARY`, or "(No title)".
  */
 title: string, 
 /**
- * Start: `YYYY-MM-DD` for all-day, else RFC 3339 in UTC.
+ * Start: `YYYY-MM-DD` for all-day, else `YYYY-MM-DDTHH:MM:SS` on the display zone's wall
+ * clock (no offset: the calendar component shows it as it is).
  */
 start: string, 
 /**
@@ -161,3 +182,149 @@ location: string | null,
  * The day to jump to (`YYYY-MM-DD` in the viewer's zone): the event's or its series' start.
  */
 date: string | null, };
+
+export type ProgressView = { 
+/**
+ * Events stored so far in this sync.
+ */
+fetched: number, 
+/**
+ * Events this sync must fetch.
+ */
+total: number, };
+
+export type PersonView = { 
+/**
+ * `CN`, if given.
+ */
+name: string | null, 
+/**
+ * The address without `mailto:`.
+ */
+address: string, 
+/**
+ * Their answer in words ("Accepted", "Declined", "Maybe", "Not answered", "Delegated").
+ */
+status: string | null, };
+
+export type EventDetailsView = { 
+/**
+ * `SUMMARY`, or "(No title)".
+ */
+title: string, 
+/**
+ * The calendar's name.
+ */
+calendar_name: string, 
+/**
+ * The calendar's colour for CSS.
+ */
+color: string | null, 
+/**
+ * Whether the calendar is read-only (shared to the user, or a subscription).
+ */
+read_only: boolean, 
+/**
+ * Start in the same form as [`EventView::start`].
+ */
+start: string, 
+/**
+ * End (exclusive), in the same form.
+ */
+end: string, 
+/**
+ * Whether it spans whole days.
+ */
+all_day: boolean, 
+/**
+ * The zone times are shown in.
+ */
+display_zone: string, 
+/**
+ * The event's own zone when it differs from the display zone.
+ */
+event_zone: string | null, 
+/**
+ * Start on the event zone's wall clock (`YYYY-MM-DDTHH:MM:SS`), when `event_zone` is set.
+ */
+event_zone_start: string | null, 
+/**
+ * End on the event zone's wall clock, when `event_zone` is set.
+ */
+event_zone_end: string | null, 
+/**
+ * `LOCATION`.
+ */
+location: string | null, 
+/**
+ * A map of Apple's structured location, when it has coordinates.
+ */
+map_url: string | null, 
+/**
+ * `DESCRIPTION`: plain text; the UI makes `http(s)` links in it clickable.
+ */
+notes: string | null, 
+/**
+ * `URL`.
+ */
+url: string | null, 
+/**
+ * `ORGANIZER`.
+ */
+organizer: PersonView | null, 
+/**
+ * `ATTENDEE`s.
+ */
+attendees: Array<PersonView>, 
+/**
+ * The recurrence in words ("Every 2 weeks on Tuesday and Thursday, until 30 June 2027").
+ */
+recurrence: string | null, 
+/**
+ * The alarms in words ("15 minutes before", "At the start").
+ */
+alarms: Array<string>, 
+/**
+ * "Cancelled" or "Tentative", when so.
+ */
+status: string | null, };
+
+export type ProblemView = { 
+/**
+ * The calendar it is in.
+ */
+calendar_name: string, 
+/**
+ * Its summary, if one could be found in the raw text.
+ */
+summary: string | null, 
+/**
+ * Its UID, if one could be found.
+ */
+uid: string | null, 
+/**
+ * Why it could not be read.
+ */
+reason: string, };
+
+export type SettingsView = { 
+/**
+ * Minutes between scheduled syncs.
+ */
+sync_minutes: number, 
+/**
+ * Whether Almanac starts at login.
+ */
+start_at_login: boolean, 
+/**
+ * The user's display zone, when it overrides the system's.
+ */
+zone_override: string | null, 
+/**
+ * The system's zone.
+ */
+system_zone: string, 
+/**
+ * Where the store and logs live.
+ */
+data_dir: string, };

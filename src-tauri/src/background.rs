@@ -1,0 +1,89 @@
+//! What runs while Almanac lives, window open or not: the sync schedule, the alarm clock that
+//! turns VALARMs from the local store into notifications, and the tray kept in step.
+
+use crate::notices;
+use crate::shell::Shell;
+use crate::tray;
+use almanac_sync::Engine;
+use chrono::Duration;
+use chrono_tz::Tz;
+use std::sync::Arc;
+use tauri::{AppHandle, Manager};
+use tauri_plugin_notification::NotificationExt;
+
+/// The longest the alarm clock sleeps: how often the tray's "next event" is brought up to date.
+const ALARM_NAP: Duration = Duration::seconds(60);
+
+/// Starts the schedule and the alarm clock.
+pub fn start(app: &AppHandle, shell: &Shell) {
+    tauri::async_runtime::spawn(almanac_sync::run_schedule(
+        Arc::clone(&shell.engine),
+        shell.schedule.clone(),
+    ));
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            let Some((engine, zone)) = app
+                .try_state::<Shell>()
+                .map(|shell| (Arc::clone(&shell.engine), shell.display_zone()))
+            else {
+                return;
+            };
+            deliver_alarms(&app, &engine, zone).await;
+            refresh_tray(&app, &engine, zone).await;
+            let now = engine.now();
+            let wake = match engine.next_alarm(zone, ALARM_NAP).await {
+                Ok(Some(at)) => at,
+                _ => now + ALARM_NAP,
+            };
+            let nap = (wake - now).to_std().unwrap_or_default();
+            tokio::time::sleep(nap.max(std::time::Duration::from_millis(200))).await;
+        }
+    });
+}
+
+/// Shows the alarms due since the last round, and one summary for those missed.
+async fn deliver_alarms(app: &AppHandle, engine: &Engine, zone: Tz) {
+    let round = match engine.alarm_round(zone).await {
+        Ok(round) => round,
+        Err(err) => {
+            tracing::warn!(%err, "alarms could not be read");
+            return;
+        }
+    };
+    let (now, hour12) = (engine.now(), notices::locale_uses_12_hours());
+    for alarm in &round.show {
+        let (title, body) = notices::reminder_notice(alarm, now, zone, hour12);
+        notify(app, &title, &body);
+    }
+    if !round.missed.is_empty() {
+        let (title, body) = notices::missed_notice(&round.missed);
+        notify(app, &title, &body);
+    }
+}
+
+/// Shows one desktop notification.
+pub fn notify(app: &AppHandle, title: &str, body: &str) {
+    if let Err(err) = app.notification().builder().title(title).body(body).show() {
+        tracing::warn!(%err, "could not show a notification");
+    }
+}
+
+/// Redraws the tray from the accounts' states and the next event.
+pub async fn refresh_tray(app: &AppHandle, engine: &Engine, zone: Tz) {
+    let now = engine.now();
+    let read = engine
+        .with_store(move |s| {
+            let upcoming = s.occurrences_between(now, now + Duration::days(7), zone, true)?;
+            Ok((s.accounts()?, upcoming))
+        })
+        .await;
+    let Ok((accounts, upcoming)) = read else {
+        return;
+    };
+    let next = notices::next_event(&upcoming, now, zone, notices::locale_uses_12_hours());
+    let model = tray::tray_model(&tray::tray_status(&accounts), next.as_ref());
+    if let Err(err) = tray::show(app, &model) {
+        tracing::debug!(%err, "tray not updated");
+    }
+}
