@@ -4,7 +4,9 @@
 //! VALARMs with `X-WR-ALARMUID` and the `ACTION:NONE` 19760401T005545Z "no alert", full
 //! `VTIMEZONE`s for Europe/Berlin and America/Los_Angeles, overrides in the same resource,
 //! all-day events with exclusive DTEND, random uppercase-UUID names (some
-//! with `@`), and one event no strict parser accepts (an unknown TZID without VTIMEZONE).
+//! with `@`), and one event our parser refuses (over its size bound) that the sync quarantines.
+//! A few fixed events on known days in December 2026 give the window's tests something to look
+//! for: hostile text, a very long and a right-to-left title, and one event with every detail.
 //! Duplicated DTSTAMPs are not seeded: Radicale refuses them with `400`.
 
 use crate::EmulatorError;
@@ -159,7 +161,7 @@ pub async fn create_calendars(up: &Upstream) -> Result<(), EmulatorError> {
         .await?;
     }
     let work = format!(
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:{}\r\n{BERLIN}BEGIN:VEVENT\r\nUID:kickoff-2026@example.com\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;TZID=Europe/Berlin:20261201T100000\r\nDTEND;TZID=Europe/Berlin:20261201T110000\r\nSUMMARY:Planning kickoff\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:{}\r\n{BERLIN}BEGIN:VEVENT\r\nUID:kickoff-2026@example.com\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;TZID=Europe/Berlin:20261201T100000\r\nDTEND;TZID=Europe/Berlin:20261201T110000\r\nSUMMARY:Planning kickoff\r\nLOCATION:Room Spree\r\nBEGIN:VALARM\r\nX-WR-ALARMUID:kickoff-alert\r\nACTION:DISPLAY\r\nDESCRIPTION:Reminder\r\nTRIGGER:-PT15M\r\nEND:VALARM\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
         PRODIDS[1]
     );
     put(up, layout::WORK, "kickoff.ics", work).await
@@ -380,13 +382,98 @@ fn event(i: usize, rng: &mut Rng, base: i64) -> String {
     )
 }
 
-/// The one demo object that no strict parser accepts: its TZID names no zone and no VTIMEZONE.
+/// How many base64 characters the oversized demo attachment has: past the parser's 4 MiB bound.
+const OVERSIZED_ATTACHMENT: usize = 4_600_000;
+
+/// The one demo object our parser refuses, so the sync quarantines it (and the window lists it
+/// under "sync problems"): an invitation carrying a 4.6 MB inline attachment, as Outlook and
+/// Exchange send them (`ATTACH;ENCODING=BASE64;VALUE=BINARY`, RFC 5545 §3.8.1.1), beyond the
+/// 4 MiB bound on one calendar object. Radicale stores it, so the server is consistent.
+///
+/// # Quirks
+/// A VEVENT without DTSTART (the obvious "unparseable" shape) cannot be seeded: Radicale 3.9
+/// refuses it with `400` ("missing DTSTART"), and it re-serialises what it accepts through
+/// vobject, so broken values (fractional seconds, bare parameters) come back well-formed.
 pub fn unparseable_event() -> String {
-    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Broken Client//EN\r\nBEGIN:VEVENT\r\nUID:unparseable-demo@almanac-demo\r\nDTSTAMP:20260101T120000Z\r\nDTSTART;TZID=Nowhere/Atlantis:20261101T100000\r\nDTEND;TZID=Nowhere/Atlantis:20261101T090000\r\nSUMMARY:Unparseable (unknown zone, ends before it starts)\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n".to_string()
+    let attachment = "QUxN".repeat(OVERSIZED_ATTACHMENT / 4);
+    format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN\r\nBEGIN:VEVENT\r\nUID:unparseable-demo@almanac-demo\r\nDTSTAMP:20260101T120000Z\r\nDTSTART:20261105T090000Z\r\nDTEND:20261105T100000Z\r\nSUMMARY:Board pack review\r\nATTACH;ENCODING=BASE64;VALUE=BINARY;FMTTYPE=application/pdf;X-FILENAME=board-pack.pdf:{attachment}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
 }
 
-/// Seeds [`DEMO_EVENTS`] events over the event calendars, a few legacy tasks, and the
-/// unparseable event.
+/// One VEVENT on 2026-12-03 in Europe/Berlin, from `hour` for an hour, as a whole object.
+fn fixed_event(uid: &str, hour: u32, props: &str) -> String {
+    format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:{}\r\n{BERLIN}BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20260101T120000Z\r\nDTSTART;TZID=Europe/Berlin:20261203T{hour:02}0000\r\nDTEND;TZID=Europe/Berlin:20261203T{:02}0000\r\n{props}END:VEVENT\r\nEND:VCALENDAR\r\n",
+        PRODIDS[0],
+        hour + 1
+    )
+}
+
+/// Events whose text must stay inert in the window, all on 2026-12-03 in Home.
+fn hostile_events() -> Vec<(&'static str, String)> {
+    // A title no line can break: 34 characters, 18 times (612 in all).
+    let long = "Supercalifragilisticexpialidocious".repeat(18);
+    vec![
+        (
+            // OWASP XSS filter-evasion payloads, as an invitation from a stranger can carry them.
+            "HOSTILE-0001.ics",
+            fixed_event(
+                "hostile-markup@almanac-demo",
+                9,
+                "SUMMARY:<script>alert(1)</script><img src=x onerror=alert(2)>\r\nLOCATION:<b>Room</b> <iframe src=javascript:alert(5)>\r\nDESCRIPTION:Agenda at https://example.com/agenda?week=49&lang=en\\, minutes after.\\nDo not open javascript:alert(3) or <a href=\"javascript:alert(4)\">this link</a>.\r\nURL;VALUE=URI:javascript:alert(6)\r\n",
+            ),
+        ),
+        (
+            // A pasted token or URL as the whole title: no break opportunity in 612 characters.
+            "HOSTILE-0002.ics",
+            fixed_event(
+                "hostile-long@almanac-demo",
+                12,
+                &format!("SUMMARY:{long}\r\n"),
+            ),
+        ),
+        (
+            // Right-to-left text (Arabic title, Hebrew location), as colleagues' shared calendars hold it.
+            "HOSTILE-0003.ics",
+            fixed_event(
+                "hostile-rtl@almanac-demo",
+                14,
+                "SUMMARY:اجتماع الفريق الأسبوعي\r\nLOCATION:חדר ישיבות 2\r\nDESCRIPTION:מה חדש השבוע\r\n",
+            ),
+        ),
+    ]
+}
+
+/// One event with every detail the event panel shows, in Work: a series every other Tuesday and
+/// Thursday in Los Angeles time (so its own zone differs from the viewer's), an organizer and
+/// attendees with their answers, Apple's structured location, notes with links, a URL, an alarm,
+/// and the 2026-12-17 occurrence moved to the 18th. Shapes as iCloud serves them (fact sheet
+/// item 24); the quoted `X-ADDRESS` is how iCloud writes addresses with commas.
+fn design_review() -> String {
+    format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:{}\r\nCALSCALE:GREGORIAN\r\n{LOS_ANGELES}BEGIN:VEVENT\r\nUID:design-review-2026@almanac-demo\r\nDTSTAMP:20260101T120000Z\r\nCREATED:20260101T120000Z\r\nSEQUENCE:0\r\n\
+DTSTART;TZID=America/Los_Angeles:20261201T090000\r\nDTEND;TZID=America/Los_Angeles:20261201T100000\r\n\
+RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH;UNTIL=20270331T235959Z\r\nSUMMARY:Design review\r\n\
+LOCATION:Apple Park\\nOne Apple Park Way\\, Cupertino\\, CA 95014\r\n\
+X-APPLE-STRUCTURED-LOCATION;VALUE=URI;X-ADDRESS=\"One Apple Park Way, Cupertino, CA 95014\";X-APPLE-RADIUS=100;X-TITLE=Apple Park:geo:37.334900,-122.009020\r\n\
+DESCRIPTION:Slides: https://example.com/design/review-deck\\nCall: https://meet.example.com/design-review\\nBring the prototypes.\r\n\
+URL;VALUE=URI:https://example.com/design\r\n\
+ORGANIZER;CN=Sam Example:mailto:sam@example.com\r\n\
+ATTENDEE;CN=Sam Example;PARTSTAT=ACCEPTED;ROLE=CHAIR:mailto:sam@example.com\r\n\
+ATTENDEE;CN=Almanac Tester;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:almanac.tester@icloud.com\r\n\
+ATTENDEE;CN=Ana Lima;PARTSTAT=TENTATIVE:mailto:ana@example.com\r\n\
+ATTENDEE;CN=Kim Lee;PARTSTAT=DECLINED:mailto:kim@example.com\r\n\
+BEGIN:VALARM\r\nX-WR-ALARMUID:5B1D0C4E-7A2F-4E39-9C61-0D8E3F2A1B7C\r\nUID:5B1D0C4E-7A2F-4E39-9C61-0D8E3F2A1B7C\r\nTRIGGER:-PT15M\r\nDESCRIPTION:Reminder\r\nACTION:DISPLAY\r\nEND:VALARM\r\n\
+END:VEVENT\r\nBEGIN:VEVENT\r\nUID:design-review-2026@almanac-demo\r\nDTSTAMP:20260101T120000Z\r\n\
+RECURRENCE-ID;TZID=America/Los_Angeles:20261217T090000\r\nDTSTART;TZID=America/Los_Angeles:20261218T110000\r\nDTEND;TZID=America/Los_Angeles:20261218T120000\r\n\
+SUMMARY:Design review (moved)\r\nSEQUENCE:1\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        PRODIDS[1]
+    )
+}
+
+/// Seeds [`DEMO_EVENTS`] events over the event calendars, a few legacy tasks, the fixed
+/// December events for the window's tests, and the unparseable event.
 ///
 /// # Errors
 /// When Radicale refuses a request.
@@ -418,6 +505,10 @@ pub async fn seed_events(up: &Upstream, rng: &mut Rng, _now: Instant) -> Result<
         )
         .await?;
     }
+    for (name, ics) in hostile_events() {
+        put(up, layout::HOME, name, ics).await?;
+    }
+    put(up, layout::WORK, "DESIGN-REVIEW-0001.ics", design_review()).await?;
     put(
         up,
         layout::HOME,
@@ -439,6 +530,32 @@ mod tests {
         for d in [-1000, 0, 20_000, 30_000] {
             let (y, m, dd) = civil(d);
             assert_eq!(days_from_civil(y, m, dd), d);
+        }
+    }
+
+    #[test]
+    fn the_fixed_events_carry_what_the_window_tests_look_for() {
+        assert!(unparseable_event().len() > 4 * 1024 * 1024);
+        let hostile: String = hostile_events().into_iter().map(|(_, ics)| ics).collect();
+        for needle in [
+            "SUMMARY:<script>alert(1)</script><img src=x onerror=alert(2)>",
+            "javascript:alert(3)",
+            "https://example.com/agenda",
+            "SUMMARY:اجتماع",
+            "DTSTART;TZID=Europe/Berlin:20261203T",
+        ] {
+            assert!(hostile.contains(needle), "{needle}");
+        }
+        let review = design_review();
+        for needle in [
+            "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH;UNTIL=",
+            "PARTSTAT=DECLINED",
+            ":geo:37.334900,-122.009020",
+            "BEGIN:VALARM",
+            "RECURRENCE-ID;TZID=America/Los_Angeles:20261217T090000",
+            "SUMMARY:Design review (moved)",
+        ] {
+            assert!(review.contains(needle), "{needle}");
         }
     }
 
