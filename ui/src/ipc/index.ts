@@ -8,10 +8,13 @@ import type {
   AccountView,
   ChangedEvent,
   ErrorCode,
+  EventDetailsView,
   EventView,
   IpcError,
   Overview,
+  ProblemView,
   SearchHitView,
+  SettingsView,
   SignInRequest,
 } from "./bindings";
 
@@ -69,9 +72,72 @@ export function overview(): Promise<Overview> {
   return call("overview");
 }
 
-/** Occurrences of shown calendars overlapping [from, to). */
+/**
+ * A wall-clock time as the shell takes it: `YYYY-MM-DDTHH:MM:SS`, no offset. The calendar runs
+ * in UTC-coercion mode, so a `Date`'s UTC fields are the display zone's wall clock.
+ */
+export function wallClock(date: Date): string {
+  return date.toISOString().slice(0, 19);
+}
+
+/** Occurrences of shown calendars overlapping [from, to), both on the display zone's clock. */
 export function eventsBetween(from: Date, to: Date): Promise<EventView[]> {
-  return call("events_between", { from: from.toISOString(), to: to.toISOString() });
+  return call("events_between", { from: wallClock(from), to: wallClock(to) });
+}
+
+/** Everything the details panel shows about one occurrence (as `EventView` named it). */
+export function eventDetails(calendar: number, href: string, start: string): Promise<EventDetailsView> {
+  return call("event_details", { calendar, href, start });
+}
+
+/** Opens a web link from an event in the default browser; the shell re-checks the scheme. */
+export function openLink(url: string): Promise<void> {
+  return call("open_link", { url });
+}
+
+/** Events that could not be read, with their calendar and the reason. */
+export function syncProblems(): Promise<ProblemView[]> {
+  return call("sync_problems");
+}
+
+/** The user's settings and where the data lives. */
+export function settings(): Promise<SettingsView> {
+  return call("settings");
+}
+
+/** Minutes between scheduled syncs. */
+export function setSyncInterval(minutes: number): Promise<void> {
+  return call("set_sync_interval", { minutes });
+}
+
+/** Whether Almanac starts when the user logs in. */
+export function setStartAtLogin(enabled: boolean): Promise<void> {
+  return call("set_start_at_login", { enabled });
+}
+
+/** The IANA zone to show times in, or `null` for the system's. */
+export function setZoneOverride(zone: string | null): Promise<void> {
+  return call("set_zone_override", { zone });
+}
+
+/** Whether a calendar's alarms become desktop notifications. */
+export function setCalendarNotify(calendar: number, enabled: boolean): Promise<void> {
+  return call("set_calendar_notify", { calendar, enabled });
+}
+
+/** Writes a calendar's saved events to an .ics file and returns its path. */
+export function exportCalendar(calendar: number): Promise<string> {
+  return call("export_calendar", { calendar });
+}
+
+/** A plain-text report for bug reports: versions, accounts' states, counts; never a secret. */
+export function diagnostics(): Promise<string> {
+  return call("diagnostics");
+}
+
+/** Opens the folder holding the store and logs in the file manager. */
+export function openDataDir(): Promise<void> {
+  return call("open_data_dir");
 }
 
 /** Shows or hides a calendar; the choice is stored. */

@@ -3,7 +3,7 @@ import type { AccountView } from "../ipc";
 import { accountNeedingRelink } from "./banner";
 
 const account = (id: number, state: string): AccountView => ({
-  id, kind: "icloud", username: "jane@icloud.com", state, state_text: state, last_success: null,
+  id, kind: "icloud", username: "jane@icloud.com", state, state_text: state, last_success: null, problems: 0,
 });
 
 describe("accountNeedingRelink", () => {
