@@ -1,21 +1,35 @@
 import { describe, expect, it } from "vitest";
-import { toEventInput } from "./events";
+import type { EventView } from "../ipc";
+import { occurrenceKey, toEventInput } from "./events";
+
+const view = (over: Partial<EventView>): EventView => ({
+  id: "1|/a.ics|", calendar: 1, href: "/cal/a.ics", title: "Holiday", start: "2026-12-24", end: "2026-12-25",
+  all_day: true, color: "#FF2968", location: null, ...over,
+});
 
 describe("toEventInput", () => {
   it("keeps all-day dates and the calendar colour", () => {
-    const input = toEventInput({
-      id: "1|/a.ics|", calendar: 1, title: "Holiday", start: "2026-12-24", end: "2026-12-25",
-      all_day: true, color: "#FF2968", location: null,
-    });
+    const input = toEventInput(view({}));
     expect(input).toMatchObject({ start: "2026-12-24", end: "2026-12-25", allDay: true, backgroundColor: "#FF2968" });
   });
 
-  it("leaves the colour to the theme when the server gave none", () => {
-    const input = toEventInput({
-      id: "2", calendar: 1, title: "Call", start: "2026-12-01T09:00:00Z", end: "2026-12-01T10:00:00Z",
-      all_day: false, color: null, location: "Room 1",
-    });
+  it("passes wall-clock times through untouched, and leaves the colour to the theme when none", () => {
+    const input = toEventInput(view({ start: "2026-12-01T10:00:00", end: "2026-12-01T11:00:00", all_day: false, color: null }));
+    expect(input.start).toBe("2026-12-01T10:00:00");
+    expect(input.end).toBe("2026-12-01T11:00:00");
     expect(input.backgroundColor).toBeUndefined();
     expect(input.allDay).toBe(false);
+  });
+
+  it("keeps what event_details needs, with the start string as the shell sent it", () => {
+    const input = toEventInput(view({ calendar: 7, href: "/w/x@y.ics", start: "2026-12-01T10:00:00" }));
+    expect(occurrenceKey(input.extendedProps ?? {})).toEqual({ calendar: 7, href: "/w/x@y.ics", start: "2026-12-01T10:00:00" });
+  });
+});
+
+describe("occurrenceKey", () => {
+  it("refuses props that are not ours", () => {
+    expect(occurrenceKey({})).toBeNull();
+    expect(occurrenceKey({ calendar: "1", href: "/a", start: "x" })).toBeNull();
   });
 });

@@ -3,19 +3,36 @@
 import type { EventInput } from "@fullcalendar/core";
 import type { EventView } from "../ipc";
 
-/** One occurrence as FullCalendar takes it. */
+/** What the details panel needs to ask the shell about an occurrence, kept on the event. */
+export interface OccurrenceKey {
+  calendar: number;
+  href: string;
+  /** `EventView.start` as the shell sent it (not FullCalendar's parsed `Date`). */
+  start: string;
+}
+
+/** One occurrence as FullCalendar takes it. Start and end are wall-clock strings in the display
+ * zone; the calendar runs in UTC-coercion mode, so it shows them as they are. */
 export function toEventInput(event: EventView): EventInput {
+  const key: OccurrenceKey = { calendar: event.calendar, href: event.href, start: event.start };
   const input: EventInput = {
     id: event.id,
     title: event.title,
     start: event.start,
     end: event.end,
     allDay: event.all_day,
-    extendedProps: { calendar: event.calendar, location: event.location },
+    extendedProps: { ...key, location: event.location },
   };
   if (event.color) {
     input.backgroundColor = event.color;
     input.borderColor = event.color;
   }
   return input;
+}
+
+/** The occurrence key back from FullCalendar's `extendedProps`, if the event carries one. */
+export function occurrenceKey(props: Record<string, unknown>): OccurrenceKey | null {
+  const { calendar, href, start } = props;
+  if (typeof calendar !== "number" || typeof href !== "string" || typeof start !== "string") return null;
+  return { calendar, href, start };
 }

@@ -1,12 +1,18 @@
 /**
  * The calendar surface: FullCalendar's month, week, day, agenda and year views, set up for the
  * person's locale (week start, 12/24 h) and fed only the visible range.
+ *
+ * Times cross IPC as offset-less wall-clock strings in the display zone, and FullCalendar runs
+ * with `timeZone: "UTC"` ("UTC coercion"): it shows such strings as given, and its `Date`s carry
+ * the wall clock in their UTC fields. `now` is the display zone's wall clock for the same reason.
  */
-import { Calendar, type EventInput } from "@fullcalendar/core";
+import { Calendar, type EventClickArg, type EventInput } from "@fullcalendar/core";
 import dayGridPlugin from "@fullcalendar/daygrid";
 import listPlugin from "@fullcalendar/list";
 import multiMonthPlugin from "@fullcalendar/multimonth";
 import timeGridPlugin from "@fullcalendar/timegrid";
+import { type OccurrenceKey, occurrenceKey } from "./events";
+import { wallClockIn } from "./zone";
 
 /** The first day of the week for a locale (0 = Sunday), where the engine knows it. */
 export function firstDayOfWeek(locale: string): number {
@@ -26,32 +32,75 @@ export function uses12HourClock(locale: string): boolean {
   return parts.hourCycle === "h11" || parts.hourCycle === "h12";
 }
 
+/** The views, by the names FullCalendar and the keyboard shortcuts use. */
+export const VIEWS = {
+  month: "dayGridMonth",
+  week: "timeGridWeek",
+  day: "timeGridDay",
+  agenda: "listMonth",
+  year: "multiMonthYear",
+} as const;
+
+export type ViewName = keyof typeof VIEWS;
+
 /** Loads the events overlapping a visible range. */
 export type EventLoader = (from: Date, to: Date) => Promise<EventInput[]>;
 
+export interface CalendarSetup {
+  locale: string;
+  /** The display zone (IANA), asked each time "now" is needed. */
+  zone(): string;
+  load: EventLoader;
+  /** An event was chosen (click, or Enter on a focused event). */
+  open(key: OccurrenceKey, element: HTMLElement): void;
+  /** The "Go to date" toolbar button. */
+  goToDate(): void;
+}
+
 /** Mounts the calendar into `element` and returns it. */
-export function mountCalendar(element: HTMLElement, locale: string, load: EventLoader): Calendar {
+export function mountCalendar(element: HTMLElement, setup: CalendarSetup): Calendar {
+  const { locale } = setup;
   const hour12 = uses12HourClock(locale);
   const calendar = new Calendar(element, {
     plugins: [dayGridPlugin, timeGridPlugin, listPlugin, multiMonthPlugin],
-    initialView: "dayGridMonth",
+    initialView: VIEWS.month,
+    timeZone: "UTC",
+    now: () => wallClockIn(setup.zone()),
     locale,
     firstDay: firstDayOfWeek(locale),
     height: "100%",
     nowIndicator: true,
+    navLinks: true,
     dayMaxEvents: true,
+    eventInteractive: true,
+    scrollTime: "08:00:00",
     eventTimeFormat: { hour: "numeric", minute: "2-digit", hour12 },
     slotLabelFormat: { hour: "numeric", minute: "2-digit", hour12 },
+    customButtons: {
+      goto: { text: "Go to date", hint: "Go to a date (g)", click: () => { setup.goToDate(); } },
+    },
     headerToolbar: {
-      left: "prev,next today",
+      left: "prev,next today goto",
       center: "title",
-      right: "multiMonthYear,dayGridMonth,timeGridWeek,timeGridDay,listWeek",
+      right: `${VIEWS.year},${VIEWS.month},${VIEWS.week},${VIEWS.day},${VIEWS.agenda}`,
     },
     buttonText: { today: "Today", year: "Year", month: "Month", week: "Week", day: "Day", list: "Agenda" },
-    views: { listWeek: { buttonText: "Agenda" }, multiMonthYear: { buttonText: "Year" } },
+    buttonHints: { prev: "Previous (← or k)", next: "Next (→ or j)", today: "Today (t)" },
+    views: {
+      [VIEWS.agenda]: { buttonText: "Agenda", buttonHint: "Agenda (a)", noEventsText: "Nothing planned in this month." },
+      [VIEWS.year]: { buttonText: "Year", buttonHint: "Year (y)", dayMaxEvents: 2 },
+      [VIEWS.month]: { buttonHint: "Month (m)" },
+      [VIEWS.week]: { buttonHint: "Week (w)" },
+      [VIEWS.day]: { buttonHint: "Day (d)" },
+    },
+    eventClick: (info: EventClickArg) => {
+      info.jsEvent.preventDefault();
+      const key = occurrenceKey(info.event.extendedProps);
+      if (key) setup.open(key, info.el);
+    },
     // Only the visible range is asked for; FullCalendar asks again when the range changes.
     events: (info, success, failure) => {
-      load(info.start, info.end).then(success, (err: unknown) => {
+      setup.load(info.start, info.end).then(success, (err: unknown) => {
         failure(err instanceof Error ? err : new Error("events could not be loaded"));
       });
     },

@@ -39,7 +39,8 @@ export function renderResults(list: HTMLElement, hits: readonly SearchHitView[],
   list.hidden = items.length === 0;
 }
 
-/** Wires the field: searches as the person types (after a short pause), "/" focuses it. */
+/** Wires the field: searches as the person types (after a short pause). ("/" focuses it: see
+ * keyboard.ts.) Escape clears the field and the results. */
 export function setUpSearch(
   input: HTMLInputElement,
   list: HTMLElement,
@@ -63,11 +64,11 @@ export function setUpSearch(
       });
     }, 150);
   });
-  document.addEventListener("keydown", (e) => {
-    const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement;
-    if (e.key === "/" && !typing) {
-      e.preventDefault();
-      input.focus();
-    }
+  input.addEventListener("keydown", (e) => {
+    if (e.key !== "Escape" || !input.value) return;
+    e.stopPropagation();
+    input.value = "";
+    ++latest;
+    renderResults(list, [], "", choose);
   });
 }
