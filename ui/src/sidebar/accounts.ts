@@ -1,13 +1,15 @@
 /**
- * The sidebar: each account with its state in words, and its calendars with their colours and a
- * checkbox each. Built from nodes with textContent only: names come from servers.
+ * The sidebar: each account with its state in words, when it last synced, its sync problems,
+ * and its calendars with their colours, a checkbox each and (while a sync fetches them) their
+ * progress. Built from nodes with textContent only: names come from servers.
  */
 import type { AccountView, CalendarView, Overview } from "../ipc";
+import { formatInstant } from "../details/format";
 
 export interface SidebarActions {
   toggle(calendar: number, enabled: boolean): void;
   syncNow(): void;
-  remove(account: AccountView): void;
+  showProblems(account: AccountView): void;
 }
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
@@ -17,19 +19,27 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: stri
   return el;
 }
 
-function lastSyncText(account: AccountView, locale: string): string {
-  if (!account.last_success) return "Not synced yet";
-  const when = new Date(account.last_success);
-  return `Saved data as of ${when.toLocaleString(locale, { dateStyle: "medium", timeStyle: "short" })}`;
+/** When the account last synced, said so that offline and refused states read right. */
+export function lastSyncText(account: AccountView, zone: string, locale: string): string {
+  if (!account.last_success) return account.state === "syncing" ? "First sync in progress" : "Not synced yet";
+  const when = formatInstant(account.last_success, zone, locale);
+  return account.state === "active" || account.state === "syncing" ? `Last synced ${when}` : `Saved data as of ${when}`;
+}
+
+/** "1 sync problem", "3 sync problems". */
+export function problemsText(count: number): string {
+  return count === 1 ? "1 sync problem" : `${String(count)} sync problems`;
 }
 
 function calendarRow(calendar: CalendarView, actions: SidebarActions): HTMLElement {
   const row = element("li", "calendar-row");
+  row.dataset["calendarRow"] = String(calendar.id);
   const label = element("label");
   const box = element("input");
   box.type = "checkbox";
   box.checked = calendar.enabled;
   box.dataset["calendar"] = String(calendar.id);
+  box.dataset["focusKey"] = `calendar-${String(calendar.id)}`;
   box.style.setProperty("--swatch", calendar.color ?? "var(--muted)");
   box.addEventListener("change", () => {
     actions.toggle(calendar.id, box.checked);
@@ -37,38 +47,65 @@ function calendarRow(calendar: CalendarView, actions: SidebarActions): HTMLEleme
   label.append(box, element("span", "calendar-name", calendar.name));
   if (calendar.read_only) label.append(element("span", "badge", "read-only"));
   row.append(label);
+  if (calendar.progress) {
+    const { fetched, total } = calendar.progress;
+    const progress = element("div", "calendar-progress");
+    const bar = element("progress");
+    bar.max = Math.max(total, 1);
+    bar.value = Math.min(fetched, bar.max);
+    bar.setAttribute("aria-label", `${calendar.name}: ${String(fetched)} of ${String(total)} events fetched`);
+    progress.append(bar, element("span", "progress-text", `${String(fetched)} / ${String(total)}`));
+    row.append(progress);
+  }
   return row;
 }
 
-/** Renders accounts and calendars into `root`, replacing what was there. */
+/** Renders accounts and calendars into `root`, replacing what was there. The sidebar is redrawn
+ * as a sync progresses, so keyboard focus moves to the same control in the new nodes. */
 export function renderSidebar(root: HTMLElement, data: Overview, actions: SidebarActions, locale: string): void {
+  const focused = document.activeElement;
+  const focusKey = focused instanceof HTMLElement && root.contains(focused) ? focused.dataset["focusKey"] : undefined;
   const sections: HTMLElement[] = data.accounts.map((account) => {
     const section = element("section", "account");
     section.dataset["account"] = String(account.id);
     section.dataset["state"] = account.state;
+    section.setAttribute("aria-label", account.kind === "icloud" ? `iCloud (${account.username})` : account.username);
     const head = element("div", "account-head");
-    head.append(element("h2", "account-name", account.kind === "icloud" ? "iCloud" : account.username));
-    const sync = element("button", "link-button", "Sync now");
+    const name = element("h3", "account-name", account.kind === "icloud" ? "iCloud" : account.username);
+    name.title = account.username;
+    head.append(name);
+    const sync = element("button", "link-button sync-now", "Sync now");
     sync.type = "button";
+    sync.dataset["focusKey"] = `sync-${String(account.id)}`;
     sync.addEventListener("click", () => {
       actions.syncNow();
     });
     head.append(sync);
     section.append(head);
-    section.append(element("p", `account-state state-${account.state}`, account.state_text));
-    section.append(element("p", "account-saved", lastSyncText(account, locale)));
+    const state = element("p", `account-state state-${account.state}`, account.state_text);
+    state.setAttribute("role", "status");
+    section.append(state);
+    section.append(element("p", "account-saved", lastSyncText(account, data.display_zone, locale)));
+    if (account.problems > 0) {
+      const problems = element("button", "link-button problems-link", problemsText(account.problems));
+      problems.type = "button";
+      problems.dataset["focusKey"] = `problems-${String(account.id)}`;
+      problems.addEventListener("click", () => {
+        actions.showProblems(account);
+      });
+      section.append(problems);
+    }
     const list = element("ul", "calendar-list");
     for (const calendar of data.calendars.filter((c) => c.account === account.id)) {
       list.append(calendarRow(calendar, actions));
     }
     section.append(list);
-    const remove = element("button", "link-button remove-account", "Remove account…");
-    remove.type = "button";
-    remove.addEventListener("click", () => {
-      actions.remove(account);
-    });
-    section.append(remove);
     return section;
   });
   root.replaceChildren(...sections);
+  if (focusKey) {
+    for (const el of root.querySelectorAll<HTMLElement>("[data-focus-key]")) {
+      if (el.dataset["focusKey"] === focusKey) el.focus();
+    }
+  }
 }
