@@ -2,44 +2,94 @@
  * exists. Everything shown comes from the local store through src/ipc. */
 import "./styles/app.css";
 import { toEventInput } from "./calendar/events";
+import { setUpGoTo } from "./calendar/goto";
 import { pickLocale } from "./calendar/locale";
-import { mountCalendar } from "./calendar/view";
+import { mountCalendar, VIEWS } from "./calendar/view";
+import { systemZone, wallClockIn } from "./calendar/zone";
+import { setUpDetails } from "./details/panel";
+import { guardNavigation } from "./details/links";
+import { byId } from "./dom";
 import {
   type AccountView,
+  diagnostics,
+  eventDetails,
   eventsBetween,
+  exportCalendar,
   onChanged,
+  openDataDir,
+  openLink,
   overview,
   removeAccount,
   search,
   setCalendarEnabled,
+  setCalendarNotify,
+  setStartAtLogin,
+  setSyncInterval,
+  setZoneOverride,
+  settings,
   syncNow,
+  syncProblems,
 } from "./ipc";
+import { SHORTCUTS, setUpShortcuts } from "./keyboard";
+import { setUpProblems } from "./problems/view";
 import { accountNeedingRelink, setUpRelinkBanner } from "./relink/banner";
 import { setUpSearch } from "./search/panel";
+import { setUpSettings } from "./settings/dialog";
 import { renderSidebar } from "./sidebar/accounts";
 import { setUpSignIn } from "./signin/form";
+import { throttle } from "./throttle";
 
 const locale = pickLocale(navigator.languages);
-const calendarElement = document.getElementById("calendar");
-const sidebar = document.getElementById("accounts");
-const overlay = document.getElementById("signin-overlay");
-const emptyNote = document.getElementById("no-accounts");
+/** The zone times are shown in; the shell says which (system or override) with each overview. */
+let zone = systemZone();
+const sidebar = byId("accounts", HTMLElement);
+const overlay = byId("signin-overlay", HTMLElement);
+const emptyNote = byId("no-accounts", HTMLElement);
+const searchInput = byId("search-input", HTMLInputElement);
 
-const calendar = calendarElement
-  ? mountCalendar(calendarElement, locale, async (from, to) => (await eventsBetween(from, to)).map(toEventInput))
-  : null;
+/** Words for a failed command; IPC failures already carry them. */
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : "Almanac could not complete that. Please try again.";
+}
+
+guardNavigation(document);
+
+const details = setUpDetails(
+  byId("details", HTMLElement),
+  locale,
+  (key) => eventDetails(key.calendar, key.href, key.start),
+  (url) => {
+    openLink(url).catch((err: unknown) => {
+      details.notice(describe(err));
+    });
+  },
+  describe,
+);
+
+const showGoTo = setUpGoTo(byId("goto-dialog", HTMLDialogElement), byId("goto-date", HTMLInputElement), byId("goto-error", HTMLElement), (day) => {
+  calendar.gotoDate(day);
+});
+
+const calendar = mountCalendar(byId("calendar", HTMLElement), {
+  locale,
+  zone: () => zone,
+  load: async (from, to) => (await eventsBetween(from, to)).map(toEventInput),
+  open: (key, element) => {
+    details.show(key, element);
+  },
+  goToDate: () => {
+    showGoTo(calendar.getDate().toISOString().slice(0, 10));
+  },
+});
 
 const showRelink = setUpRelinkBanner(() => void refresh());
-const removeDialog = document.getElementById("remove-dialog");
+const removeDialog = byId("remove-dialog", HTMLDialogElement);
 
 /** Asks before removing: the account's saved calendars go with it. */
 function confirmRemove(account: AccountView): void {
-  if (!(removeDialog instanceof HTMLDialogElement)) return;
-  const text = document.getElementById("remove-text");
-  if (text) {
-    const name = account.kind === "icloud" ? `iCloud (${account.username})` : account.username;
-    text.textContent = `Almanac will forget the password of ${name} and delete its saved calendars from this computer. Nothing changes on the server.`;
-  }
+  const text = byId("remove-text", HTMLElement);
+  const name = account.kind === "icloud" ? `iCloud (${account.username})` : account.username;
+  text.textContent = `Almanac will forget the password of ${name} and delete its saved calendars from this computer. Nothing changes on the server.`;
   removeDialog.returnValue = "";
   removeDialog.addEventListener(
     "close",
@@ -51,34 +101,124 @@ function confirmRemove(account: AccountView): void {
   removeDialog.showModal();
 }
 
+const settingsDialog = setUpSettings({
+  load: settings,
+  setSyncInterval,
+  setStartAtLogin,
+  setZoneOverride,
+  setCalendarNotify,
+  exportCalendar,
+  diagnostics,
+  openDataDir,
+  writeClipboard: (text) => navigator.clipboard.writeText(text),
+  removeAccount: confirmRemove,
+  changed: () => void refresh(),
+  describe,
+});
+
+const showProblems = setUpProblems(byId("problems-dialog", HTMLDialogElement), byId("problems-list", HTMLElement), syncProblems, describe);
+
+const help = byId("help-dialog", HTMLDialogElement);
+byId("help-list", HTMLElement).replaceChildren(
+  ...SHORTCUTS.flatMap(({ keys, what }) => {
+    const dt = document.createElement("dt");
+    keys.forEach((key, i) => {
+      if (i > 0) dt.append(" or ");
+      const kbd = document.createElement("kbd");
+      kbd.textContent = key;
+      dt.append(kbd);
+    });
+    const dd = document.createElement("dd");
+    dd.textContent = what;
+    return [dt, dd];
+  }),
+);
+byId("open-settings", HTMLButtonElement).addEventListener("click", () => {
+  settingsDialog.show();
+});
+byId("open-help", HTMLButtonElement).addEventListener("click", () => {
+  help.showModal();
+});
+
+let refreshTicket = 0;
+
+/** Reads accounts and calendars again and redraws everything that shows them. */
 async function refresh(): Promise<void> {
+  const mine = ++refreshTicket;
   const data = await overview();
-  if (sidebar) {
-    renderSidebar(
-      sidebar,
-      data,
-      {
-        toggle: (id, enabled) => {
-          void setCalendarEnabled(id, enabled).then(() => calendar?.refetchEvents());
-        },
-        syncNow: () => void syncNow(),
-        remove: confirmRemove,
-      },
-      locale,
-    );
+  // A slower earlier answer must not replace a newer one.
+  if (mine !== refreshTicket) return;
+  if (data.display_zone !== zone) {
+    zone = data.display_zone;
+    calendar.setOption("now", () => wallClockIn(zone));
   }
-  if (emptyNote) emptyNote.hidden = data.accounts.length > 0;
-  if (overlay) overlay.hidden = data.accounts.length > 0;
+  renderSidebar(
+    sidebar,
+    data,
+    {
+      toggle: (id, enabled) => {
+        void setCalendarEnabled(id, enabled).then(refresh);
+      },
+      syncNow: () => void syncNow(),
+      showProblems: () => {
+        showProblems();
+      },
+    },
+    locale,
+  );
+  const signedIn = data.accounts.length > 0;
+  emptyNote.hidden = signedIn;
+  overlay.hidden = signedIn;
+  if (!signedIn) {
+    settingsDialog.close();
+    details.hide();
+  }
+  settingsDialog.update(data);
   showRelink(accountNeedingRelink(data.accounts));
-  calendar?.refetchEvents();
+  calendar.refetchEvents();
 }
 
-const searchInput = document.getElementById("search-input");
-const searchResults = document.getElementById("search-results");
-if (searchInput instanceof HTMLInputElement && searchResults) {
-  setUpSearch(searchInput, searchResults, search, (date) => calendar?.gotoDate(date));
-}
+/** Progress comes in bursts: the sidebar and the calendar catch up a few times a second. */
+const refreshSoon = throttle(() => void refresh(), 300);
+
+setUpSearch(searchInput, byId("search-results", HTMLElement), search, (date) => {
+  calendar.gotoDate(date);
+});
+
+setUpShortcuts(document, (shortcut) => {
+  if (!overlay.hidden) return;
+  switch (shortcut.kind) {
+    case "today":
+      calendar.today();
+      break;
+    case "prev":
+      calendar.prev();
+      break;
+    case "next":
+      calendar.next();
+      break;
+    case "view":
+      calendar.changeView(VIEWS[shortcut.view]);
+      break;
+    case "search":
+      searchInput.focus();
+      searchInput.select();
+      break;
+    case "goto":
+      showGoTo(calendar.getDate().toISOString().slice(0, 10));
+      break;
+    case "settings":
+      settingsDialog.show();
+      break;
+    case "help":
+      help.showModal();
+      break;
+  }
+});
 
 setUpSignIn(() => void refresh());
-void onChanged(() => void refresh());
+void onChanged((event) => {
+  if (event.reason === "progress") refreshSoon();
+  else void refresh();
+});
 void refresh();
