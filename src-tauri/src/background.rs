@@ -22,6 +22,7 @@ pub fn start(app: &AppHandle, shell: &Shell) {
     ));
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
+        let mut first = true;
         loop {
             let Some((engine, zone)) = app
                 .try_state::<Shell>()
@@ -29,7 +30,11 @@ pub fn start(app: &AppHandle, shell: &Shell) {
             else {
                 return;
             };
-            deliver_alarms(&app, &engine, zone).await;
+            let (shown, missed) = deliver_alarms(&app, &engine, zone).await;
+            if first || shown + missed > 0 {
+                tracing::info!(shown, missed, first, "alarm round");
+                first = false;
+            }
             refresh_tray(&app, &engine, zone).await;
             let now = engine.now();
             let wake = match engine.next_alarm(zone, ALARM_NAP).await {
@@ -42,13 +47,14 @@ pub fn start(app: &AppHandle, shell: &Shell) {
     });
 }
 
-/// Shows the alarms due since the last round, and one summary for those missed.
-async fn deliver_alarms(app: &AppHandle, engine: &Engine, zone: Tz) {
+/// Shows the alarms due since the last round, and one summary for those missed; returns how
+/// many were shown and missed.
+async fn deliver_alarms(app: &AppHandle, engine: &Engine, zone: Tz) -> (usize, usize) {
     let round = match engine.alarm_round(zone).await {
         Ok(round) => round,
         Err(err) => {
             tracing::warn!(%err, "alarms could not be read");
-            return;
+            return (0, 0);
         }
     };
     let (now, hour12) = (engine.now(), notices::locale_uses_12_hours());
@@ -60,6 +66,7 @@ async fn deliver_alarms(app: &AppHandle, engine: &Engine, zone: Tz) {
         let (title, body) = notices::missed_notice(&round.missed);
         notify(app, &title, &body);
     }
+    (round.show.len(), round.missed.len())
 }
 
 /// Shows one desktop notification.

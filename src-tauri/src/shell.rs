@@ -43,12 +43,19 @@ pub const INTERVAL_SETTING: &str = "sync_minutes";
 /// Minutes between scheduled syncs unless the user chose otherwise.
 pub const DEFAULT_SYNC_MINUTES: u32 = 15;
 
-/// The clock: the system's, or with `ALMANAC_CLOCK_START=<RFC 3339>` one that starts there and
-/// runs at real speed, so tests can bring an alarm's time near without waiting for it.
+/// The clock: the system's, or one that starts at a given instant and runs at real speed, so
+/// tests can bring an alarm's time near without waiting for it. The instant comes from
+/// `ALMANAC_CLOCK_START` (RFC 3339), or from the file `ALMANAC_CLOCK_FILE` names when it exists
+/// (a test harness that cannot set one launch's environment writes the file instead).
 fn app_clock() -> almanac_sync::Clock {
+    let from_file = || {
+        let path = std::env::var_os("ALMANAC_CLOCK_FILE")?;
+        std::fs::read_to_string(path).ok()
+    };
     let start = std::env::var("ALMANAC_CLOCK_START")
         .ok()
-        .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok());
+        .or_else(from_file)
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t.trim()).ok());
     match start {
         Some(start) => {
             let (start, since) = (start.to_utc(), std::time::Instant::now());

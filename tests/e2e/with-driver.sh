@@ -34,6 +34,11 @@ export ALMANAC_NOTIFICATIONS=$ALMANAC_ARTIFACTS/notifications.log
 dbus-monitor --session "interface='org.freedesktop.Notifications',member='Notify'" >"$ALMANAC_NOTIFICATIONS" 2>&1 &
 pids+=($!)
 
+# A spec that needs the app to believe it is another time writes an RFC 3339 instant here before
+# launching it (and removes it after); without the file the app uses the real clock.
+export ALMANAC_CLOCK_FILE=$ALMANAC_ARTIFACTS/clock
+rm -f "$ALMANAC_CLOCK_FILE"
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 TAURI_DRIVER_PORT=$(free_port)
 export TAURI_DRIVER_PORT
