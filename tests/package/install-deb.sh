@@ -45,10 +45,10 @@ pkg_state() { dpkg-query -W -f='${db:Status-Status}' "$PKG" 2>/dev/null || echo 
 
 # Polls a condition until a deadline; never a fixed sleep.
 wait_for() { # description, seconds, command...
-  local what=$1 deadline=$((SECONDS + $2))
+  local what=$1 limit=$2 deadline=$((SECONDS + $2))
   shift 2
   until "$@" >/dev/null 2>&1; do
-    [ $SECONDS -lt $deadline ] || fail "timed out after $SECONDS s waiting for $what"
+    [ $SECONDS -lt $deadline ] || fail "timed out after $limit s waiting for $what"
     sleep 0.2
   done
 }
@@ -62,7 +62,10 @@ apt_get install --no-install-recommends "$DEB"
 dpkg -L "$PKG" >"$LOGS/files.txt"
 
 # Each file must exist and belong to the package.
-owned() { [ -e "$1" ] && grep -qxF "$1" "$LOGS/files.txt" || fail "$1 is missing or not in dpkg -L $PKG"; }
+owned() {
+  [ -e "$1" ] || fail "$1 is missing"
+  grep -qxF "$1" "$LOGS/files.txt" || fail "$1 is not in dpkg -L $PKG"
+}
 owned "$BIN"
 [ -x "$BIN" ] || fail "$BIN is not executable"
 owned "$DESKTOP_FILE"
