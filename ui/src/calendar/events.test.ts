@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { EventView } from "../ipc";
-import { occurrenceKey, toEventInput } from "./events";
+import { occurrenceId, occurrenceKey, toEventInput } from "./events";
 
 const view = (over: Partial<EventView>): EventView => ({
   id: "1|/a.ics|", calendar: 1, href: "/cal/a.ics", title: "Holiday", start: "2026-12-24", end: "2026-12-25",
@@ -10,7 +10,8 @@ const view = (over: Partial<EventView>): EventView => ({
 describe("toEventInput", () => {
   it("keeps all-day dates and the calendar colour", () => {
     const input = toEventInput(view({}));
-    expect(input).toMatchObject({ start: "2026-12-24", end: "2026-12-25", allDay: true, backgroundColor: "#FF2968" });
+    expect(input).toMatchObject({ start: "2026-12-24", end: "2026-12-25", allDay: true, borderColor: "#FF2968", textColor: "var(--text)" });
+    expect(input.backgroundColor).toBe("color-mix(in srgb, #FF2968 24%, var(--surface))");
   });
 
   it("passes wall-clock times through untouched, and leaves the colour to the theme when none", () => {
@@ -31,5 +32,11 @@ describe("occurrenceKey", () => {
   it("refuses props that are not ours", () => {
     expect(occurrenceKey({})).toBeNull();
     expect(occurrenceKey({ calendar: "1", href: "/a", start: "x" })).toBeNull();
+  });
+});
+
+describe("occurrenceId", () => {
+  it("names an occurrence in one string", () => {
+    expect(occurrenceId({ calendar: 2, href: "/w/x.ics", start: "2026-12-01T17:00:00" })).toBe("2|/w/x.ics|2026-12-01T17:00:00");
   });
 });

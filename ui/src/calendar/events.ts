@@ -24,8 +24,12 @@ export function toEventInput(event: EventView): EventInput {
     extendedProps: { ...key, location: event.location },
   };
   if (event.color) {
-    input.backgroundColor = event.color;
+    // A tint of the calendar's colour behind text in the theme's colour, with the colour itself
+    // as the edge and dot: readable on every iCloud colour (white on yellow is not), in light
+    // and dark alike.
+    input.backgroundColor = `color-mix(in srgb, ${event.color} 24%, var(--surface))`;
     input.borderColor = event.color;
+    input.textColor = "var(--text)";
   }
   return input;
 }
@@ -35,4 +39,9 @@ export function occurrenceKey(props: Record<string, unknown>): OccurrenceKey | n
   const { calendar, href, start } = props;
   if (typeof calendar !== "number" || typeof href !== "string" || typeof start !== "string") return null;
   return { calendar, href, start };
+}
+
+/** One string naming an occurrence, for the `data-occurrence` attribute of its element. */
+export function occurrenceId(key: OccurrenceKey): string {
+  return `${String(key.calendar)}|${key.href}|${key.start}`;
 }

@@ -11,7 +11,7 @@ import dayGridPlugin from "@fullcalendar/daygrid";
 import listPlugin from "@fullcalendar/list";
 import multiMonthPlugin from "@fullcalendar/multimonth";
 import timeGridPlugin from "@fullcalendar/timegrid";
-import { type OccurrenceKey, occurrenceKey } from "./events";
+import { type OccurrenceKey, occurrenceId, occurrenceKey } from "./events";
 import { wallClockIn } from "./zone";
 
 /** The first day of the week for a locale (0 = Sunday), where the engine knows it. */
@@ -61,6 +61,12 @@ export interface CalendarSetup {
 export function mountCalendar(element: HTMLElement, setup: CalendarSetup): Calendar {
   const { locale } = setup;
   const hour12 = uses12HourClock(locale);
+  // Events are drawn anew when data arrives (a sync in progress); keyboard focus on one must
+  // follow it to its new element rather than fall back to the page.
+  let focusedOccurrence: string | undefined;
+  element.addEventListener("focusin", (e) => {
+    focusedOccurrence = e.target instanceof HTMLElement ? e.target.dataset["occurrence"] : undefined;
+  });
   const calendar = new Calendar(element, {
     plugins: [dayGridPlugin, timeGridPlugin, listPlugin, multiMonthPlugin],
     initialView: VIEWS.month,
@@ -72,7 +78,10 @@ export function mountCalendar(element: HTMLElement, setup: CalendarSetup): Calen
     nowIndicator: true,
     navLinks: true,
     dayMaxEvents: true,
+    moreLinkHint: (count: number) => `Show ${String(count)} more events`,
     eventInteractive: true,
+    // Overlapping events side by side, each title readable, rather than stacked over each other.
+    slotEventOverlap: false,
     scrollTime: "08:00:00",
     eventTimeFormat: { hour: "numeric", minute: "2-digit", hour12 },
     slotLabelFormat: { hour: "numeric", minute: "2-digit", hour12 },
@@ -88,10 +97,37 @@ export function mountCalendar(element: HTMLElement, setup: CalendarSetup): Calen
     buttonHints: { prev: "Previous (← or k)", next: "Next (→ or j)", today: "Today (t)" },
     views: {
       [VIEWS.agenda]: { buttonText: "Agenda", buttonHint: "Agenda (a)", noEventsText: "Nothing planned in this month." },
-      [VIEWS.year]: { buttonText: "Year", buttonHint: "Year (y)", dayMaxEvents: 2 },
-      [VIEWS.month]: { buttonHint: "Month (m)" },
-      [VIEWS.week]: { buttonHint: "Week (w)" },
+      // A year is an overview: each day says how many events it has; the count opens the list.
+      [VIEWS.year]: {
+        buttonText: "Year",
+        buttonHint: "Year (y)",
+        dayMaxEvents: false,
+        dayMaxEventRows: 1,
+        moreLinkContent: (arg) => (arg.num === 1 ? "1 event" : `${String(arg.num)} events`),
+        displayEventTime: false,
+      },
+      // Month cells are narrow: "9a", "12:30p" (or "9:00" on a 24-hour clock), as calendars print them.
+      [VIEWS.month]: {
+        buttonHint: "Month (m)",
+        eventTimeFormat: { hour: "numeric", minute: "2-digit", hour12, omitZeroMinute: hour12, meridiem: hour12 ? "narrow" : false },
+      },
+      // Seven columns: the start time only ("9:30 AM"), so short events keep room for their title.
+      [VIEWS.week]: {
+        buttonHint: "Week (w)",
+        displayEventEnd: false,
+        eventTimeFormat: { hour: "numeric", minute: "2-digit", hour12, omitZeroMinute: hour12, meridiem: hour12 ? "short" : false },
+      },
       [VIEWS.day]: { buttonHint: "Day (d)" },
+    },
+    eventDidMount: (info) => {
+      const key = occurrenceKey(info.event.extendedProps);
+      if (!key) return;
+      const id = occurrenceId(key);
+      info.el.dataset["occurrence"] = id;
+      // Right-to-left titles read and align as such.
+      for (const title of info.el.querySelectorAll(".fc-event-title, .fc-list-event-title")) title.setAttribute("dir", "auto");
+      const lost = document.activeElement === document.body || document.activeElement === null;
+      if (id === focusedOccurrence && lost) info.el.focus();
     },
     eventClick: (info: EventClickArg) => {
       info.jsEvent.preventDefault();
@@ -106,5 +142,9 @@ export function mountCalendar(element: HTMLElement, setup: CalendarSetup): Calen
     },
   });
   calendar.render();
+  // The details panel and the banner change the room the calendar has without a window resize.
+  new ResizeObserver(() => {
+    calendar.updateSize();
+  }).observe(element);
   return calendar;
 }

@@ -130,6 +130,24 @@ describe("setUpDetails", () => {
     expect(document.activeElement).toBe(trigger);
   });
 
+  it("gives focus to the event's new element when the calendar redrew it meanwhile", async () => {
+    const root = document.body.appendChild(document.createElement("aside"));
+    const old = document.body.appendChild(document.createElement("a"));
+    old.tabIndex = 0;
+    const panel = setUpDetails(root, "en-GB", () => Promise.resolve(rich), vi.fn(), () => "failed");
+    const key = { calendar: 2, href: "/work/x.ics", start: "2026-12-01T17:00:00" };
+    panel.show(key, old);
+    await vi.waitFor(() => {
+      expect(root.querySelector(".details-title")?.textContent).toBe("Design review");
+    });
+    old.remove();
+    const redrawn = document.body.appendChild(document.createElement("a"));
+    redrawn.tabIndex = 0;
+    redrawn.dataset["occurrence"] = "2|/work/x.ics|2026-12-01T17:00:00";
+    panel.hide();
+    expect(document.activeElement).toBe(redrawn);
+  });
+
   it("says why when the event cannot be loaded", async () => {
     const root = document.body.appendChild(document.createElement("aside"));
     const panel = setUpDetails(root, "en-GB", () => Promise.reject(new Error("gone")), vi.fn(), () => "This event is no longer there.");

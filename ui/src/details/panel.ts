@@ -5,7 +5,7 @@
  * event text goes in as text; only web links become links, and they open in the browser.
  */
 import type { EventDetailsView, PersonView } from "../ipc";
-import type { OccurrenceKey } from "../calendar/events";
+import { type OccurrenceKey, occurrenceId } from "../calendar/events";
 import { zoneLabel } from "../calendar/zone";
 import { formatSpan } from "./format";
 import { linkElement, linkifiedText, webLink } from "./links";
@@ -19,7 +19,9 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: stri
 
 function personItem(person: PersonView): HTMLElement {
   const item = element("li", "person");
-  item.append(element("span", "person-name", person.name ?? person.address));
+  const name = element("span", "person-name", person.name ?? person.address);
+  name.dir = "auto";
+  item.append(name);
   if (person.name) item.append(element("span", "person-address", person.address));
   if (person.status) {
     const status = element("span", "person-status", person.status);
@@ -40,6 +42,7 @@ export function renderDetails(
   const swatch = element("span", "swatch");
   swatch.style.setProperty("--swatch", view.color ?? "var(--muted)");
   const title = element("h2", "details-title", view.title);
+  title.dir = "auto";
   title.id = "details-title";
   title.tabIndex = -1;
   const close = element("button", "icon-button details-close", "×");
@@ -70,7 +73,11 @@ export function renderDetails(
   if (view.recurrence) row("Repeats", view.recurrence);
   if (view.location || view.map_url) {
     const where: Node[] = [];
-    if (view.location) where.push(element("p", "details-location", view.location));
+    if (view.location) {
+      const location = element("p", "details-location", view.location);
+      location.dir = "auto";
+      where.push(location);
+    }
     const map = view.map_url ? webLink(view.map_url) : null;
     if (map) where.push(linkElement(map, "Show on map", actions.open));
     row("Where", ...where);
@@ -81,6 +88,7 @@ export function renderDetails(
   }
   if (view.notes) {
     const notes = element("div", "details-notes");
+    notes.dir = "auto";
     notes.append(linkifiedText(view.notes, actions.open));
     row("Notes", notes);
   }
@@ -143,14 +151,21 @@ export function setUpDetails(
   failed: (err: unknown) => string,
 ): DetailsPanel {
   let trigger: HTMLElement | null = null;
+  let shown: OccurrenceKey | null = null;
   let ticket = 0;
   const hide = (): void => {
     if (root.hidden) return;
     ++ticket;
     root.hidden = true;
     root.replaceChildren();
-    if (trigger?.isConnected) trigger.focus();
+    // The calendar may have redrawn the event meanwhile: its new element has the same key.
+    const id = shown ? occurrenceId(shown) : undefined;
+    const back = trigger?.isConnected
+      ? trigger
+      : [...document.querySelectorAll<HTMLElement>("[data-occurrence]")].find((el) => el.dataset["occurrence"] === id);
+    back?.focus();
     trigger = null;
+    shown = null;
   };
   root.addEventListener("keydown", (e) => {
     if (e.key === "Escape") {
@@ -167,6 +182,7 @@ export function setUpDetails(
   return {
     show(key, from) {
       trigger = from;
+      shown = key;
       const mine = ++ticket;
       root.hidden = false;
       renderDetailsMessage(root, "Loading…", hide);

@@ -34,6 +34,7 @@ export function renderProblems(list: HTMLElement, problems: readonly ProblemView
       const title = document.createElement("h3");
       title.className = "problem-summary";
       title.textContent = problem.summary ?? "(No title found)";
+      title.dir = "auto";
       item.append(
         title,
         line("problem-calendar", "Calendar", problem.calendar_name),

@@ -14,6 +14,7 @@ export function renderResults(list: HTMLElement, hits: readonly SearchHitView[],
     const title = document.createElement("span");
     title.className = "search-title";
     title.textContent = hit.title;
+    title.dir = "auto";
     const meta = document.createElement("span");
     meta.className = "search-meta";
     meta.textContent = [hit.date, hit.calendar_name, hit.location].filter(Boolean).join(" · ");

@@ -79,6 +79,9 @@ describe("renderAccountSettings", () => {
     expect(notify?.getAttribute("aria-label")).toBe("Notifications for Team Holidays");
     notify?.click();
     expect(act.setCalendarNotify).toHaveBeenCalledWith(8, true);
+    await vi.waitFor(() => {
+      expect(act.changed).toHaveBeenCalled();
+    });
     root.querySelector<HTMLButtonElement>('button[data-export="7"]')?.click();
     expect(act.exportCalendar).toHaveBeenCalledWith(7);
     await vi.waitFor(() => {

@@ -98,10 +98,13 @@ export function renderAccountSettings(root: HTMLElement, data: Overview, actions
         status.setAttribute("role", "status");
         box.addEventListener("change", () => {
           const wanted = box.checked;
-          actions.setCalendarNotify(calendar.id, wanted).catch((err: unknown) => {
-            box.checked = !wanted;
-            status.textContent = actions.describe(err);
-          });
+          actions
+            .setCalendarNotify(calendar.id, wanted)
+            .then(actions.changed)
+            .catch((err: unknown) => {
+              box.checked = !wanted;
+              status.textContent = actions.describe(err);
+            });
         });
         notify.append(box, element("span", undefined, "Notifications"));
         const exporter = element("button", "link-button export-calendar", "Export .ics");
@@ -133,11 +136,12 @@ export function renderAccountSettings(root: HTMLElement, data: Overview, actions
 }
 
 /** What the accounts section shows, to redraw it only when that changes (not on every sync
- * progress tick, which would wipe an export's result and move the focus). */
+ * progress tick, which would wipe an export's result and move the focus). The notification
+ * switches are left out: they change only here, and already show their new state. */
 function accountsSignature(data: Overview): string {
   return JSON.stringify([
     data.accounts.map((a) => [a.id, a.username]),
-    data.calendars.map((c) => [c.id, c.account, c.name, c.color, c.notify]),
+    data.calendars.map((c) => [c.id, c.account, c.name, c.color]),
   ]);
 }
 
@@ -238,6 +242,7 @@ export function setUpSettings(actions: SettingsActions): SettingsDialog {
           diagnosticsText.hidden = false;
           diagnosticsText.focus();
           diagnosticsText.select();
+          diagnosticsText.scrollIntoView({ block: "nearest" });
           diagnosticsStatus.textContent = "Almanac could not copy by itself: the text below is selected, press Ctrl+C to copy it.";
         }
       })
