@@ -29,3 +29,90 @@ export async function screenshot(browser, name) {
   execFileSync("/usr/bin/import", ["-window", "root", file]);
   return file;
 }
+
+/** An element's text as the DOM holds it. (WebKitWebDriver's getText() can answer "" for flex
+ * children and leaves out text it thinks hidden.) */
+export async function textOf(element) {
+  return (await element.getProperty("textContent")) ?? "";
+}
+
+/** Waits until the (first) account says "Up to date". */
+export async function waitUpToDate(browser, timeout = 90_000) {
+  await browser.waitUntil(async () => (await textOf(await browser.$(".account-state"))) === "Up to date", {
+    timeout,
+    timeoutMsg: "the account did not come up to date",
+  });
+}
+
+/** Jumps to a day with the toolbar's "Go to date" dialog. */
+export async function goToDay(browser, day) {
+  await browser.$(".fc-goto-button").click();
+  const field = await browser.$("#goto-date");
+  await field.waitForDisplayed({ timeout: 5_000 });
+  // A date input takes its value from script reliably on every engine; typing depends on the
+  // engine's date widget.
+  await browser.execute((value) => {
+    document.getElementById("goto-date").value = value;
+  }, day);
+  await browser.$("#goto-submit").click();
+  await browser.$("#goto-dialog").waitForDisplayed({ reverse: true, timeout: 5_000 });
+}
+
+/** The calendar's views by the names its toolbar shows, and FullCalendar's names for them. */
+export const VIEWS = {
+  Year: "multiMonthYear",
+  Month: "dayGridMonth",
+  Week: "timeGridWeek",
+  Day: "timeGridDay",
+  Agenda: "listMonth",
+};
+
+/** Switches the calendar's view with its toolbar button and waits for it. */
+export async function showView(browser, name) {
+  const view = VIEWS[name];
+  await browser.$(`.fc-${view}-button`).click();
+  await browser.$(`.fc-${view}-view`).waitForExist({ timeout: 10_000 });
+}
+
+/** The text of every element matching `selector`, in document order. (WebdriverIO 9's
+ * element arrays map asynchronously; reading them in the page is simpler and atomic.) */
+export async function textsOf(browser, selector) {
+  return browser.execute((sel) => [...document.querySelectorAll(sel)].map((el) => el.textContent ?? ""), selector);
+}
+
+/**
+ * The titles of the events the month or year grid shows on `day` (YYYY-MM-DD): those in the cell,
+ * and those behind its "+n more" link, read from the popover that link opens (then closed again).
+ */
+export async function monthTitlesOn(browser, day) {
+  await browser.$(`.fc-daygrid-day[data-date="${day}"]`).waitForExist({ timeout: 10_000 });
+  return browser.executeAsync((date, done) => {
+    const cell = document.querySelector(`.fc-daygrid-day[data-date="${date}"]`);
+    const shown = [...cell.querySelectorAll(".fc-daygrid-event-harness")]
+      .filter((harness) => harness.style.visibility !== "hidden")
+      .map((harness) => harness.querySelector(".fc-event-title")?.textContent ?? "");
+    const more = cell.querySelector(".fc-daygrid-more-link");
+    if (!more) return done(shown);
+    more.click();
+    const started = performance.now();
+    const read = () => {
+      const popover = document.querySelector(".fc-popover");
+      if (!popover && performance.now() - started < 5000) return requestAnimationFrame(read);
+      const listed = popover ? [...popover.querySelectorAll(".fc-event-title")].map((t) => t.textContent ?? "") : [];
+      popover?.querySelector(".fc-popover-close")?.click();
+      done([...new Set([...shown, ...listed])]);
+    };
+    requestAnimationFrame(read);
+  }, day);
+}
+
+/** The titles of the timed events in the week or day view's column for `day`. */
+export async function columnTitlesOn(browser, day) {
+  await browser.$(`.fc-timegrid-col[data-date="${day}"]`).waitForExist({ timeout: 10_000 });
+  return textsOf(browser, `.fc-timegrid-col[data-date="${day}"] .fc-event-title`);
+}
+
+/** Whether the page scrolls sideways: a title that breaks the layout makes it so. */
+export async function overflowsSideways(browser) {
+  return browser.execute(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+}
