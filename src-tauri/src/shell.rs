@@ -83,7 +83,13 @@ impl Shell {
     /// When the directory cannot be made or the store cannot be opened.
     pub fn open(data_dir: &Path) -> anyhow::Result<Shell> {
         std::fs::create_dir_all(data_dir)?;
-        let store = Store::open(data_dir.join("almanac.sqlite3"))?;
+        let mut store = Store::open(data_dir.join("almanac.sqlite3"))?;
+        let clock = app_clock();
+        // After weeks without a sync the materialised span may have drifted; browsing starts
+        // from the index either way.
+        if let Err(err) = store.refresh_horizon(clock()) {
+            tracing::warn!(%err, "occurrence horizon not refreshed");
+        }
         let zone_override = store
             .setting(ZONE_SETTING)?
             .and_then(|name| name.parse::<Tz>().ok());
@@ -95,7 +101,7 @@ impl Shell {
             store,
             secrets: Arc::new(KeyringSecrets::default()),
             limits: Limits::default(),
-            clock: app_clock(),
+            clock,
             jitter: almanac_sync::system_jitter(),
         });
         Ok(Shell {

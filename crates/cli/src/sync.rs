@@ -84,13 +84,6 @@ async fn sync_all(engine: &Engine, accounts: Vec<Account>) -> Vec<Outcome> {
     let mut outcomes = Vec::new();
     for account in accounts {
         let result = engine.sync_account(account.id, &cancel).await;
-        if result.is_ok() {
-            // Keep recurring series materialised around today; cheap when nothing drifted.
-            let now = chrono::Utc::now();
-            if let Err(e) = engine.with_store(move |s| s.refresh_horizon(now)).await {
-                eprintln!("almanac: warning: the occurrence index was not refreshed: {e}");
-            }
-        }
         let cancelled = matches!(result, Err(almanac_sync::SyncError::Cancelled));
         outcomes.push(Outcome { account, result });
         if cancelled {

@@ -380,8 +380,13 @@ impl Engine {
         match result {
             Ok(report) => {
                 let at = (self.clock)();
-                self.with_store(move |s| s.record_success(account, at))
-                    .await?;
+                // Recurring series stay materialised around today, so browsing reads the index
+                // instead of expanding every series (cheap when the horizon has not drifted).
+                self.with_store(move |s| {
+                    s.record_success(account, at)?;
+                    s.refresh_horizon(at).map(|_| ())
+                })
+                .await?;
                 self.emit(SyncEvent::Finished {
                     account,
                     report: report.clone(),
