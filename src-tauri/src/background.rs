@@ -60,7 +60,8 @@ async fn deliver_alarms(app: &AppHandle, engine: &Engine, zone: Tz) -> (usize, u
     let (now, hour12) = (engine.now(), notices::locale_uses_12_hours());
     for alarm in &round.show {
         let (title, body) = notices::reminder_notice(alarm, now, zone, hour12);
-        notify(app, &title, &body);
+        let sound = alarm.audio.then_some(ALARM_SOUND);
+        show_notification(app, &title, &body, sound);
     }
     if !round.missed.is_empty() {
         let (title, body) = notices::missed_notice(&round.missed);
@@ -69,9 +70,25 @@ async fn deliver_alarms(app: &AppHandle, engine: &Engine, zone: Tz) -> (usize, u
     (round.show.len(), round.missed.len())
 }
 
+/// The sound of an `ACTION:AUDIO` alarm: the freedesktop sound theme's alarm on Linux, the
+/// system's default elsewhere.
+const ALARM_SOUND: &str = if cfg!(target_os = "linux") {
+    "alarm-clock-elapsed"
+} else {
+    "Default"
+};
+
 /// Shows one desktop notification.
 pub fn notify(app: &AppHandle, title: &str, body: &str) {
-    if let Err(err) = app.notification().builder().title(title).body(body).show() {
+    show_notification(app, title, body, None);
+}
+
+fn show_notification(app: &AppHandle, title: &str, body: &str, sound: Option<&str>) {
+    let mut builder = app.notification().builder().title(title).body(body);
+    if let Some(sound) = sound {
+        builder = builder.sound(sound);
+    }
+    if let Err(err) = builder.show() {
         tracing::warn!(%err, "could not show a notification");
     }
 }

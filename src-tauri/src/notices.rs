@@ -154,6 +154,7 @@ mod tests {
             start: EventTime::Utc { instant: start },
             start_utc: start,
             all_day: false,
+            audio: false,
         }
     }
 

@@ -39,6 +39,8 @@ pub struct DueAlarm {
     pub start_utc: DateTime<Utc>,
     /// Whether the occurrence is all-day.
     pub all_day: bool,
+    /// Whether the alarm asks for a sound (`ACTION:AUDIO`) rather than only a message.
+    pub audio: bool,
 }
 
 const DELIVERED_KEY: &str = "alarms_delivered_until";
@@ -98,6 +100,7 @@ impl Store {
                             start: occ.start,
                             start_utc,
                             all_day: occ.all_day,
+                            audio: alarm.action == AlarmAction::Audio,
                         });
                     }
                 }

@@ -81,6 +81,12 @@ fn each_occurrence_fires_its_display_and_audio_alarms_with_repeats() {
     assert_eq!(due[0].location.as_deref(), Some("Room 4"));
     assert_eq!(due[0].description.as_deref(), Some("Reminder"));
     assert_eq!(due[0].calendar_name, "Home");
+    let sounds: Vec<bool> = due[..3].iter().map(|d| d.audio).collect();
+    assert_eq!(
+        sounds,
+        [false, false, true],
+        "the end alarm is ACTION:AUDIO"
+    );
 }
 
 #[test]

@@ -87,6 +87,7 @@ mod tests {
             start: EventTime::Utc { instant: at },
             start_utc: at,
             all_day: false,
+            audio: false,
         }
     }
 
