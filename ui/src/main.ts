@@ -42,6 +42,8 @@ import { throttle } from "./throttle";
 const locale = pickLocale(navigator.languages);
 /** The zone times are shown in; the shell says which (system or override) with each overview. */
 let zone = systemZone();
+/** Calendar names by id, from the latest overview. */
+let calendarNames = new Map<number, string>();
 const sidebar = byId("accounts", HTMLElement);
 const overlay = byId("signin-overlay", HTMLElement);
 const emptyNote = byId("no-accounts", HTMLElement);
@@ -80,7 +82,18 @@ const calendar = mountCalendar(byId("calendar", HTMLElement), {
   goToDate: () => {
     showGoTo(calendar.getDate().toISOString().slice(0, 10));
   },
+  calendarName: (id) => calendarNames.get(id),
 });
+
+// "Today" moves at midnight on the display zone's clock, also while the window stays open.
+let today = wallClockIn(zone).slice(0, 10);
+setInterval(() => {
+  const now = wallClockIn(zone).slice(0, 10);
+  if (now !== today) {
+    today = now;
+    calendar.setOption("now", () => wallClockIn(zone));
+  }
+}, 60_000);
 
 const showRelink = setUpRelinkBanner(() => void refresh());
 const removeDialog = byId("remove-dialog", HTMLDialogElement);
@@ -148,8 +161,10 @@ async function refresh(): Promise<void> {
   const data = await overview();
   // A slower earlier answer must not replace a newer one.
   if (mine !== refreshTicket) return;
+  calendarNames = new Map(data.calendars.map((c) => [c.id, c.name]));
   if (data.display_zone !== zone) {
     zone = data.display_zone;
+    today = wallClockIn(zone).slice(0, 10);
     calendar.setOption("now", () => wallClockIn(zone));
   }
   renderSidebar(

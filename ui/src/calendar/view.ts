@@ -55,6 +55,8 @@ export interface CalendarSetup {
   open(key: OccurrenceKey, element: HTMLElement): void;
   /** The "Go to date" toolbar button. */
   goToDate(): void;
+  /** A calendar's name, so an event says which calendar it is in by more than its colour. */
+  calendarName(calendar: number): string | undefined;
 }
 
 /** Mounts the calendar into `element` and returns it. */
@@ -124,6 +126,8 @@ export function mountCalendar(element: HTMLElement, setup: CalendarSetup): Calen
       if (!key) return;
       const id = occurrenceId(key);
       info.el.dataset["occurrence"] = id;
+      const calendarName = setup.calendarName(key.calendar);
+      info.el.title = calendarName ? `${info.event.title} (${calendarName})` : info.event.title;
       // Right-to-left titles read and align as such.
       for (const title of info.el.querySelectorAll(".fc-event-title, .fc-list-event-title")) title.setAttribute("dir", "auto");
       const lost = document.activeElement === document.body || document.activeElement === null;
