@@ -67,6 +67,9 @@ test("the month view shows the known events of 1 December 2026", async () => {
   );
   const titles = await monthTitlesOn(browser, "2026-12-01");
   assert.ok(titles.includes("Design review"), `1 December shows ${JSON.stringify(titles)}`);
+  // Colour is not the only sign of an event's calendar: it says so when pointed at.
+  const tips = await browser.execute(() => [...document.querySelectorAll(".fc-event[title]")].map((e) => e.title));
+  assert.ok(tips.includes("Planning kickoff (Work)"), JSON.stringify(tips.slice(0, 5)));
   assert.ok(!(await monthTitlesOn(browser, "2026-12-02")).includes("Planning kickoff"), "only on its day");
   await screenshot(browser, "view-month");
 });
@@ -187,6 +190,7 @@ test("the keyboard switches views, pages, and finds today", async () => {
 
   await browser.keys("g");
   await browser.$("#goto-dialog").waitForDisplayed({ timeout: 5_000 });
+  await screenshot(browser, "go-to-date");
   await browser.keys("Escape");
   await browser.$("#goto-dialog").waitForDisplayed({ reverse: true, timeout: 5_000 });
 
