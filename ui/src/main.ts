@@ -11,6 +11,7 @@ import { guardNavigation } from "./details/links";
 import { byId } from "./dom";
 import {
   type AccountView,
+  type Overview,
   diagnostics,
   eventDetails,
   eventsBetween,
@@ -158,7 +159,15 @@ let refreshTicket = 0;
 /** Reads accounts and calendars again and redraws everything that shows them. */
 async function refresh(): Promise<void> {
   const mine = ++refreshTicket;
-  const data = await overview();
+  let data: Overview;
+  try {
+    data = await overview();
+  } catch (err) {
+    if (mine !== refreshTicket) return;
+    emptyNote.textContent = `Almanac could not read its saved calendars: ${describe(err)}`;
+    emptyNote.hidden = false;
+    return;
+  }
   // A slower earlier answer must not replace a newer one.
   if (mine !== refreshTicket) return;
   calendarNames = new Map(data.calendars.map((c) => [c.id, c.name]));
@@ -182,6 +191,7 @@ async function refresh(): Promise<void> {
     locale,
   );
   const signedIn = data.accounts.length > 0;
+  emptyNote.textContent = "No calendars yet. Sign in to see yours here.";
   emptyNote.hidden = signedIn;
   overlay.hidden = signedIn;
   if (!signedIn) {
@@ -196,9 +206,15 @@ async function refresh(): Promise<void> {
 /** Progress comes in bursts: the sidebar and the calendar catch up a few times a second. */
 const refreshSoon = throttle(() => void refresh(), 300);
 
-setUpSearch(searchInput, byId("search-results", HTMLElement), search, (date) => {
-  calendar.gotoDate(date);
-});
+setUpSearch(
+  searchInput,
+  byId("search-results", HTMLElement),
+  search,
+  (date) => {
+    calendar.gotoDate(date);
+  },
+  locale,
+);
 
 setUpShortcuts(document, (shortcut) => {
   if (!overlay.hidden) return;

@@ -13,7 +13,7 @@ describe("renderResults", () => {
     );
     expect(list.querySelector("script")).toBeNull();
     expect(list.textContent).toContain("<script>alert(1)</script>");
-    expect(list.textContent).toContain("2026-12-01 · Work");
+    expect(list.textContent).toContain("Dec 1, 2026 · Work");
     list.querySelector("button")?.click();
     expect(choose).toHaveBeenCalledWith("2026-12-01");
   });

@@ -3,9 +3,25 @@
  * calendar jumps to its day. Results are built with textContent: titles come from strangers.
  */
 import type { SearchHitView } from "../ipc";
+import { wallDate } from "../details/format";
+
+/** A result's day for people ("Dec 1, 2026"); the day string as sent if the locale fails. */
+function dayText(day: string, locale: string): string {
+  try {
+    return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }).format(wallDate(day));
+  } catch {
+    return day;
+  }
+}
 
 /** Renders results into `list`; `choose` gets the picked result's date. */
-export function renderResults(list: HTMLElement, hits: readonly SearchHitView[], query: string, choose: (date: string) => void): void {
+export function renderResults(
+  list: HTMLElement,
+  hits: readonly SearchHitView[],
+  query: string,
+  choose: (date: string) => void,
+  locale = "en-US",
+): void {
   const items = hits.map((hit) => {
     const item = document.createElement("li");
     const button = document.createElement("button");
@@ -17,7 +33,7 @@ export function renderResults(list: HTMLElement, hits: readonly SearchHitView[],
     title.dir = "auto";
     const meta = document.createElement("span");
     meta.className = "search-meta";
-    meta.textContent = [hit.date, hit.calendar_name, hit.location].filter(Boolean).join(" · ");
+    meta.textContent = [hit.date ? dayText(hit.date, locale) : null, hit.calendar_name, hit.location].filter(Boolean).join(" · ");
     button.append(title, meta);
     const date = hit.date;
     if (date) {
@@ -47,6 +63,7 @@ export function setUpSearch(
   list: HTMLElement,
   find: (text: string) => Promise<SearchHitView[]>,
   choose: (date: string) => void,
+  locale = "en-US",
 ): void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let latest = 0;
@@ -56,12 +73,12 @@ export function setUpSearch(
     const ticket = ++latest;
     timer = setTimeout(() => {
       if (!text.trim()) {
-        renderResults(list, [], "", choose);
+        renderResults(list, [], "", choose, locale);
         return;
       }
       void find(text).then((hits) => {
         // A slower earlier answer must not replace a newer one.
-        if (ticket === latest) renderResults(list, hits, text, choose);
+        if (ticket === latest) renderResults(list, hits, text, choose, locale);
       });
     }, 150);
   });
@@ -70,6 +87,6 @@ export function setUpSearch(
     e.stopPropagation();
     input.value = "";
     ++latest;
-    renderResults(list, [], "", choose);
+    renderResults(list, [], "", choose, locale);
   });
 }
