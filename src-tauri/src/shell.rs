@@ -68,12 +68,15 @@ fn app_clock() -> almanac_sync::Clock {
     }
 }
 
-/// The system's IANA zone, or UTC when it cannot be told.
+/// The system's IANA zone, or UTC when it cannot be told ("Etc/UTC" reads as "UTC").
 pub fn system_zone() -> Tz {
-    iana_time_zone::get_timezone()
+    match iana_time_zone::get_timezone()
         .ok()
         .and_then(|name| name.parse().ok())
-        .unwrap_or(Tz::UTC)
+    {
+        Some(Tz::Etc__UTC | Tz::Etc__UCT | Tz::Etc__Universal | Tz::Etc__Zulu) | None => Tz::UTC,
+        Some(zone) => zone,
+    }
 }
 
 impl Shell {
