@@ -8,6 +8,7 @@ use crate::ipc::{
 use crate::shell::Shell;
 use crate::views;
 use almanac_core::{AccountKind, CalendarId, Href, Password};
+use almanac_store::{Store, StoreError};
 use chrono::{DateTime, Utc};
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
@@ -183,9 +184,19 @@ pub async fn set_calendar_enabled(
     calendar: i32,
     enabled: bool,
 ) -> Result<(), IpcError> {
+    set_calendar_switch(&shell, calendar, enabled, Store::set_calendar_enabled).await
+}
+
+/// Stores one of the user's per-calendar switches (shown, notifies).
+pub(crate) async fn set_calendar_switch(
+    shell: &Shell,
+    calendar: i32,
+    on: bool,
+    set: fn(&mut Store, CalendarId, bool) -> Result<(), StoreError>,
+) -> Result<(), IpcError> {
     shell
         .engine
-        .with_store(move |s| s.set_calendar_enabled(CalendarId(i64::from(calendar)), enabled))
+        .with_store(move |s| set(s, CalendarId(i64::from(calendar)), on))
         .await
         .map_err(storage)
 }

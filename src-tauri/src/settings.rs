@@ -4,6 +4,7 @@
 use crate::ipc::{CHANGED, ChangedEvent, ErrorCode, IpcError, SettingsView};
 use crate::shell::{INTERVAL_SETTING, Shell, ZONE_SETTING, minutes_duration};
 use almanac_core::CalendarId;
+use almanac_store::Store;
 use chrono_tz::Tz;
 use tauri::{AppHandle, Emitter, Manager, State};
 use tauri_plugin_autostart::ManagerExt;
@@ -107,11 +108,8 @@ pub async fn set_calendar_notify(
     calendar: i32,
     enabled: bool,
 ) -> Result<(), IpcError> {
-    shell
-        .engine
-        .with_store(move |s| s.set_calendar_notify(CalendarId(i64::from(calendar)), enabled))
+    crate::commands::set_calendar_switch(&shell, calendar, enabled, Store::set_calendar_notify)
         .await
-        .map_err(storage)
 }
 
 /// Writes the calendar as one `.ics` file into the Downloads folder (or the data directory
