@@ -44,17 +44,16 @@ pub const INTERVAL_SETTING: &str = "sync_minutes";
 pub const DEFAULT_SYNC_MINUTES: u32 = 15;
 
 /// The clock: the system's, or one that starts at a given instant and runs at real speed, so
-/// tests can bring an alarm's time near without waiting for it. The instant comes from
-/// `ALMANAC_CLOCK_START` (RFC 3339), or from the file `ALMANAC_CLOCK_FILE` names when it exists
-/// (a test harness that cannot set one launch's environment writes the file instead).
+/// tests can bring an alarm's time near without waiting for it. The instant comes from the file
+/// `ALMANAC_CLOCK_FILE` names when it exists (a test harness that cannot set one launch's
+/// environment writes the file for that launch), else from `ALMANAC_CLOCK_START` (RFC 3339).
 fn app_clock() -> almanac_sync::Clock {
     let from_file = || {
         let path = std::env::var_os("ALMANAC_CLOCK_FILE")?;
         std::fs::read_to_string(path).ok()
     };
-    let start = std::env::var("ALMANAC_CLOCK_START")
-        .ok()
-        .or_else(from_file)
+    let start = from_file()
+        .or_else(|| std::env::var("ALMANAC_CLOCK_START").ok())
         .and_then(|t| chrono::DateTime::parse_from_rfc3339(t.trim()).ok());
     match start {
         Some(start) => {

@@ -16,9 +16,16 @@ deadline_wait() { # description, seconds, command...
   done
 }
 
+# Nothing here depends on the real date: every launch of the app starts its clock at this instant
+# (then it runs at real speed), and the emulator builds its demo data around the same day. The
+# default is a leap day, far from the day any spec was written; any other instant works too:
+#   ALMANAC_E2E_NOW=2027-03-28T00:30:00Z tests/e2e/run.sh
+export ALMANAC_E2E_NOW=${ALMANAC_E2E_NOW:-2028-02-29T09:00:00Z}
+export ALMANAC_CLOCK_START=$ALMANAC_E2E_NOW
+
 EMULATOR_INFO=$ALMANAC_ARTIFACTS/emulator.json
 : >"$EMULATOR_INFO"
-"$EMULATOR" --demo --json >"$EMULATOR_INFO" 2>"$ALMANAC_ARTIFACTS/emulator.log" &
+"$EMULATOR" --demo --json --today "${ALMANAC_E2E_NOW:0:10}" >"$EMULATOR_INFO" 2>"$ALMANAC_ARTIFACTS/emulator.log" &
 pids+=($!)
 deadline_wait "the iCloud emulator" 60 test -s "$EMULATOR_INFO"
 export ALMANAC_EMULATOR_INFO=$EMULATOR_INFO
@@ -34,8 +41,8 @@ export ALMANAC_NOTIFICATIONS=$ALMANAC_ARTIFACTS/notifications.log
 dbus-monitor --session "interface='org.freedesktop.Notifications',member='Notify'" >"$ALMANAC_NOTIFICATIONS" 2>&1 &
 pids+=($!)
 
-# A spec that needs the app to believe it is another time writes an RFC 3339 instant here before
-# launching it (and removes it after); without the file the app uses the real clock.
+# A spec that needs one launch to start at another instant writes it here (RFC 3339) before
+# launching (and removes it after); without the file the app starts at ALMANAC_E2E_NOW.
 export ALMANAC_CLOCK_FILE=$ALMANAC_ARTIFACTS/clock
 rm -f "$ALMANAC_CLOCK_FILE"
 

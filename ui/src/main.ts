@@ -5,7 +5,7 @@ import { toEventInput } from "./calendar/events";
 import { setUpGoTo } from "./calendar/goto";
 import { pickLocale } from "./calendar/locale";
 import { mountCalendar, VIEWS } from "./calendar/view";
-import { systemZone, wallClockIn } from "./calendar/zone";
+import { setClockSkew, systemZone, wallClockIn } from "./calendar/zone";
 import { setUpDetails } from "./details/panel";
 import { guardNavigation } from "./details/links";
 import { byId } from "./dom";
@@ -171,10 +171,13 @@ async function refresh(): Promise<void> {
   // A slower earlier answer must not replace a newer one.
   if (mine !== refreshTicket) return;
   calendarNames = new Map(data.calendars.map((c) => [c.id, c.name]));
-  if (data.display_zone !== zone) {
+  const skewed = setClockSkew(data.clock_skew_ms);
+  if (data.display_zone !== zone || skewed) {
     zone = data.display_zone;
     today = wallClockIn(zone).slice(0, 10);
     calendar.setOption("now", () => wallClockIn(zone));
+    // The first overview of a pinned clock: the view opened on this machine's today.
+    if (skewed) calendar.today();
   }
   renderSidebar(
     sidebar,

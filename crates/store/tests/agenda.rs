@@ -172,10 +172,21 @@ const FIXTURES: &[&str] = &[
 
 /// What `almanac_ical` itself says the window holds: the reference the index must match.
 fn expected(from: DateTime<Utc>, to: DateTime<Utc>, viewer: Tz) -> Vec<(String, DateTime<Utc>)> {
-    let mut out: Vec<_> = FIXTURES
+    let bodies: Vec<String> = FIXTURES.iter().map(|name| ical_fixture(name)).collect();
+    expected_of(&bodies, from, to, viewer)
+}
+
+/// What `almanac_ical` says `bodies` hold in the window.
+fn expected_of(
+    bodies: &[String],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    viewer: Tz,
+) -> Vec<(String, DateTime<Utc>)> {
+    let mut out: Vec<_> = bodies
         .iter()
-        .flat_map(|name| {
-            let obj = almanac_ical::parse(&ical_fixture(name)).unwrap();
+        .flat_map(|body| {
+            let obj = almanac_ical::parse(body).unwrap();
             let window = Window {
                 start: from,
                 end: to,
@@ -260,6 +271,123 @@ fn index_and_on_demand_expansion_agree_with_the_parser() {
         }
     }
     assert!(total > 100, "the windows hold only {total} occurrences");
+}
+
+/// The instant the horizon is refreshed at: `ALMANAC_TEST_NOW` (RFC 3339) when set, so
+/// `./x test` also runs this on a DST-change day and a leap day; else a fixed day.
+fn pinned_now() -> DateTime<Utc> {
+    std::env::var("ALMANAC_TEST_NOW").map_or_else(
+        |_| at(2026, 11, 21, 8, 0),
+        |text| DateTime::parse_from_rfc3339(&text).unwrap().to_utc(),
+    )
+}
+
+/// Series that began a year before the pinned day (weekly in Berlin at 02:30, a time some DST
+/// changes skip; daily floating; a yearly all-day day on the pinned date, 29 February
+/// included), and the producer fixtures: windows around the pinned day, across the horizon's
+/// edges and beyond it answer what direct expansion answers.
+#[test]
+fn the_horizon_around_the_pinned_day_answers_as_the_parser() {
+    let now = pinned_now();
+    let start = now - Duration::days(365);
+    let (day, month_day) = (start.format("%Y%m%d"), now.format("%m%d"));
+    let first_yearly = format!("{}{month_day}", start.format("%Y"));
+    let series = [
+        ics(
+            SOURCE,
+            &[&[
+                "UID:pinned-weekly",
+                &format!("DTSTART;TZID=Europe/Berlin:{day}T023000"),
+                "DURATION:PT1H",
+                "RRULE:FREQ=WEEKLY",
+                "SUMMARY:Night shift",
+            ]],
+        ),
+        ics(
+            SOURCE,
+            &[&[
+                "UID:pinned-daily",
+                &format!("DTSTART:{day}T090000"),
+                "DURATION:PT30M",
+                "RRULE:FREQ=DAILY",
+                "SUMMARY:Standup",
+            ]],
+        ),
+        // A day that exists only in leap years recurs only in them (RFC 5545 §3.3.10).
+        ics(
+            SOURCE,
+            &[&[
+                "UID:pinned-yearly",
+                &format!(
+                    "DTSTART;VALUE=DATE:{}",
+                    pinned_yearly_start(&first_yearly, now)
+                ),
+                "RRULE:FREQ=YEARLY",
+                "SUMMARY:Anniversary",
+            ]],
+        ),
+    ];
+    let mut bodies: Vec<String> = FIXTURES.iter().map(|name| ical_fixture(name)).collect();
+    bodies.extend(series);
+    let (mut indexed, _, cal) = store();
+    indexed.set_horizon_span(HorizonSpan {
+        past: Duration::days(60),
+        future: Duration::days(120),
+    });
+    indexed.refresh_horizon(now).unwrap();
+    let uploads = bodies
+        .iter()
+        .enumerate()
+        .map(|(i, body)| upsert(&format!("/1/calendars/home/{i}.ics"), "\"1\"", body.clone()))
+        .collect();
+    put(&mut indexed, cal, uploads);
+    let mut total = 0;
+    for viewer in [
+        Tz::UTC,
+        chrono_tz::Europe::Berlin,
+        chrono_tz::Pacific::Auckland,
+    ] {
+        for (from, days) in [
+            (now - Duration::days(3), 7),    // around the pinned day
+            (now - Duration::days(75), 30),  // across the horizon's start
+            (now + Duration::days(100), 40), // across its end
+            (now + Duration::days(400), 30), // beyond it
+        ] {
+            let to = from + Duration::days(days);
+            let want = expected_of(&bodies, from, to, viewer);
+            total += want.len();
+            assert_eq!(
+                got(&indexed, from, to, viewer),
+                want,
+                "{viewer} from {from}"
+            );
+        }
+    }
+    let around = got(
+        &indexed,
+        now - Duration::days(1),
+        now + Duration::days(1),
+        Tz::UTC,
+    );
+    assert!(
+        around.iter().any(|(uid, _)| uid == "pinned-yearly"),
+        "the yearly day on the pinned date: {around:?}"
+    );
+    assert!(total > 100, "the windows hold only {total} occurrences");
+}
+
+/// The yearly series' first day: the pinned month and day in the year before, or four years
+/// before for 29 February (which the year before lacks).
+fn pinned_yearly_start(first: &str, now: DateTime<Utc>) -> String {
+    if chrono::NaiveDate::parse_from_str(first, "%Y%m%d").is_ok() {
+        first.to_string()
+    } else {
+        format!(
+            "{}{}",
+            now.format("%Y").to_string().parse::<i32>().unwrap() - 4,
+            now.format("%m%d")
+        )
+    }
 }
 
 #[test]

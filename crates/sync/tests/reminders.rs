@@ -1,5 +1,9 @@
 //! Alarm rounds over a real store file with a clock the test drives: an alarm shows once, a
 //! restart repeats nothing, and alarms missed while Almanac was closed become one summary.
+//!
+//! The weekly series starts two weeks before `common::start_time()` (`ALMANAC_TEST_NOW`), and
+//! every expectation is Berlin wall-clock time turned into UTC, so `./x test` also runs these
+//! with the series across a DST change and across 29 February.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -8,24 +12,41 @@ use almanac_caldav::Limits;
 use almanac_core::{AccountKind, ComponentKind, Etag, Href};
 use almanac_secrets::MemorySecrets;
 use almanac_store::{Batch, CalendarListing, ResourceUpsert, Store};
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+use chrono_tz::Europe::Berlin;
 use common::Rig;
 use std::path::Path;
 use std::sync::Arc;
 
 // Shape: an iCloud weekly meeting with Apple Calendar's default 15-minute alert and the
 // "no alert" placeholder (icloud-caldav.md, Alarms).
-const STANDUP: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Apple Inc.//macOS 14.4//EN\r\n\
+fn standup(first: NaiveDate) -> String {
+    let day = first.format("%Y%m%d");
+    format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Apple Inc.//macOS 14.4//EN\r\n\
 BEGIN:VEVENT\r\nUID:standup\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:Standup\r\n\
-DTSTART;TZID=Europe/Berlin:20261201T100000\r\nDTEND;TZID=Europe/Berlin:20261201T101500\r\n\
+DTSTART;TZID=Europe/Berlin:{day}T100000\r\nDTEND;TZID=Europe/Berlin:{day}T101500\r\n\
 RRULE:FREQ=WEEKLY;COUNT=4\r\n\
 BEGIN:VALARM\r\nX-WR-ALARMUID:A1\r\nACTION:DISPLAY\r\nTRIGGER:-PT15M\r\n\
 X-APPLE-DEFAULT-ALARM:TRUE\r\nEND:VALARM\r\n\
 BEGIN:VALARM\r\nACTION:NONE\r\nTRIGGER;VALUE=DATE-TIME:19760401T005545Z\r\nEND:VALARM\r\n\
-END:VEVENT\r\nEND:VCALENDAR\r\n";
+END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+}
 
-fn utc(d: u32, h: u32, m: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 12, d, h, m, 0).unwrap()
+/// The series' first day: two weeks before the pinned day, so its four weeks straddle it.
+fn first_day() -> NaiveDate {
+    common::start_time().date_naive() - Days::new(14)
+}
+
+/// `h:m` on Berlin's wall clock, `days` after the series' first day.
+fn berlin(days: u64, h: u32, m: u32) -> DateTime<Utc> {
+    let day = first_day() + Days::new(days);
+    Berlin
+        .from_local_datetime(&day.and_hms_opt(h, m, 0).unwrap())
+        .single()
+        .unwrap()
+        .to_utc()
 }
 
 fn seeded(path: &Path) {
@@ -50,7 +71,7 @@ fn seeded(path: &Path) {
         upserts: vec![ResourceUpsert {
             href: Href::new("/1/calendars/work/standup.ics"),
             etag: Etag::new("\"1\""),
-            ics: STANDUP.into(),
+            ics: standup(first_day()),
         }],
         ..Batch::default()
     };
@@ -72,9 +93,9 @@ async fn an_alarm_shows_once_and_a_restart_repeats_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("almanac.sqlite3");
     seeded(&path);
-    let zone = chrono_tz::Europe::Berlin;
+    let zone = Berlin;
 
-    let app = app_at(&path, utc(1, 8, 40));
+    let app = app_at(&path, berlin(0, 9, 40));
     assert_eq!(
         app.engine.alarm_round(zone).await.unwrap(),
         Default::default(),
@@ -87,7 +108,7 @@ async fn an_alarm_shows_once_and_a_restart_repeats_nothing() {
         .unwrap();
     assert_eq!(
         next,
-        Some(utc(1, 8, 45)),
+        Some(berlin(0, 9, 45)),
         "09:45 Berlin, 15 minutes before 10:00"
     );
 
@@ -102,7 +123,7 @@ async fn an_alarm_shows_once_and_a_restart_repeats_nothing() {
     );
     drop(app);
 
-    let restarted = app_at(&path, utc(1, 8, 46));
+    let restarted = app_at(&path, berlin(0, 9, 46));
     assert_eq!(
         restarted.engine.alarm_round(zone).await.unwrap(),
         Default::default()
@@ -114,22 +135,25 @@ async fn alarms_missed_while_closed_come_back_as_one_summary() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("almanac.sqlite3");
     seeded(&path);
-    let zone = chrono_tz::Europe::Berlin;
-    let app = app_at(&path, utc(1, 8, 0));
+    let zone = Berlin;
+    let app = app_at(&path, berlin(0, 9, 0));
     app.engine.alarm_round(zone).await.unwrap();
     drop(app);
 
     // Closed for three weeks: three weekly alarms passed; the fourth is two hours away.
-    let back = app_at(&path, utc(22, 6, 45));
+    let back = app_at(&path, berlin(21, 7, 45));
     let round = back.engine.alarm_round(zone).await.unwrap();
     assert!(round.show.is_empty());
     let missed: Vec<_> = round.missed.iter().map(|a| a.at).collect();
-    assert_eq!(missed, [utc(1, 8, 45), utc(8, 8, 45), utc(15, 8, 45)]);
+    assert_eq!(
+        missed,
+        [berlin(0, 9, 45), berlin(7, 9, 45), berlin(14, 9, 45)]
+    );
     assert_eq!(
         back.engine
             .next_alarm(zone, chrono::Duration::hours(3))
             .await
             .unwrap(),
-        Some(utc(22, 8, 45))
+        Some(berlin(21, 9, 45))
     );
 }

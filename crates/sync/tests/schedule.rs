@@ -1,5 +1,7 @@
 //! The schedule against a real Radicale: a first sync at start, the next when the interval has
-//! passed on the engine's clock, and one at once on "sync now".
+//! passed on the engine's clock, and one at once on "sync now". The engine's clock starts at
+//! `common::start_time()` (`ALMANAC_TEST_NOW`), so `./x test` also runs this on a DST-change day
+//! and a leap day.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;

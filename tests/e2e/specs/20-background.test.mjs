@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { launchApp, screenshot } from "./app.mjs";
+import { dayOf, launchApp, screenshot } from "./app.mjs";
 import { control, emulator } from "./emulator.mjs";
 
 let browser;
@@ -31,7 +31,7 @@ function startRounds() {
 function eventWithAlarm(uid, summary, start) {
   return [
     "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Apple Inc.//macOS 14.4//EN", "BEGIN:VEVENT",
-    `UID:${uid}`, "DTSTAMP:20261101T000000Z", `DTSTART:${start}`, "DURATION:PT30M",
+    `UID:${uid}`, `DTSTAMP:${icalUtc(dayOf(0, "00:00:00"))}`, `DTSTART:${start}`, "DURATION:PT30M",
     `SUMMARY:${summary}`, "LOCATION:Room 4", "BEGIN:VALARM", "ACTION:DISPLAY",
     "DESCRIPTION:Reminder", "TRIGGER:-PT10M", "END:VALARM", "END:VEVENT", "END:VCALENDAR", "",
   ].join("\r\n");
@@ -78,6 +78,17 @@ function appProcesses() {
     });
 }
 
+/** `dayOf` as iCalendar's UTC DATE-TIME. */
+function icalUtc(instant) {
+  return instant.replaceAll("-", "").replaceAll(":", "");
+}
+
+// Two days after the pinned clock's day: the first launch (at the pinned instant) is before all
+// three alarms, so the two of the day before count as missed while closed.
+const ALARM_CHECK = dayOf(2, "10:00:00");
+const MISSED_ONE = dayOf(1, "10:00:00");
+const MISSED_TWO = dayOf(1, "11:00:00");
+
 async function launchAt(instant) {
   if (instant) writeFileSync(process.env.ALMANAC_CLOCK_FILE, instant);
   else rmSync(process.env.ALMANAC_CLOCK_FILE, { force: true });
@@ -86,9 +97,9 @@ async function launchAt(instant) {
 
 before(async () => {
   ({ password } = await control("passwords", {}));
-  await put("alarm-check", eventWithAlarm("alarm-check", "Alarm check", "20261205T100000Z"));
-  await put("missed-one", eventWithAlarm("missed-one", "Missed one", "20261204T100000Z"));
-  await put("missed-two", eventWithAlarm("missed-two", "Missed two", "20261204T110000Z"));
+  await put("alarm-check", eventWithAlarm("alarm-check", "Alarm check", icalUtc(ALARM_CHECK)));
+  await put("missed-one", eventWithAlarm("missed-one", "Missed one", icalUtc(MISSED_ONE)));
+  await put("missed-two", eventWithAlarm("missed-two", "Missed two", icalUtc(MISSED_TWO)));
   await launchAt(null);
   // Signing in, or the sync every start brings, fetches the new events.
   await ensureSignedIn();
@@ -118,7 +129,7 @@ after(async () => {
 test("alarms missed while closed are one summary, and an alarm fires at its time", async () => {
   const rounds = startRounds();
   // 09:49:30 UTC: "Alarm check" (10:00) alerts at 09:50; the two of the day before were missed.
-  await launchAt("2026-12-05T09:49:30Z");
+  await launchAt(dayOf(2, "09:49:30"));
   await browser.waitUntil(async () => notificationsAbout("passed while Almanac was closed") === 1, {
     timeout: 30_000,
     timeoutMsg: "no summary of the missed reminders",
@@ -140,7 +151,7 @@ test("alarms missed while closed are one summary, and an alarm fires at its time
 
 test("a restart repeats no notification", async () => {
   const rounds = startRounds();
-  await launchAt("2026-12-05T10:05:00Z");
+  await launchAt(dayOf(2, "10:05:00"));
   await browser.waitUntil(async () => startRounds() > rounds, {
     timeout: 30_000,
     timeoutMsg: "the app did not check its alarms at start",

@@ -3,6 +3,22 @@ import { remote } from "webdriverio";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 
+/** The instant every launch of the app starts its clock at (with-driver.sh pins it, and the
+ * emulator's demo data is built around its day): expectations about "today" come from here. */
+export const NOW = new Date(process.env.ALMANAC_E2E_NOW);
+
+/** The calendar's title for the month `months` after NOW's (as FullCalendar writes it in en-US). */
+export function monthTitle(months = 0) {
+  const first = new Date(Date.UTC(NOW.getUTCFullYear(), NOW.getUTCMonth() + months, 1));
+  return new Intl.DateTimeFormat("en-US", { month: "long", year: "numeric", timeZone: "UTC" }).format(first);
+}
+
+/** NOW moved by `days` and set to `time` (HH:MM:SS, UTC), as an RFC 3339 instant. */
+export function dayOf(days, time) {
+  const day = new Date(NOW.getTime() + days * 86_400_000).toISOString().slice(0, 10);
+  return `${day}T${time}Z`;
+}
+
 /** Starts the app through tauri-driver and returns the WebdriverIO browser. */
 export async function launchApp() {
   return remote({

@@ -15,7 +15,6 @@ use crate::rng::Rng;
 use crate::upstream::Upstream;
 use bytes::Bytes;
 use std::fmt::Write as _;
-use std::time::Instant;
 
 /// How many events `--demo` seeds.
 pub const DEMO_EVENTS: usize = 300;
@@ -253,11 +252,21 @@ pub async fn housekeep(up: &Upstream, calendar: &str, name: &str) -> Result<(), 
     put(up, calendar, name, lines.join("\r\n")).await
 }
 
-fn today() -> i64 {
+/// Today by the system clock, in days since 1970-01-01 (UTC).
+pub fn today() -> i64 {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     i64::try_from(secs / 86_400).unwrap_or(0)
+}
+
+/// Reads `YYYY-MM-DD` as days since 1970-01-01, for `--today`.
+pub fn parse_day(text: &str) -> Option<i64> {
+    let mut parts = text.trim().splitn(3, '-').map(|p| p.parse::<i64>().ok());
+    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
+    let day = days_from_civil(y, m, d);
+    // Out-of-range months or days would silently wrap into another date.
+    (civil(day) == (y, m, d)).then_some(day)
 }
 
 fn alarm(rng: &mut Rng, out: &mut String) {
@@ -472,19 +481,19 @@ SUMMARY:Design review (moved)\r\nSEQUENCE:1\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
     )
 }
 
-/// Seeds [`DEMO_EVENTS`] events over the event calendars, a few legacy tasks, the fixed
-/// December events for the window's tests, and the unparseable event.
+/// Seeds [`DEMO_EVENTS`] events around `today` (days since 1970-01-01) over the event calendars,
+/// a few legacy tasks, the fixed December events for the window's tests, and the unparseable
+/// event. Tests that pin the app's clock pass its day, so "today" is the same on both sides.
 ///
 /// # Errors
 /// When Radicale refuses a request.
-pub async fn seed_events(up: &Upstream, rng: &mut Rng, _now: Instant) -> Result<(), EmulatorError> {
+pub async fn seed_events(up: &Upstream, rng: &mut Rng, today: i64) -> Result<(), EmulatorError> {
     let targets = [
         layout::HOME,
         layout::WORK,
         layout::FAMILY,
         layout::SHARED_WRITABLE,
     ];
-    let base = today();
     for i in 0..DEMO_EVENTS {
         let cal = targets[i % targets.len()];
         // Apple names objects with random uppercase UUIDs, unrelated to the UID; a few contain '@'.
@@ -493,7 +502,7 @@ pub async fn seed_events(up: &Upstream, rng: &mut Rng, _now: Instant) -> Result<
         } else {
             format!("{}.ics", rng.uuid())
         };
-        put(up, cal, &name, event(i, rng, base)).await?;
+        put(up, cal, &name, event(i, rng, today)).await?;
     }
     for i in 0..8 {
         let uid = rng.uuid();
@@ -521,6 +530,18 @@ pub async fn seed_events(up: &Upstream, rng: &mut Rng, _now: Instant) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_are_read_exactly_or_not_at_all() {
+        assert_eq!(parse_day("1970-01-02"), Some(1));
+        assert_eq!(
+            parse_day("2028-02-29").map(ymd).as_deref(),
+            Some("20280229")
+        );
+        assert_eq!(parse_day("2027-02-29"), None);
+        assert_eq!(parse_day("2026-13-01"), None);
+        assert_eq!(parse_day("yesterday"), None);
+    }
 
     #[test]
     fn calendar_arithmetic_round_trips() {

@@ -14,6 +14,10 @@ struct Args {
     /// Print the account as one JSON line instead of text.
     #[arg(long)]
     json: bool,
+    /// The day (YYYY-MM-DD) the demo data is built around; default today. Tests that pin the
+    /// app's clock pass its day.
+    #[arg(long, value_parser = parse_today)]
+    today: Option<i64>,
     /// Seed for the demo data and passwords.
     #[arg(long, default_value_t = 2026)]
     seed: u64,
@@ -25,11 +29,17 @@ struct Args {
     control_port: Option<u16>,
 }
 
+fn parse_today(text: &str) -> Result<i64, String> {
+    almanac_icloud_emulator::demo::parse_day(text)
+        .ok_or_else(|| format!("not a day (YYYY-MM-DD): {text}"))
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let emu = Emulator::start(Options {
         demo: args.demo,
+        demo_today: args.today,
         seed: Some(args.seed),
         entry_port: args.entry_port,
         control_port: args.control_port,

@@ -30,8 +30,25 @@ function formatFor(zone: string): Intl.DateTimeFormat {
   return format;
 }
 
-/** The wall clock in `zone` at `instant`, as `YYYY-MM-DDTHH:MM:SS`. */
-export function wallClockIn(zone: string, instant: Date = new Date()): string {
+/** How far the app's clock runs ahead of this machine's, in milliseconds (the shell says so with
+ * each overview): zero, unless a test pinned the app's clock to another day. */
+let clockSkew = 0;
+
+/** Adopts the shell's clock skew; says whether it changed. */
+export function setClockSkew(ms: number): boolean {
+  if (ms === clockSkew) return false;
+  clockSkew = ms;
+  return true;
+}
+
+/** Now, on the app's clock. */
+export function appNow(): Date {
+  return new Date(Date.now() + clockSkew);
+}
+
+/** The wall clock in `zone` at `instant` (default: now on the app's clock), as
+ * `YYYY-MM-DDTHH:MM:SS`. */
+export function wallClockIn(zone: string, instant: Date = appNow()): string {
   const parts = formatFor(zone).formatToParts(instant);
   const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? "00";
   return `${part("year")}-${part("month")}-${part("day")}T${part("hour")}:${part("minute")}:${part("second")}`;
