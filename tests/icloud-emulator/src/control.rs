@@ -88,10 +88,15 @@ fn default_throttle_status() -> u16 {
     503
 }
 
+/// `POST /control/inject`: `calendar`, when given, narrows the fault to requests inside that
+/// calendar's collection (see [`crate::faults::Faults::inject_in`]); bodies without it keep
+/// matching every request.
 #[derive(Deserialize)]
 struct Inject {
     fault: Fault,
     scope: Scope,
+    #[serde(default)]
+    calendar: Option<String>,
 }
 
 fn parse<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, Box<Response<Full<Bytes>>>> {
@@ -191,7 +196,14 @@ fn route(
         }
         ("POST", "/control/inject") => {
             let i: Inject = parse(body)?;
-            lock(&shared.faults).inject(i.fault, i.scope, Instant::now());
+            if i.calendar.is_some() && matches!(i.fault, Fault::ListingMemberStatus { .. }) {
+                // Answered on the home, outside every calendar: it could never fire.
+                return Err(Box::new(bad(
+                    400,
+                    "listing-member-status names its calendar itself; drop \"calendar\"",
+                )));
+            }
+            lock(&shared.faults).inject_in(i.fault, i.scope, i.calendar, Instant::now());
             ok()
         }
         ("POST", "/control/clear-faults") => {

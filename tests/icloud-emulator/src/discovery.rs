@@ -199,8 +199,9 @@ pub fn synthesized(ctx: &Ctx, id: &str, wanted: Option<&[(String, String)]>) -> 
     Some(response(&href, wanted, known, &[]))
 }
 
-/// PROPFIND on the home: Radicale's listing reshaped, plus the synthesized entries at Depth 1.
-pub async fn home(ctx: &Ctx) -> Answer {
+/// PROPFIND on the home: Radicale's listing reshaped, plus the synthesized entries at Depth 1,
+/// where an injected [`crate::Fault::ListingMemberStatus`] fails one member.
+pub async fn home(ctx: &Ctx, label: &mut Option<String>) -> Answer {
     let depth = ctx.header("depth").unwrap_or("1").to_string();
     let reply = ctx
         .shared
@@ -232,6 +233,7 @@ pub async fn home(ctx: &Ctx) -> Answer {
                 ms = ms.child(resp);
             }
         }
+        crate::partial::listing(ctx, &mut ms, label);
     }
     Answer::xml(207, &ms, ctx.quirks.text_plain_content_type)
 }

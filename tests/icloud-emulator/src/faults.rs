@@ -1,6 +1,13 @@
 //! Injected faults: what goes wrong, and for how long (the next N matching requests, or a time
-//! span). Transport and status faults match every request to an emulated host; the two content
+//! span). Transport and status faults match every request to an emulated host; the content
 //! faults match only the requests they name.
+//!
+//! An injection may also be narrowed to one calendar ([`Faults::inject_in`]): it then matches
+//! only requests whose path lies inside `/<DSID>/calendars/<calendar>/`, so a test can make
+//! one calendar fail while the home listing and the other calendars stay healthy — the partial
+//! failures a sync engine must survive without losing or duplicating what it already has.
+//! The partial content faults (a failed member in the home listing, a multiget that leaves out
+//! or respells an href, a bare `403` for an old sync token) are applied in [`crate::partial`].
 
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
@@ -42,6 +49,40 @@ pub enum Fault {
         /// The href as the client sees it (`/<DSID>/calendars/<cal>/<name>.ics`).
         href: String,
     },
+    /// In the Depth-1 PROPFIND answer on the calendar home, this calendar's `response` holds only
+    /// its `href` and `<status>HTTP/1.1 <status> <reason></status>` instead of its propstats,
+    /// as a server does when one member of a listing fails (RFC 4918 §13). A client must not
+    /// read that as "the calendar is gone" and delete what it holds of it.
+    ListingMemberStatus {
+        /// The calendar id (last path segment of the collection).
+        calendar: String,
+        /// The member's status (e.g. `503`).
+        status: u16,
+    },
+    /// calendar-multiget leaves this href out of its answer entirely (no `response` at all),
+    /// although it exists: servers do drop members under load. A client must neither treat
+    /// the object as deleted nor mark it as fetched.
+    MultigetOmit {
+        /// The href as the client sees it (compared after percent-decoding).
+        href: String,
+    },
+    /// calendar-multiget names this member with a differently spelled but equivalent href
+    /// (a literal character percent-encoded, e.g. `@` as `%40` or `-` as `%2D`, or the case of
+    /// the hex digits of an escape flipped), equal to the asked href only after
+    /// percent-decoding. A client that compares hrefs byte for byte loses the object, or
+    /// stores it twice.
+    MultigetRespell {
+        /// The href as the client sees it (compared after percent-decoding).
+        href: String,
+    },
+    /// A sync-collection REPORT on this calendar *with a non-empty sync-token* gets a bare
+    /// `403 Forbidden` with an empty body — no `DAV:valid-sync-token` precondition element —
+    /// as some servers answer an expired token; an initial sync (empty token) works normally.
+    /// A client must fall back to a full listing rather than give up on the calendar.
+    StaleTokenForbidden {
+        /// The calendar id (last path segment of the collection).
+        calendar: String,
+    },
 }
 
 impl Fault {
@@ -55,7 +96,26 @@ impl Fault {
             Fault::SpuriousUnauthorized => "spurious-401".into(),
             Fault::EmptyMultistatus { calendar } => format!("empty-207:{calendar}"),
             Fault::MultigetNotFound { href } => format!("multiget-404:{href}"),
+            Fault::ListingMemberStatus { calendar, status } => {
+                format!("listing-{status}:{calendar}")
+            }
+            Fault::MultigetOmit { href } => format!("multiget-omit:{href}"),
+            Fault::MultigetRespell { href } => format!("multiget-respell:{href}"),
+            Fault::StaleTokenForbidden { calendar } => format!("stale-token-403:{calendar}"),
         }
+    }
+
+    /// Whether this fault shapes the whole answer before routing (status, reset, truncation,
+    /// slowness, spurious 401), rather than the content of one kind of answer.
+    pub fn is_request_fault(&self) -> bool {
+        matches!(
+            self,
+            Fault::Status { .. }
+                | Fault::ConnectionReset
+                | Fault::TruncatedBody
+                | Fault::Slow { .. }
+                | Fault::SpuriousUnauthorized
+        )
     }
 
     /// The slow fault's delay, capped.
@@ -84,6 +144,8 @@ impl Scope {
 #[derive(Debug, Clone)]
 struct Injection {
     fault: Fault,
+    /// Only requests inside this calendar's collection match (`None`: every request).
+    calendar: Option<String>,
     remaining: Option<u32>,
     until: Option<Instant>,
 }
@@ -91,6 +153,13 @@ struct Injection {
 impl Injection {
     fn live(&self, now: Instant) -> bool {
         self.remaining.is_none_or(|n| n > 0) && self.until.is_none_or(|u| u > now)
+    }
+
+    /// Whether a request inside `calendar` (`None`: outside every calendar) is in its scope.
+    fn covers(&self, calendar: Option<&str>) -> bool {
+        self.calendar
+            .as_deref()
+            .is_none_or(|wanted| calendar == Some(wanted))
     }
 
     fn consume(&mut self) {
@@ -107,14 +176,29 @@ pub struct Faults {
 }
 
 impl Faults {
-    /// Adds an injection.
+    /// Adds an injection that matches requests anywhere.
     pub fn inject(&mut self, fault: Fault, scope: Scope, now: Instant) {
+        self.inject_in(fault, scope, None, now);
+    }
+
+    /// Adds an injection; with `calendar` it matches only requests whose path lies inside that
+    /// calendar's collection (`/<DSID>/calendars/<calendar>/…`), so the home listing and the
+    /// other calendars stay healthy. The scope counts only those requests. A fault answered on
+    /// the home itself ([`Fault::ListingMemberStatus`]) never matches under a calendar.
+    pub fn inject_in(
+        &mut self,
+        fault: Fault,
+        scope: Scope,
+        calendar: Option<String>,
+        now: Instant,
+    ) {
         let (remaining, until) = match scope {
             Scope::Next(n) => (Some(n), None),
             Scope::ForMillis(ms) => (None, Some(now + Duration::from_millis(ms))),
         };
         self.active.push(Injection {
             fault,
+            calendar,
             remaining,
             until,
         });
@@ -130,15 +214,14 @@ impl Faults {
     }
 
     /// Takes the first live request-level fault (status, reset, truncation, slowness, spurious
-    /// 401), counting it against its scope.
-    pub fn take_request_fault(&mut self, now: Instant) -> Option<Fault> {
+    /// 401) whose scope covers a request inside `calendar` (`None`: a request outside every
+    /// calendar, such as the home listing), counting it against its scope.
+    pub fn take_request_fault(&mut self, calendar: Option<&str>, now: Instant) -> Option<Fault> {
         self.prune(now);
-        let inj = self.active.iter_mut().find(|i| {
-            !matches!(
-                i.fault,
-                Fault::EmptyMultistatus { .. } | Fault::MultigetNotFound { .. }
-            )
-        })?;
+        let inj = self
+            .active
+            .iter_mut()
+            .find(|i| i.fault.is_request_fault() && i.covers(calendar))?;
         inj.consume();
         Some(inj.fault.clone())
     }
@@ -146,19 +229,45 @@ impl Faults {
     /// Whether PROPFIND/REPORT on `calendar` should get an empty 207 (counts it if so).
     pub fn take_empty_multistatus(&mut self, calendar: &str, now: Instant) -> bool {
         self.prune(now);
-        let found = self
-            .active
-            .iter_mut()
-            .find(|i| matches!(&i.fault, Fault::EmptyMultistatus { calendar: c } if c == calendar));
+        let found = self.active.iter_mut().find(|i| {
+            i.covers(Some(calendar))
+                && matches!(&i.fault, Fault::EmptyMultistatus { calendar: c } if c == calendar)
+        });
         found.map(Injection::consume).is_some()
     }
 
-    /// Which of `hrefs` a multiget should pretend are missing (each counts once per request).
-    pub fn take_multiget_missing(&mut self, hrefs: &[String], now: Instant) -> Vec<String> {
+    /// Every live fault that `pick` accepts and whose scope covers a request inside `calendar`,
+    /// each counted once against its scope (the caller applies them to one answer).
+    pub fn take_all(
+        &mut self,
+        calendar: Option<&str>,
+        now: Instant,
+        pick: impl Fn(&Fault) -> bool,
+    ) -> Vec<Fault> {
+        self.prune(now);
+        let mut taken = Vec::new();
+        for inj in &mut self.active {
+            if inj.covers(calendar) && pick(&inj.fault) {
+                inj.consume();
+                taken.push(inj.fault.clone());
+            }
+        }
+        taken
+    }
+
+    /// Which of `hrefs` a multiget inside `calendar` should pretend are missing (each counts
+    /// once per request).
+    pub fn take_multiget_missing(
+        &mut self,
+        hrefs: &[String],
+        calendar: Option<&str>,
+        now: Instant,
+    ) -> Vec<String> {
         self.prune(now);
         let mut missing = Vec::new();
         for inj in &mut self.active {
             if let Fault::MultigetNotFound { href } = &inj.fault
+                && inj.covers(calendar)
                 && hrefs.iter().any(|h| h == href)
             {
                 missing.push(href.clone());
@@ -185,13 +294,13 @@ mod tests {
             Scope::Next(2),
             now,
         );
-        assert!(f.take_request_fault(now).is_some());
-        assert!(f.take_request_fault(now).is_some());
-        assert!(f.take_request_fault(now).is_none());
+        assert!(f.take_request_fault(None, now).is_some());
+        assert!(f.take_request_fault(Some("work"), now).is_some());
+        assert!(f.take_request_fault(None, now).is_none());
         f.inject(Fault::ConnectionReset, Scope::ForMillis(10), now);
-        assert!(f.take_request_fault(now).is_some());
+        assert!(f.take_request_fault(None, now).is_some());
         assert!(
-            f.take_request_fault(now + Duration::from_millis(11))
+            f.take_request_fault(None, now + Duration::from_millis(11))
                 .is_none()
         );
     }
@@ -207,10 +316,41 @@ mod tests {
             Scope::Next(1),
             now,
         );
-        assert!(f.take_request_fault(now).is_none());
+        assert!(f.take_request_fault(None, now).is_none());
         assert!(!f.take_empty_multistatus("work", now));
         assert!(f.take_empty_multistatus("home", now));
         assert!(!f.take_empty_multistatus("home", now));
+    }
+
+    #[test]
+    fn a_calendar_scope_spares_other_calendars_and_the_home() {
+        let now = Instant::now();
+        let mut f = Faults::default();
+        f.inject_in(
+            Fault::TruncatedBody,
+            Scope::Next(1),
+            Some("work".into()),
+            now,
+        );
+        assert!(f.take_request_fault(None, now).is_none());
+        assert!(f.take_request_fault(Some("home"), now).is_none());
+        assert_eq!(
+            f.take_request_fault(Some("work"), now),
+            Some(Fault::TruncatedBody)
+        );
+        assert!(f.take_request_fault(Some("work"), now).is_none());
+        let stale = Fault::StaleTokenForbidden {
+            calendar: "work".into(),
+        };
+        f.inject(stale.clone(), Scope::ForMillis(50), now);
+        assert!(f.take_request_fault(Some("work"), now).is_none());
+        let pick = |x: &Fault| matches!(x, Fault::StaleTokenForbidden { .. });
+        assert_eq!(f.take_all(Some("work"), now, pick), vec![stale.clone()]);
+        assert_eq!(f.take_all(Some("work"), now, pick), vec![stale]);
+        assert!(
+            f.take_all(Some("work"), now + Duration::from_millis(51), pick)
+                .is_empty()
+        );
     }
 
     #[test]
@@ -226,5 +366,27 @@ mod tests {
         );
         let s: Scope = serde_json::from_str(r#"{"next":3}"#).unwrap();
         assert_eq!(s, Scope::Next(3));
+        let json = r#"{"kind":"listing-member-status","calendar":"work","status":503}"#;
+        let f: Fault = serde_json::from_str(json).unwrap();
+        assert_eq!(f.label(), "listing-503:work");
+        for (json, label) in [
+            (
+                r#"{"kind":"multiget-omit","href":"/1/calendars/w/a.ics"}"#,
+                "multiget-omit:/1/calendars/w/a.ics",
+            ),
+            (
+                r#"{"kind":"multiget-respell","href":"/1/calendars/w/a.ics"}"#,
+                "multiget-respell:/1/calendars/w/a.ics",
+            ),
+            (
+                r#"{"kind":"stale-token-forbidden","calendar":"w"}"#,
+                "stale-token-403:w",
+            ),
+        ] {
+            let f: Fault = serde_json::from_str(json).unwrap();
+            assert_eq!(f.label(), label);
+            assert!(!f.is_request_fault());
+            assert_eq!(serde_json::to_string(&f).unwrap(), json);
+        }
     }
 }

@@ -94,7 +94,7 @@
 //! | `POST /control/expire-sync-tokens` | | `{"ok":true}` |
 //! | `POST /control/move-partition` | | `{"partition":181,"home_url":"…"}` |
 //! | `POST /control/throttle` | `{"penalty_ms":5000,"retry_after_secs":1,"status":503}` | `{"ok":true}` |
-//! | `POST /control/inject` | `{"fault":{"kind":"status","status":500},"scope":{"next":2}}` | `{"ok":true}` |
+//! | `POST /control/inject` | `{"fault":{"kind":"status","status":500},"scope":{"next":2}}`, optionally with `"calendar":"work"` | `{"ok":true}` |
 //! | `POST /control/clear-faults` | | `{"ok":true}` (faults and throttle) |
 //! | `POST /control/quirks` | a partial [`Quirks`] object, e.g. `{"invalid_sync_token_status":410}` | the full quirks |
 //! | `GET /control/log` | | `{"entries":[…],"summary":{…}}` ([`LoggedRequest`] entries) |
@@ -103,8 +103,11 @@
 //!
 //! Fault JSON (`kind`): `status` (`status`, optional `retry_after`), `connection-reset`,
 //! `truncated-body`, `slow` (`millis`, capped at 120 s), `spurious-unauthorized`,
-//! `empty-multistatus` (`calendar`), `multiget-not-found` (`href`). Scope: `{"next":N}` or
-//! `{"for_millis":MS}`.
+//! `empty-multistatus` (`calendar`), `multiget-not-found` (`href`), and the partial faults
+//! `listing-member-status` (`calendar`, `status`), `multiget-omit` (`href`),
+//! `multiget-respell` (`href`), `stale-token-forbidden` (`calendar`) (see [`Fault`]). Scope:
+//! `{"next":N}` or `{"for_millis":MS}`. `"calendar":"<id>"` next to them narrows the fault to
+//! requests inside that calendar's collection ([`Emulator::inject_for_calendar`]).
 //!
 //! # Standalone
 //!
@@ -118,6 +121,7 @@ mod discovery;
 pub mod faults;
 pub mod layout;
 pub mod log;
+pub mod partial;
 mod report;
 pub mod rng;
 mod routes;
@@ -174,6 +178,9 @@ pub struct Options {
     pub partitions: Vec<u32>,
     /// Seed demo events (a few hundred) into the calendars.
     pub demo: bool,
+    /// The day the demo data is built around, in days since 1970-01-01 (`None`: today by the
+    /// system clock). Tests that pin the app's clock pass the same day.
+    pub demo_today: Option<i64>,
     /// Seed of the demo generator and the password generator (`None`: from the clock).
     pub seed: Option<u64>,
     /// Fixed entry port (`None`: any free one).
@@ -192,6 +199,7 @@ impl Default for Options {
             main_password: "Correct-Horse-Battery-1".into(),
             partitions: vec![180, 181],
             demo: false,
+            demo_today: None,
             seed: None,
             entry_port: None,
             control_port: None,
@@ -242,7 +250,8 @@ impl Emulator {
             .seed
             .map_or_else(rng::Rng::from_clock, rng::Rng::new);
         if options.demo {
-            demo::seed_events(&upstream, &mut rng.clone(), Instant::now()).await?;
+            let today = options.demo_today.unwrap_or_else(demo::today);
+            demo::seed_events(&upstream, &mut rng.clone(), today).await?;
         }
         let (entry, entry_url) = bind(options.entry_port).await?;
         let mut partitions = Vec::new();
@@ -421,6 +430,20 @@ impl Emulator {
     /// Injects a fault for a scope.
     pub fn inject(&self, fault: Fault, scope: Scope) {
         lock(&self.shared.faults).inject(fault, scope, Instant::now());
+    }
+
+    /// Injects a fault that matches only requests inside one calendar's collection
+    /// (`/<DSID>/calendars/<calendar>/…`, the collection and its members), so that calendar
+    /// fails while the home listing and the other calendars stay healthy; the scope counts
+    /// only those requests. Mostly for the transport and status faults; a fault answered on
+    /// the home ([`Fault::ListingMemberStatus`]) never matches under a calendar.
+    pub fn inject_for_calendar(&self, fault: Fault, scope: Scope, calendar: &str) {
+        lock(&self.shared.faults).inject_in(
+            fault,
+            scope,
+            Some(calendar.to_string()),
+            Instant::now(),
+        );
     }
 
     /// Removes every injected fault and the throttle.

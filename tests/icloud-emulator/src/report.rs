@@ -1,6 +1,7 @@
-//! REPORTs on a calendar: sync-collection with opaque, expirable tokens; calendar-multiget with
-//! injectable per-href `404`s and an optional batch limit; calendar-query that insists on a
-//! VEVENT comp-filter. sync-collection and calendar-query list the collection itself as an
+//! REPORTs on a calendar: sync-collection with opaque, expirable tokens (and an injectable bare
+//! `403` for a non-empty one); calendar-multiget with injectable per-href `404`s, omissions and
+//! respellings and an optional batch limit; calendar-query that insists on a VEVENT
+//! comp-filter. sync-collection and calendar-query list the collection itself as an
 //! extra entry, as iCloud does.
 
 use crate::routes::rewrite_request_hrefs;
@@ -62,7 +63,7 @@ pub async fn calendar_report(ctx: &Ctx, radicale_path: &str, label: &mut Option<
         return Answer::empty(400);
     };
     if root.is(DAV, "sync-collection") {
-        sync_collection(ctx, root, radicale_path).await
+        sync_collection(ctx, root, radicale_path, label).await
     } else if root.is(CALDAV, "calendar-multiget") {
         multiget(ctx, &root, radicale_path, label).await
     } else if root.is(CALDAV, "calendar-query") {
@@ -95,7 +96,15 @@ async fn forward(ctx: &Ctx, radicale_path: &str, body: Bytes) -> Result<Element,
     Ok(ms)
 }
 
-async fn sync_collection(ctx: &Ctx, mut root: Element, radicale_path: &str) -> Answer {
+async fn sync_collection(
+    ctx: &Ctx,
+    mut root: Element,
+    radicale_path: &str,
+    label: &mut Option<String>,
+) -> Answer {
+    if let Some(forbidden) = crate::partial::stale_token(ctx, &root, label) {
+        return forbidden;
+    }
     for el in root.elements_mut().filter(|e| e.is(DAV, "sync-token")) {
         let token = el.text_content();
         if token.is_empty() {
@@ -161,7 +170,9 @@ async fn multiget(
         Err(a) => return a,
     };
     crate::stale::multiget(ctx, &mut ms);
-    let missing = lock(&ctx.shared.faults).take_multiget_missing(&hrefs, Instant::now());
+    let calendar = crate::partial::request_calendar(&ctx.map.home(), &ctx.path);
+    let missing =
+        lock(&ctx.shared.faults).take_multiget_missing(&hrefs, calendar.as_deref(), Instant::now());
     if !missing.is_empty() {
         *label = Some(format!("multiget-404:{}", missing.join(",")));
         for node in &mut ms.children {
@@ -179,6 +190,7 @@ async fn multiget(
             }
         }
     }
+    crate::partial::multiget(ctx, &hrefs, &mut ms, label);
     Answer::xml(207, &ms, ctx.quirks.text_plain_content_type)
 }
 

@@ -55,7 +55,7 @@ pub async fn route(ctx: &Ctx, label: &mut Option<String>) -> Answer {
     let home = ctx.map.home();
     if path == home || path == home.trim_end_matches('/') {
         return match ctx.method.as_str() {
-            "PROPFIND" => discovery::home(ctx).await,
+            "PROPFIND" => discovery::home(ctx, label).await,
             "REPORT" => match xml::parse(&ctx.body_text()) {
                 Ok(root) if root.is(DAV, "sync-collection") => report::home_sync(ctx, &root).await,
                 // calcurse #30: a calendar-query sent to the home fails.

@@ -1,6 +1,7 @@
 //! The emulated hosts: one HTTP/1.1 listener per host (entry, partitions), and the pipeline
-//! every request goes through — old-partition check, throttle, injected faults, Basic auth,
-//! then routing — with iCloud's headers on every answer and one log entry per request.
+//! every request goes through — old-partition check, throttle, injected faults (those scoped
+//! to a calendar only inside its collection), Basic auth, then routing — with iCloud's headers
+//! on every answer and one log entry per request.
 
 use crate::account::{Account, ChallengeStyle};
 use crate::faults::{Fault, Faults};
@@ -308,7 +309,8 @@ async fn decide(
             Answer::empty(t.status).with("retry-after", &t.retry_after_secs.to_string()),
         );
     }
-    let fault = lock(&shared.faults).take_request_fault(now);
+    let calendar = crate::partial::request_calendar(&ctx.map.home(), &ctx.path);
+    let fault = lock(&shared.faults).take_request_fault(calendar.as_deref(), now);
     let mut truncate = false;
     if let Some(fault) = fault {
         *label = Some(fault.label());
@@ -329,7 +331,12 @@ async fn decide(
             }
             Fault::Slow { millis } => tokio::time::sleep(Fault::slow_delay(millis)).await,
             Fault::TruncatedBody => truncate = true,
-            Fault::EmptyMultistatus { .. } | Fault::MultigetNotFound { .. } => {}
+            Fault::EmptyMultistatus { .. }
+            | Fault::MultigetNotFound { .. }
+            | Fault::ListingMemberStatus { .. }
+            | Fault::MultigetOmit { .. }
+            | Fault::MultigetRespell { .. }
+            | Fault::StaleTokenForbidden { .. } => {}
         }
     }
     let authorized = creds.is_some_and(|(u, p)| lock(&shared.account).accepts(u, p, now));
