@@ -7,7 +7,7 @@ use crate::ipc::{
 };
 use crate::shell::Shell;
 use crate::views;
-use almanac_core::{AccountKind, CalendarId, Href, Password};
+use almanac_core::{AccountKind, Calendar, CalendarId, Href, Password};
 use almanac_store::{Store, StoreError};
 use chrono::{DateTime, Utc};
 use tauri::{AppHandle, State};
@@ -90,6 +90,7 @@ async fn syncing_account(
         shell.display_zone(),
         shell.account_progress(id),
         problems,
+        false,
     ))
 }
 
@@ -98,6 +99,17 @@ fn storage(err: almanac_sync::SyncError) -> IpcError {
         ErrorCode::Storage,
         format!("Almanac could not read its data: {err}"),
     )
+}
+
+/// Every calendar with its sync health in words (`None`: up to date).
+fn calendars_with_health(s: &Store) -> Result<Vec<(Calendar, Option<String>)>, StoreError> {
+    s.all_calendars()?
+        .into_iter()
+        .map(|c| {
+            let health = almanac_sync::health_text(&s.calendar_health(c.id)?);
+            Ok((c, health))
+        })
+        .collect()
 }
 
 /// Accounts and calendars, from the local store.
@@ -113,7 +125,7 @@ pub async fn overview(shell: State<'_, Shell>) -> Result<Overview, IpcError> {
                 .collect::<Result<Vec<_>, _>>()?;
             Ok((
                 accounts.into_iter().zip(problems).collect::<Vec<_>>(),
-                s.all_calendars()?,
+                calendars_with_health(s)?,
             ))
         })
         .await
@@ -122,15 +134,32 @@ pub async fn overview(shell: State<'_, Shell>) -> Result<Overview, IpcError> {
     Ok(Overview {
         accounts: accounts
             .iter()
-            .map(|(a, problems)| {
-                views::account_view(a, zone, shell.account_progress(a.id), *problems)
+            .map(|(a, quarantined)| {
+                let troubled = calendars
+                    .iter()
+                    .filter(|(c, health)| c.account == a.id && health.is_some())
+                    .count();
+                views::account_view(
+                    a,
+                    zone,
+                    shell.account_progress(a.id),
+                    *quarantined + troubled,
+                    troubled > 0,
+                )
             })
             .collect(),
         calendars: calendars
             .iter()
-            .map(|c| views::calendar_view(c, shell.calendar_progress(c.account, &c.href)))
+            .map(|(c, health)| {
+                views::calendar_view(
+                    c,
+                    shell.calendar_progress(c.account, &c.href),
+                    health.clone(),
+                )
+            })
             .collect(),
         display_zone: zone.name().to_string(),
+        clock_skew_ms: (shell.engine.now() - Utc::now()).num_milliseconds(),
     })
 }
 
@@ -268,17 +297,23 @@ pub async fn event_details(
     crate::details::event_details(&object, &cal, &start, zone).ok_or_else(gone)
 }
 
-/// Events that could not be read, for the "sync problems" view.
+/// Calendars that could not be synced and events that could not be read, for the "sync
+/// problems" view.
 #[tauri::command]
 pub async fn sync_problems(shell: State<'_, Shell>) -> Result<Vec<ProblemView>, IpcError> {
     let (problems, calendars) = shell
         .engine
-        .with_store(|s| Ok((s.quarantined()?, s.all_calendars()?)))
+        .with_store(|s| Ok((s.quarantined()?, calendars_with_health(s)?)))
         .await
         .map_err(storage)?;
-    Ok(problems
-        .iter()
-        .map(|p| views::problem_view(p, &calendars))
+    let troubled = calendars.iter().filter_map(|(c, health)| {
+        health
+            .as_ref()
+            .map(|reason| views::calendar_problem_view(c, reason))
+    });
+    let plain: Vec<Calendar> = calendars.iter().map(|(c, _)| c.clone()).collect();
+    Ok(troubled
+        .chain(problems.iter().map(|p| views::problem_view(p, &plain)))
         .collect())
 }
 

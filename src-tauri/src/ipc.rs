@@ -118,6 +118,8 @@ pub struct CalendarView {
     pub notify: bool,
     /// Set while a sync is fetching its events.
     pub progress: Option<ProgressView>,
+    /// What its last sync could not do or left waiting, in words; `None` when up to date.
+    pub health: Option<String>,
 }
 
 /// Accounts and calendars.
@@ -129,6 +131,9 @@ pub struct Overview {
     pub calendars: Vec<CalendarView>,
     /// The IANA zone times are shown in (the system's, or the user's override).
     pub display_zone: String,
+    /// How far the app's clock runs ahead of the system's, in milliseconds: zero unless a test
+    /// pinned the clock (`ALMANAC_CLOCK_START`); the window's "now" and "today" add it.
+    pub clock_skew_ms: i64,
 }
 
 /// One occurrence for the calendar views. Text fields are untrusted and rendered as text.

@@ -42,16 +42,24 @@ fn id(value: i64) -> i32 {
 }
 
 /// An account for the sidebar. `progress` is (fetched, total) events over its calendars while
-/// a sync fetches; `problems` counts its events that could not be read.
+/// a sync fetches; `problems` counts its events that could not be read and its calendars that
+/// could not be synced; `calendar_trouble` says whether there are any of the latter.
 pub fn account_view(
     account: &Account,
     viewer: Tz,
     progress: Option<(usize, usize)>,
     problems: usize,
+    calendar_trouble: bool,
 ) -> AccountView {
     let (state, mut state_text) = state_words(&account.state, viewer);
-    if let (AccountState::Syncing, Some((fetched, total))) = (&account.state, progress) {
-        state_text = format!("Syncing… {fetched} of {total} events");
+    match (&account.state, progress) {
+        (AccountState::Syncing, Some((fetched, total))) => {
+            state_text = format!("Syncing… {fetched} of {total} events");
+        }
+        (AccountState::Active, _) if calendar_trouble => {
+            state_text = "Synced with problems".into();
+        }
+        _ => {}
     }
     AccountView {
         id: id(account.id.0),
@@ -78,9 +86,15 @@ pub fn css_color(color: Option<&str>) -> Option<String> {
     ok.then(|| format!("#{}", &hex[..6]))
 }
 
-/// A calendar for the sidebar, with its sync's (fetched, total) while one runs.
-pub fn calendar_view(calendar: &Calendar, progress: Option<(usize, usize)>) -> CalendarView {
+/// A calendar for the sidebar, with its sync's (fetched, total) while one runs and its sync
+/// health in words.
+pub fn calendar_view(
+    calendar: &Calendar,
+    progress: Option<(usize, usize)>,
+    health: Option<String>,
+) -> CalendarView {
     CalendarView {
+        health,
         id: id(calendar.id.0),
         account: id(calendar.account.0),
         name: calendar.name.clone(),
@@ -145,6 +159,16 @@ pub fn problem_view(problem: &Quarantined, calendars: &[Calendar]) -> ProblemVie
         summary: problem.summary.clone(),
         uid: problem.uid.as_ref().map(|u| u.as_str().to_string()),
         reason: problem.reason.clone(),
+    }
+}
+
+/// A calendar that could not be synced, or has events waiting, for the "sync problems" view.
+pub fn calendar_problem_view(calendar: &Calendar, health: &str) -> ProblemView {
+    ProblemView {
+        calendar_name: calendar.name.clone(),
+        summary: None,
+        uid: None,
+        reason: health.to_string(),
     }
 }
 

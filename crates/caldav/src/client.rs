@@ -6,7 +6,7 @@ use crate::discovery::{
 };
 use crate::error::CaldavError;
 use crate::listing::{Listing, list_request, parse_listing};
-use crate::multiget::{DEFAULT_BATCH, Fetched, multiget_request, parse_multiget};
+use crate::multiget::{DEFAULT_BATCH, Fetched, multiget_request, parse_multiget, reconcile};
 use crate::response::protocol;
 use crate::scope::Scope;
 use crate::sync::{SyncDelta, SyncPage, etag_request, parse_etags, parse_sync, sync_request};
@@ -267,10 +267,9 @@ impl CaldavClient {
                 RedirectScope::Fixed,
             )
             .await?;
-        let fetched = parse_multiget(&answer)?;
-        let answered = fetched.found.len() + fetched.missing.len() + fetched.failed.len();
-        if answered < hrefs.len() {
-            tracing::warn!(calendar = %calendar, asked = hrefs.len(), answered, "multiget left hrefs unanswered");
+        let fetched = reconcile(hrefs, parse_multiget(&answer)?);
+        if !fetched.unanswered.is_empty() {
+            tracing::warn!(calendar = %calendar, asked = hrefs.len(), unanswered = fetched.unanswered.len(), "multiget left hrefs unanswered");
         }
         Ok(fetched)
     }

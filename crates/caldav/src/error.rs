@@ -105,6 +105,15 @@ pub enum CaldavError {
         /// What was wrong.
         reason: String,
     },
+    /// The answer was larger than the configured bound. Asking for less (a smaller multiget
+    /// batch) may work; the same request will fail the same way.
+    #[error("{url}: the answer is larger than {limit} bytes")]
+    TooLarge {
+        /// The request URL.
+        url: String,
+        /// The bound it exceeded.
+        limit: usize,
+    },
     /// The URL cannot be used: not http(s), unparseable, or plain HTTP to a host that is not
     /// loopback (credentials would travel in clear text). Fix the account's URL.
     #[error("{url}: unusable URL: {reason}")]
@@ -133,6 +142,7 @@ impl CaldavError {
                 | CaldavError::Offline { .. }
                 | CaldavError::Timeout { .. }
                 | CaldavError::Protocol { .. }
+                | CaldavError::TooLarge { .. }
         )
     }
 }

@@ -39,6 +39,8 @@ pub struct Fetched {
     pub missing: Vec<Href>,
     /// Members that came back with another status or without calendar data.
     pub failed: Vec<(Href, u16)>,
+    /// Members asked for that the answer did not mention at all.
+    pub unanswered: Vec<Href>,
 }
 
 impl Fetched {
@@ -47,7 +49,50 @@ impl Fetched {
         self.found.extend(other.found);
         self.missing.extend(other.missing);
         self.failed.extend(other.failed);
+        self.unanswered.extend(other.unanswered);
     }
+
+    /// Every member asked for and not delivered, whatever the reason.
+    pub fn undelivered(&self) -> impl Iterator<Item = &Href> {
+        let failed = self.failed.iter().map(|(h, _)| h);
+        self.missing.iter().chain(failed).chain(&self.unanswered)
+    }
+}
+
+/// An href with its percent-escapes decoded (`%40` and `@`, `%2d` and `%2D` are one member).
+fn decoded(href: &Href) -> String {
+    percent_encoding::percent_decode_str(href.as_str())
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// Puts an answer in terms of what was asked: a member the server named under another spelling
+/// of the same path gets the spelling asked for (which is the one the listing and the store
+/// use), and every href asked for and not mentioned lands in [`Fetched::unanswered`].
+///
+/// # Quirks
+/// Servers normalise percent-encoding in their answers (Radicale and iCloud decode `%40`;
+/// others encode `@`), so comparing raw strings would both lose the member asked for and store
+/// a twin under the other spelling.
+pub fn reconcile(asked: &[Href], mut fetched: Fetched) -> Fetched {
+    let by_decoded: std::collections::HashMap<String, &Href> =
+        asked.iter().map(|h| (decoded(h), h)).collect();
+    let mut answered = std::collections::HashSet::new();
+    let mut respell = |href: &mut Href| {
+        if let Some(asked) = by_decoded.get(&decoded(href)) {
+            href.clone_from(asked);
+            answered.insert((*asked).clone());
+        }
+    };
+    fetched.found.iter_mut().for_each(|r| respell(&mut r.href));
+    fetched.missing.iter_mut().for_each(&mut respell);
+    fetched.failed.iter_mut().for_each(|(h, _)| respell(h));
+    fetched.unanswered = asked
+        .iter()
+        .filter(|h| !answered.contains(*h))
+        .cloned()
+        .collect();
+    fetched
 }
 
 /// REPORT calendar-multiget for `hrefs` (paths on the calendar's host).
@@ -154,6 +199,29 @@ mod tests {
             "/caldav/v2/alice%40gmail.com/events/abc123.ics"
         );
         assert_eq!(f.missing.len(), 1);
+    }
+
+    #[test]
+    fn answers_are_put_in_the_spelling_asked_for_and_silence_is_counted() {
+        let asked = [
+            Href::new("/1/calendars/home/A@icloud.com.ics"),
+            Href::new("/1/calendars/home/b%2Dc.ics"),
+            Href::new("/1/calendars/home/left-out.ics"),
+        ];
+        let fetched = Fetched {
+            found: vec![FetchedResource {
+                href: Href::new("/1/calendars/home/A%40icloud.com.ics"),
+                etag: None,
+                data: "BEGIN:VCALENDAR".into(),
+            }],
+            missing: vec![Href::new("/1/calendars/home/b-c.ics")],
+            ..Fetched::default()
+        };
+        let r = reconcile(&asked, fetched);
+        assert_eq!(r.found[0].href, asked[0]);
+        assert_eq!(r.missing, vec![asked[1].clone()]);
+        assert_eq!(r.unanswered, vec![asked[2].clone()]);
+        assert_eq!(r.undelivered().count(), 2);
     }
 
     #[test]

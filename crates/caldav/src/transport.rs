@@ -219,10 +219,9 @@ impl Transport {
         mut response: reqwest::Response,
     ) -> Result<Vec<u8>, CaldavError> {
         let max = self.limits.max_body_bytes;
-        let too_big = || CaldavError::Protocol {
+        let too_big = || CaldavError::TooLarge {
             url: display_url(url),
-            status,
-            reason: format!("body larger than {max} bytes"),
+            limit: max,
         };
         let declared = response
             .headers()

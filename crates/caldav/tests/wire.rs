@@ -366,7 +366,7 @@ async fn failures_are_classified() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, CaldavError::Protocol { ref reason, .. } if reason.contains("larger")),
+        matches!(err, CaldavError::TooLarge { limit: 1024, .. }),
         "{err:?}"
     );
 

@@ -100,6 +100,23 @@ impl Store {
             ),
             |r| r.get(0),
         )?;
+        // A calendar that was removed and came back gets the user's switches back.
+        let restored = self.conn.execute(
+            "UPDATE calendars SET
+                enabled = (SELECT enabled FROM calendar_choices c
+                           WHERE c.account_id = ?1 AND c.href = ?2),
+                notify = (SELECT notify FROM calendar_choices c
+                          WHERE c.account_id = ?1 AND c.href = ?2)
+             WHERE id = ?3 AND EXISTS (SELECT 1 FROM calendar_choices c
+                                       WHERE c.account_id = ?1 AND c.href = ?2)",
+            (account.0, listing.href.as_str(), id),
+        )?;
+        if restored > 0 {
+            self.conn.execute(
+                "DELETE FROM calendar_choices WHERE account_id = ?1 AND href = ?2",
+                (account.0, listing.href.as_str()),
+            )?;
+        }
         Ok(CalendarId(id))
     }
 
@@ -180,18 +197,24 @@ impl Store {
     }
 
     /// Removes a calendar that is gone from the server, with its resources, occurrences and
-    /// search rows, in one transaction.
+    /// search rows, in one transaction. The user's switches (shown, notifications) are kept by
+    /// href, so the same calendar coming back later keeps them.
     ///
     /// # Errors
     /// [`StoreError::NotFound`] when it does not exist.
     pub fn remove_calendar(&mut self, id: CalendarId) -> Result<(), StoreError> {
-        if self
-            .conn
-            .execute("DELETE FROM calendars WHERE id = ?1", [id.0])?
-            == 0
-        {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO calendar_choices (account_id, href, enabled, notify)
+             SELECT account_id, href, enabled, notify FROM calendars WHERE id = ?1
+             ON CONFLICT (account_id, href) DO UPDATE SET enabled = excluded.enabled,
+                notify = excluded.notify",
+            [id.0],
+        )?;
+        if tx.execute("DELETE FROM calendars WHERE id = ?1", [id.0])? == 0 {
             return Err(not_found("calendar", id));
         }
+        tx.commit()?;
         Ok(())
     }
 

@@ -33,6 +33,10 @@ pub struct Batch {
     pub new_sync_token: Option<SyncToken>,
     /// Set on the batch that completes a ctag-based run.
     pub new_ctag: Option<String>,
+    /// Members asked for and not delivered (left out of a multiget answer, or answered with an
+    /// error): kept with a count of tries and fetched by name on later syncs, so the token may
+    /// move on without forgetting them. An upsert or delete of a member clears it.
+    pub undelivered: Vec<Href>,
 }
 
 /// What [`Store::apply_batch`] did. A resource that fails to parse is data, not an error.
@@ -235,6 +239,20 @@ impl Store {
                 tx.prepare_cached("DELETE FROM resources WHERE calendar_id = ?1 AND href = ?2")?;
             for href in &batch.deletes {
                 report.deleted += delete.execute((calendar.0, href.as_str()))?;
+            }
+            let mut delivered = tx.prepare_cached(
+                "DELETE FROM pending_fetches WHERE calendar_id = ?1 AND href = ?2",
+            )?;
+            let hrefs = batch.upserts.iter().map(|u| &u.href);
+            for href in hrefs.chain(&batch.deletes) {
+                delivered.execute((calendar.0, href.as_str()))?;
+            }
+            let mut undelivered = tx.prepare_cached(
+                "INSERT INTO pending_fetches (calendar_id, href) VALUES (?1, ?2)
+                 ON CONFLICT (calendar_id, href) DO UPDATE SET tries = tries + 1",
+            )?;
+            for href in &batch.undelivered {
+                undelivered.execute((calendar.0, href.as_str()))?;
             }
         }
         if let Some(token) = &batch.new_sync_token {

@@ -25,6 +25,9 @@
 //! - `meta` (key, value): the horizon, the derivation-rules version and how far alarms were
 //!   delivered.
 //! - `settings` (key, value): the user's app settings as text.
+//! - per-calendar sync health: `calendars.problem` and `calendars.missing_since`;
+//!   `pending_fetches` (calendar, href, tries) and `held_deletions` (calendar, href), cascading
+//!   from calendars; `calendar_choices` (account, href, enabled, notify) of removed calendars.
 
 use crate::StoreError;
 use rusqlite::{Connection, OptionalExtension};
@@ -180,6 +183,34 @@ const MIGRATIONS: &[&str] = &[
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL
     );",
+    // 8: per-calendar sync health, kept so every process sees it (design.md §3, one calendar's
+    // failure is that calendar's): its last problem in words; when it went missing from the
+    // home listing; members asked for and not delivered, with their tries; deletions the
+    // mass-deletion guard held; and the user's switches of a removed calendar, by href, for
+    // when it comes back.
+    "ALTER TABLE calendars ADD COLUMN problem TEXT;
+    ALTER TABLE calendars ADD COLUMN missing_since INTEGER;
+    CREATE TABLE pending_fetches (
+        calendar_id INTEGER NOT NULL
+            CONSTRAINT pending_fetches_calendar_fk REFERENCES calendars (id) ON DELETE CASCADE,
+        href TEXT NOT NULL,
+        tries INTEGER NOT NULL DEFAULT 1,
+        CONSTRAINT pending_fetches_key PRIMARY KEY (calendar_id, href)
+    ) WITHOUT ROWID;
+    CREATE TABLE held_deletions (
+        calendar_id INTEGER NOT NULL
+            CONSTRAINT held_deletions_calendar_fk REFERENCES calendars (id) ON DELETE CASCADE,
+        href TEXT NOT NULL,
+        CONSTRAINT held_deletions_key PRIMARY KEY (calendar_id, href)
+    ) WITHOUT ROWID;
+    CREATE TABLE calendar_choices (
+        account_id INTEGER NOT NULL
+            CONSTRAINT calendar_choices_account_fk REFERENCES accounts (id) ON DELETE CASCADE,
+        href TEXT NOT NULL,
+        enabled INTEGER NOT NULL,
+        notify INTEGER NOT NULL,
+        CONSTRAINT calendar_choices_key PRIMARY KEY (account_id, href)
+    ) WITHOUT ROWID;",
 ];
 
 /// The schema version this build writes.

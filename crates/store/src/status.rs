@@ -26,6 +26,8 @@ pub struct CalendarStatus {
     pub resources: usize,
     /// Of which quarantined.
     pub quarantined: usize,
+    /// What its last sync could not do or left for later.
+    pub health: crate::CalendarHealth,
 }
 
 impl Store {
@@ -43,6 +45,7 @@ impl Store {
             let (resources, quarantined): (i64, i64) =
                 stmt.query_row([calendar.id.0], |r| Ok((r.get(0)?, r.get(1)?)))?;
             calendars.push(CalendarStatus {
+                health: self.calendar_health(calendar.id)?,
                 calendar,
                 resources: usize::try_from(resources).unwrap_or(0),
                 quarantined: usize::try_from(quarantined).unwrap_or(0),

@@ -43,6 +43,7 @@ fn a_batch_stores_replaces_and_deletes_with_its_token() {
         deletes: vec![],
         new_sync_token: Some(SyncToken::new("HwoQEgwAAA==")),
         new_ctag: Some("ctag-1".to_owned()),
+        undelivered: vec![],
     };
     let report = s.apply_batch(cal, &batch).unwrap();
     assert_eq!(report.stored, 2);

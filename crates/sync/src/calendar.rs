@@ -1,16 +1,19 @@
 //! Syncing one calendar: learn what changed (sync-collection from the stored token, a full
-//! listing when the token is gone), plan it with [`crate::plan::plan_resources`], fetch in
-//! multiget batches and apply each batch in one store transaction, the token with the last.
+//! listing when the token is refused), plan it with [`crate::plan::plan_resources`] plus the
+//! members earlier syncs did not get, fetch in multiget batches (halved when an answer is too
+//! large) and apply each batch in one store transaction; deletions and the token come last.
 
-use crate::engine::{Cancel, Engine, Failure, locked};
+use crate::engine::{Cancel, Engine, Failure};
 use crate::events::{SyncEvent, SyncReport};
-use crate::plan::{FetchMode, RemoteChanges, plan_resources};
+use crate::plan::{FetchMode, RemoteChanges, plan_resources, with_pending};
 use almanac_caldav::{CaldavClient, CaldavError, RemoteCalendar};
 use almanac_core::{AccountId, CalendarId, Etag, Href};
 use almanac_store::{Batch, ResourceUpsert};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 
 impl Engine {
+    /// Syncs one calendar. Its failures are returned for the caller to classify: one calendar's
+    /// failure is that calendar's, and the run goes on with the others.
     #[allow(clippy::too_many_arguments)]
     pub(crate) async fn sync_calendar(
         &self,
@@ -23,27 +26,34 @@ impl Engine {
         report: &mut SyncReport,
     ) -> Result<(), Failure> {
         let href = remote.href.clone();
-        let (changes, token) = match self.changes(client, calendar, &href, mode).await {
-            Ok(found) => found,
-            Err(Failure::Caldav(
-                e @ (CaldavError::Forbidden { .. } | CaldavError::NotFound { .. }),
-            )) => {
-                report.calendar_errors.push((href, e.to_string()));
-                return Ok(());
-            }
-            Err(e) => return Err(e),
-        };
-        let local = self.with_store(move |s| s.local_etags(calendar)).await?;
-        let key = (account, href.clone());
-        let confirmed = locked(&self.held).get(&key).cloned().unwrap_or_default();
-        let plan = plan_resources(&local, &changes, &confirmed);
-        if plan.held_deletions.is_empty() {
-            locked(&self.held).remove(&key);
-        } else {
+        let (changes, token) = self.changes(client, &href, mode).await?;
+        let (local, confirmed, pending) = self
+            .with_store(move |s| {
+                let pending: Vec<Href> = s
+                    .pending_fetches(calendar)?
+                    .into_iter()
+                    .map(|(h, _)| h)
+                    .collect();
+                Ok((
+                    s.local_etags(calendar)?,
+                    s.held_deletions(calendar)?,
+                    pending,
+                ))
+            })
+            .await?;
+        let confirmed: HashSet<Href> = confirmed.into_iter().collect();
+        let plan = with_pending(
+            plan_resources(&local, &changes, &confirmed),
+            &changes,
+            &pending,
+        );
+        if !plan.held_deletions.is_empty() {
             tracing::warn!(calendar = %href, count = plan.held_deletions.len(), "mass deletion held until a second sync agrees");
             report.held_deletions += plan.held_deletions.len();
-            locked(&self.held).insert(key, plan.held_deletions.iter().cloned().collect());
         }
+        let held = plan.held_deletions.clone();
+        self.with_store(move |s| s.set_held_deletions(calendar, &held))
+            .await?;
         let listed_etags: HashMap<Href, Etag> = match &changes {
             RemoteChanges::Delta { changed, .. } | RemoteChanges::Complete { members: changed } => {
                 changed
@@ -54,22 +64,26 @@ impl Engine {
         };
         let total = plan.fetch.len();
         let mut fetched = 0;
-        let mut missing = 0;
-        // At least one batch, even when nothing is fetched: it carries deletions and the token.
-        let mut chunks: Vec<&[Href]> = plan.fetch.chunks(almanac_caldav::DEFAULT_BATCH).collect();
-        if chunks.is_empty() {
-            chunks.push(&[]);
-        }
-        let last_chunk = chunks.len() - 1;
-        let mut deletes = Some(plan.delete);
-        for (i, chunk) in chunks.into_iter().enumerate() {
+        let mut batches: VecDeque<Vec<Href>> = plan
+            .fetch
+            .chunks(almanac_caldav::DEFAULT_BATCH)
+            .map(<[Href]>::to_vec)
+            .collect();
+        while let Some(batch) = batches.pop_front() {
             cancel.check()?;
-            let got = if chunk.is_empty() {
-                Default::default()
-            } else {
-                client.multiget_batch(&href, chunk).await?
+            let got = match client.multiget_batch(&href, &batch).await {
+                Ok(got) => got,
+                // An answer over the size bound: ask for half as much, twice.
+                Err(CaldavError::TooLarge { .. }) if batch.len() > 1 => {
+                    let (first, second) = batch.split_at(batch.len() / 2);
+                    batches.push_front(second.to_vec());
+                    batches.push_front(first.to_vec());
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
             };
-            missing += got.missing.len() + got.failed.len();
+            let undelivered: Vec<Href> = got.undelivered().cloned().collect();
+            report.missing += undelivered.len();
             let upserts: Vec<ResourceUpsert> = got
                 .found
                 .into_iter()
@@ -82,17 +96,10 @@ impl Engine {
                     ics: r.data,
                 })
                 .collect();
-            let is_last = i == last_chunk;
-            let complete = is_last && missing == 0 && plan.held_deletions.is_empty();
             let batch = Batch {
                 upserts,
-                deletes: if is_last {
-                    deletes.take().unwrap_or_default()
-                } else {
-                    Vec::new()
-                },
-                new_sync_token: if complete { token.clone() } else { None },
-                new_ctag: if complete { remote.ctag.clone() } else { None },
+                undelivered,
+                ..Batch::default()
             };
             let applied = self
                 .with_store(move |s| s.apply_batch(calendar, &batch))
@@ -100,7 +107,6 @@ impl Engine {
             fetched += applied.stored + applied.not_events + applied.quarantined.len();
             report.fetched += applied.stored + applied.not_events;
             report.quarantined += applied.quarantined.len();
-            report.deleted += applied.deleted;
             self.emit(SyncEvent::CalendarProgress {
                 account,
                 calendar: href.clone(),
@@ -108,14 +114,26 @@ impl Engine {
                 total,
             });
         }
-        report.missing += missing;
+        // The last batch: deletions and the state the data is now complete at. Members not
+        // delivered are kept as pending, so the token may move on; held deletions keep it, so
+        // the next sync sees them again.
+        let complete = plan.held_deletions.is_empty();
+        let last = Batch {
+            deletes: plan.delete,
+            new_sync_token: if complete { token } else { None },
+            new_ctag: if complete { remote.ctag.clone() } else { None },
+            ..Batch::default()
+        };
+        let applied = self
+            .with_store(move |s| s.apply_batch(calendar, &last))
+            .await?;
+        report.deleted += applied.deleted;
         Ok(())
     }
 
     async fn changes(
         &self,
         client: &CaldavClient,
-        calendar: CalendarId,
         href: &Href,
         mode: FetchMode,
     ) -> Result<(RemoteChanges, Option<almanac_core::SyncToken>), Failure> {
@@ -129,13 +147,12 @@ impl Engine {
                     },
                     Some(delta.token),
                 )),
-                Err(CaldavError::InvalidSyncToken { .. }) => {
-                    tracing::info!(calendar = %href, "sync token expired; listing the whole calendar, keeping local data");
-                    self.with_store(move |s| s.forget_sync_state(calendar))
-                        .await?;
+                Err(e) if token_may_be_stale(&e) => {
+                    // The full listing writes a new token when it completes; until then the
+                    // old one stays, so a calendar that is really forbidden loses nothing.
+                    tracing::info!(calendar = %href, error = %e, "sync token refused; listing the whole calendar, keeping local data");
                     Box::pin(self.changes(
                         client,
-                        calendar,
                         href,
                         FetchMode::Full {
                             server_has_tokens: true,
@@ -168,5 +185,17 @@ impl Engine {
                 ))
             }
         }
+    }
+}
+
+/// Whether an incremental sync-collection's failure may only mean that the server no longer
+/// accepts our token: the named precondition, or a 400/403/409/410 without a clearer reason
+/// (servers answer an expired token with any of these). One full listing tells.
+fn token_may_be_stale(e: &CaldavError) -> bool {
+    match e {
+        CaldavError::InvalidSyncToken { .. } | CaldavError::Forbidden { .. } => true,
+        CaldavError::NotFound { status, .. } => *status == 410,
+        CaldavError::Server { status, .. } => matches!(status, 400 | 409),
+        _ => false,
     }
 }

@@ -4,9 +4,11 @@
 
 use crate::error::SyncError;
 use crate::events::{SyncEvent, SyncReport};
-use crate::plan::{CalendarAction, FetchMode, LocalCalendar, plan_calendars};
+use crate::plan::{CalendarAction, FetchMode, ListingContext, LocalCalendar, plan_calendars};
 use crate::policy::{Backoff, Outcome, may_have_moved, may_sync, next_state, outcome_of};
-use almanac_caldav::{CaldavClient, CaldavError, Credentials, Limits, RemoteCalendar, Url};
+use almanac_caldav::{
+    CaldavClient, CaldavError, Credentials, Limits, RemoteCalendar, Skipped, Url,
+};
 use almanac_core::{AccountId, AccountKind, AccountState, CalendarId, Href, Password};
 use almanac_secrets::{SecretKey, Secrets};
 use almanac_store::{CalendarListing, Store, StoreError};
@@ -85,7 +87,6 @@ pub struct Engine {
     jitter: Jitter,
     backoff: Backoff,
     events: broadcast::Sender<SyncEvent>,
-    pub(crate) held: Mutex<HashMap<(AccountId, Href), HashSet<Href>>>,
     failures: Mutex<HashMap<AccountId, u32>>,
     running: Mutex<HashSet<AccountId>>,
 }
@@ -133,7 +134,6 @@ impl Engine {
             jitter: parts.jitter,
             backoff: Backoff::default(),
             events,
-            held: Mutex::default(),
             failures: Mutex::default(),
             running: Mutex::default(),
         }
@@ -412,9 +412,19 @@ impl Engine {
         client: &CaldavClient,
         cancel: &Cancel,
     ) -> Result<SyncReport, Failure> {
-        let calendars: Vec<RemoteCalendar> = self.listing(account, client).await?.calendars;
+        let listing = self.listing(account, client).await?;
         let local = self.local_calendars(account).await?;
-        let plan = plan_calendars(&local, &calendars);
+        let context = ListingContext {
+            unavailable: listing
+                .skipped
+                .iter()
+                .filter(|(_, why)| *why == Skipped::Unavailable)
+                .map(|(href, _)| href.clone())
+                .collect(),
+            now: (self.clock)(),
+        };
+        let calendars = listing.calendars;
+        let plan = plan_calendars(&local, &calendars, &context);
         let mut report = SyncReport {
             listing_held: !plan.held.is_empty(),
             ..SyncReport::default()
@@ -432,38 +442,87 @@ impl Engine {
         });
         for action in plan.actions {
             cancel.check()?;
-            match action {
+            let (id, remote, mode) = match action {
                 CalendarAction::Add { remote } => {
                     report.calendars_added += 1;
-                    let id = self.upsert_calendar(account, &remote).await?;
                     let mode = FetchMode::Full {
                         server_has_tokens: remote.sync_token.is_some(),
                     };
-                    self.sync_calendar(account, client, id, &remote, mode, cancel, &mut report)
-                        .await?;
+                    (self.upsert_calendar(account, &remote).await?, remote, mode)
                 }
                 CalendarAction::Sync { remote, mode } => {
-                    let id = self.upsert_calendar(account, &remote).await?;
-                    self.sync_calendar(account, client, id, &remote, mode, cancel, &mut report)
-                        .await?;
+                    (self.upsert_calendar(account, &remote).await?, remote, mode)
                 }
                 CalendarAction::UpdateProperties { remote } => {
                     self.upsert_calendar(account, &remote).await?;
+                    continue;
                 }
                 CalendarAction::Remove { href } => {
                     report.calendars_removed += 1;
-                    self.with_store(move |s| {
-                        let found = s.calendars(account)?.into_iter().find(|c| c.href == href);
-                        match found {
-                            Some(c) => s.remove_calendar(c.id),
-                            None => Ok(()),
-                        }
+                    self.on_calendar(account, href, |s, id| s.remove_calendar(id))
+                        .await?;
+                    continue;
+                }
+                CalendarAction::Missing { href } => {
+                    report.calendars_missing += 1;
+                    let now = context.now;
+                    self.on_calendar(account, href, move |s, id| {
+                        let since = s.calendar_health(id)?.missing_since.unwrap_or(now);
+                        s.set_calendar_missing(id, Some(since))
                     })
                     .await?;
+                    continue;
                 }
-            }
+                CalendarAction::Unavailable { href } => {
+                    let problem = "The server's calendar list gave this calendar an error; \
+                                   it is kept as it was.";
+                    report
+                        .calendar_errors
+                        .push((href.clone(), problem.to_string()));
+                    self.on_calendar(account, href, move |s, id| {
+                        s.set_calendar_problem(id, Some(problem))
+                    })
+                    .await?;
+                    continue;
+                }
+                CalendarAction::Relisted { href } => {
+                    self.on_calendar(account, href, |s, id| s.set_calendar_missing(id, None))
+                        .await?;
+                    continue;
+                }
+            };
+            let result = self
+                .sync_calendar(account, client, id, &remote, mode, cancel, &mut report)
+                .await;
+            let problem = match result {
+                Ok(()) => None,
+                Err(Failure::Caldav(e)) if !stops_the_run(&e) => {
+                    tracing::warn!(calendar = %remote.href, error = %e, "one calendar failed; the others go on");
+                    report
+                        .calendar_errors
+                        .push((remote.href.clone(), e.to_string()));
+                    Some(calendar_problem(&e))
+                }
+                Err(e) => return Err(e),
+            };
+            self.with_store(move |s| s.set_calendar_problem(id, problem.as_deref()))
+                .await?;
         }
         Ok(report)
+    }
+
+    /// Runs `f` on the account's calendar at `href`, if it is still there.
+    async fn on_calendar<F>(&self, account: AccountId, href: Href, f: F) -> Result<(), SyncError>
+    where
+        F: FnOnce(&mut Store, CalendarId) -> Result<(), StoreError> + Send + 'static,
+    {
+        self.with_store(
+            move |s| match s.calendars(account)?.into_iter().find(|c| c.href == href) {
+                Some(c) => f(s, c.id),
+                None => Ok(()),
+            },
+        )
+        .await
     }
 
     async fn local_calendars(&self, account: AccountId) -> Result<Vec<LocalCalendar>, SyncError> {
@@ -471,6 +530,7 @@ impl Engine {
             s.calendars(account)?
                 .into_iter()
                 .map(|c| {
+                    let health = s.calendar_health(c.id)?;
                     Ok(LocalCalendar {
                         ctag: s.ctag(c.id)?,
                         href: c.href,
@@ -479,6 +539,8 @@ impl Engine {
                         color: c.color,
                         order: c.order,
                         read_only: c.read_only,
+                        missing_since: health.missing_since,
+                        has_pending: health.pending > 0,
                     })
                 })
                 .collect()
@@ -504,6 +566,30 @@ impl Engine {
         };
         self.with_store(move |s| s.upsert_calendar(account, &listing))
             .await
+    }
+}
+
+/// Whether a failure during one calendar's sync ends the whole run: a refused password (the
+/// revocation policy decides), a server asking the host to wait (Retry-After applies to every
+/// request), and a server that cannot be reached at all. Everything else is that calendar's.
+fn stops_the_run(e: &CaldavError) -> bool {
+    matches!(
+        e,
+        CaldavError::Unauthorized { .. }
+            | CaldavError::RateLimited { .. }
+            | CaldavError::Offline { .. }
+    )
+}
+
+/// A calendar's failure in words for the sidebar, the problems view and `almanac status`.
+fn calendar_problem(e: &CaldavError) -> String {
+    match e {
+        CaldavError::Forbidden { .. } => "The server does not let this account read this calendar (403).".into(),
+        CaldavError::NotFound { .. } => "The server no longer finds this calendar (404).".into(),
+        CaldavError::Server { status, .. } => format!("The server failed while syncing this calendar ({status}); it is tried again at the next sync."),
+        CaldavError::Timeout { .. } => "The server did not answer in time for this calendar; it is tried again at the next sync.".into(),
+        CaldavError::TooLarge { limit, .. } => format!("An event of this calendar is larger than Almanac accepts ({} MB).", limit / (1024 * 1024)),
+        other => format!("This calendar could not be synced: {other}"),
     }
 }
 

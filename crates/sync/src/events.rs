@@ -54,6 +54,8 @@ pub struct SyncReport {
     pub calendars_added: usize,
     /// Calendars removed locally.
     pub calendars_removed: usize,
+    /// Calendars the listing left out, kept until a listing minutes later agrees.
+    pub calendars_missing: usize,
     /// Resources downloaded and stored.
     pub fetched: usize,
     /// Resources deleted locally.

@@ -19,6 +19,7 @@ mod calendar;
 mod engine;
 mod error;
 mod events;
+mod health;
 mod home;
 pub mod plan;
 pub mod policy;
@@ -31,5 +32,6 @@ pub use engine::{
 };
 pub use error::SyncError;
 pub use events::{SyncEvent, SyncReport};
+pub use health::health_text;
 pub use reminders::{ALARM_GRACE, AlarmRound, split_round};
 pub use schedule::{AccountClock, ScheduleControl, next_sync, reachable, run_schedule};

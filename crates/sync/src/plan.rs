@@ -4,6 +4,7 @@
 
 use almanac_caldav::RemoteCalendar;
 use almanac_core::{ComponentKind, Etag, Href, SyncToken};
+use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
 
 /// What the store knows of one calendar, as the planner needs it.
@@ -23,7 +24,24 @@ pub struct LocalCalendar {
     pub order: Option<i64>,
     /// Read-only as stored.
     pub read_only: bool,
+    /// When a listing first left it out, if the last one did.
+    pub missing_since: Option<DateTime<Utc>>,
+    /// Whether members wait to be fetched again: then it syncs even when unchanged.
+    pub has_pending: bool,
 }
+
+/// What else the planner needs to know about one listing.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListingContext {
+    /// Members the listing named with an error status: neither present nor absent.
+    pub unavailable: HashSet<Href>,
+    /// When the listing was made.
+    pub now: DateTime<Utc>,
+}
+
+/// How long a calendar must stay out of the listing, over two listings, before it is removed:
+/// one listing that leaves a calendar out is likelier a server hiccup than a deletion.
+pub const REMOVAL_AGREEMENT: chrono::TimeDelta = chrono::TimeDelta::minutes(2);
 
 /// How to learn what changed inside a calendar.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,8 +76,24 @@ pub enum CalendarAction {
         /// The server's description.
         remote: RemoteCalendar,
     },
-    /// Gone from the server: remove it and its events locally.
+    /// Left out of two listings at least [`REMOVAL_AGREEMENT`] apart: remove it and its events
+    /// locally (the user's switches are kept for its return).
     Remove {
+        /// The collection's path.
+        href: Href,
+    },
+    /// Left out of this listing for the first time: kept as it is, and noted as missing.
+    Missing {
+        /// The collection's path.
+        href: Href,
+    },
+    /// Listed with an error status: kept untouched, with the status as its problem.
+    Unavailable {
+        /// The collection's path.
+        href: Href,
+    },
+    /// Listed again after a listing had left it out: no longer missing.
+    Relisted {
         /// The collection's path.
         href: Href,
     },
@@ -118,9 +152,17 @@ fn properties_unchanged(local: &LocalCalendar, remote: &RemoteCalendar) -> bool 
 /// | present, token or ctag equal | present | nothing, or `UpdateProperties` if they differ |
 /// | present, changed, both have tokens | present | `Sync` incremental |
 /// | present, changed, no stored token | present | `Sync` full |
-/// | absent | present | `Remove` |
+/// | present, unchanged, members pending | present | `Sync` (the pending are fetched by name) |
+/// | present, after a listing that left it out | present | also `Relisted` |
+/// | listed with an error status | present | `Unavailable` (kept untouched) |
+/// | absent, first time | present | `Missing` (kept) |
+/// | absent, missing since [`REMOVAL_AGREEMENT`] or longer | present | `Remove` |
 /// | listing has no event calendar | some present | nothing; `Held::EmptyListing` |
-pub fn plan_calendars(local: &[LocalCalendar], remote: &[RemoteCalendar]) -> CalendarPlan {
+pub fn plan_calendars(
+    local: &[LocalCalendar],
+    remote: &[RemoteCalendar],
+    context: &ListingContext,
+) -> CalendarPlan {
     let remote: Vec<&RemoteCalendar> = remote.iter().filter(|r| shows_events(r)).collect();
     if remote.is_empty() && !local.is_empty() {
         return CalendarPlan {
@@ -132,9 +174,17 @@ pub fn plan_calendars(local: &[LocalCalendar], remote: &[RemoteCalendar]) -> Cal
     let mut actions = Vec::new();
     for remote in &remote {
         let remote = (*remote).clone();
+        if by_href
+            .get(&remote.href)
+            .is_some_and(|l| l.missing_since.is_some())
+        {
+            actions.push(CalendarAction::Relisted {
+                href: remote.href.clone(),
+            });
+        }
         match by_href.get(&remote.href) {
             None => actions.push(CalendarAction::Add { remote }),
-            Some(local) if content_unchanged(local, &remote) => {
+            Some(local) if content_unchanged(local, &remote) && !local.has_pending => {
                 if !properties_unchanged(local, &remote) {
                     actions.push(CalendarAction::UpdateProperties { remote });
                 }
@@ -151,12 +201,18 @@ pub fn plan_calendars(local: &[LocalCalendar], remote: &[RemoteCalendar]) -> Cal
         }
     }
     let listed: HashSet<&Href> = remote.iter().map(|r| &r.href).collect();
-    for local in local {
-        if !listed.contains(&local.href) {
-            actions.push(CalendarAction::Remove {
-                href: local.href.clone(),
-            });
-        }
+    for local in local.iter().filter(|l| !listed.contains(&l.href)) {
+        let href = local.href.clone();
+        actions.push(if context.unavailable.contains(&href) {
+            CalendarAction::Unavailable { href }
+        } else {
+            match local.missing_since {
+                Some(since) if context.now - since >= REMOVAL_AGREEMENT => {
+                    CalendarAction::Remove { href }
+                }
+                Some(_) | None => CalendarAction::Missing { href },
+            }
+        });
     }
     CalendarPlan {
         actions,
@@ -278,6 +334,40 @@ pub fn plan_resources(
     }
 }
 
+/// Adds the members earlier syncs asked for and did not get (`pending`) to a plan: fetched by
+/// name again, unless the server now says they are gone (deleted in the delta, or absent from a
+/// complete listing), in which case deleting them clears them. Linear in the sizes involved.
+pub fn with_pending(
+    mut plan: ResourcePlan,
+    remote: &RemoteChanges,
+    pending: &[Href],
+) -> ResourcePlan {
+    let gone: HashSet<&Href> = match remote {
+        RemoteChanges::Delta { deleted, .. } => deleted.iter().collect(),
+        RemoteChanges::Complete { members } => {
+            let listed: HashSet<&Href> = members.iter().map(|(h, _)| h).collect();
+            pending.iter().filter(|h| !listed.contains(h)).collect()
+        }
+    };
+    let mut planned: HashSet<Href> = plan
+        .fetch
+        .iter()
+        .chain(&plan.delete)
+        .chain(&plan.held_deletions)
+        .cloned()
+        .collect();
+    for href in pending {
+        if planned.insert(href.clone()) {
+            if gone.contains(href) {
+                plan.delete.push(href.clone());
+            } else {
+                plan.fetch.push(href.clone());
+            }
+        }
+    }
+    plan
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,12 +395,29 @@ mod tests {
             color: Some("#FF2968FF".into()),
             order: Some(1),
             read_only: false,
+            missing_since: None,
+            has_pending: false,
+        }
+    }
+
+    fn at(minute: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000 + minute * 60, 0).unwrap()
+    }
+
+    fn listed_at(minute: i64) -> ListingContext {
+        ListingContext {
+            unavailable: HashSet::new(),
+            now: at(minute),
         }
     }
 
     #[test]
     fn new_calendars_are_added() {
-        let plan = plan_calendars(&[], &[remote("/1/calendars/home/", "c1", Some("t1"))]);
+        let plan = plan_calendars(
+            &[],
+            &[remote("/1/calendars/home/", "c1", Some("t1"))],
+            &listed_at(0),
+        );
         assert!(
             matches!(&plan.actions[..], [CalendarAction::Add { remote }] if remote.href.as_str() == "/1/calendars/home/")
         );
@@ -321,13 +428,18 @@ mod tests {
         let plan = plan_calendars(
             &[local("/h/", "c1", Some("t1"))],
             &[remote("/h/", "c1", Some("t1"))],
+            &listed_at(0),
         );
         assert_eq!(plan, CalendarPlan::default());
     }
 
     #[test]
     fn equal_ctag_without_tokens_means_no_work() {
-        let plan = plan_calendars(&[local("/h/", "c1", None)], &[remote("/h/", "c1", None)]);
+        let plan = plan_calendars(
+            &[local("/h/", "c1", None)],
+            &[remote("/h/", "c1", None)],
+            &listed_at(0),
+        );
         assert!(plan.actions.is_empty());
     }
 
@@ -335,7 +447,7 @@ mod tests {
     fn renamed_or_recoloured_calendars_update_properties_only() {
         let mut r = remote("/h/", "c1", Some("t1"));
         r.color = Some("#1BADF8FF".into());
-        let plan = plan_calendars(&[local("/h/", "c1", Some("t1"))], &[r]);
+        let plan = plan_calendars(&[local("/h/", "c1", Some("t1"))], &[r], &listed_at(0));
         assert!(matches!(
             &plan.actions[..],
             [CalendarAction::UpdateProperties { .. }]
@@ -347,6 +459,7 @@ mod tests {
         let plan = plan_calendars(
             &[local("/h/", "c1", Some("t1"))],
             &[remote("/h/", "c2", Some("t2"))],
+            &listed_at(0),
         );
         assert!(matches!(
             &plan.actions[..],
@@ -356,7 +469,11 @@ mod tests {
 
     #[test]
     fn changed_calendars_without_a_stored_token_sync_fully() {
-        let plan = plan_calendars(&[local("/h/", "c1", None)], &[remote("/h/", "c2", None)]);
+        let plan = plan_calendars(
+            &[local("/h/", "c1", None)],
+            &[remote("/h/", "c2", None)],
+            &listed_at(0),
+        );
         assert!(matches!(
             &plan.actions[..],
             [CalendarAction::Sync {
@@ -369,13 +486,24 @@ mod tests {
     }
 
     #[test]
-    fn calendars_gone_from_the_server_are_removed() {
-        let plan = plan_calendars(
-            &[local("/a/", "c", Some("t")), local("/b/", "c", Some("t"))],
-            &[remote("/a/", "c", Some("t"))],
+    fn a_calendar_left_out_is_removed_only_when_two_listings_minutes_apart_agree() {
+        let mut gone = local("/b/", "c", Some("t"));
+        let here = [remote("/a/", "c", Some("t"))];
+        let locals = |g: &LocalCalendar| vec![local("/a/", "c", Some("t")), g.clone()];
+        let missing = vec![CalendarAction::Missing {
+            href: Href::new("/b/"),
+        }];
+        assert_eq!(
+            plan_calendars(&locals(&gone), &here, &listed_at(0)).actions,
+            missing
+        );
+        gone.missing_since = Some(at(0));
+        assert_eq!(
+            plan_calendars(&locals(&gone), &here, &listed_at(1)).actions,
+            missing
         );
         assert_eq!(
-            plan.actions,
+            plan_calendars(&locals(&gone), &here, &listed_at(2)).actions,
             vec![CalendarAction::Remove {
                 href: Href::new("/b/")
             }]
@@ -383,8 +511,45 @@ mod tests {
     }
 
     #[test]
+    fn a_calendar_listed_with_an_error_status_is_kept_untouched() {
+        let mut context = listed_at(60);
+        context.unavailable.insert(Href::new("/b/"));
+        let mut b = local("/b/", "c", Some("t"));
+        b.missing_since = Some(at(0));
+        let plan = plan_calendars(
+            &[local("/a/", "c", Some("t")), b],
+            &[remote("/a/", "c", Some("t"))],
+            &context,
+        );
+        assert_eq!(
+            plan.actions,
+            vec![CalendarAction::Unavailable {
+                href: Href::new("/b/")
+            }]
+        );
+    }
+
+    #[test]
+    fn a_calendar_back_in_the_listing_is_no_longer_missing_and_pending_members_sync() {
+        let mut a = local("/a/", "c", Some("t"));
+        a.missing_since = Some(at(0));
+        a.has_pending = true;
+        let plan = plan_calendars(&[a], &[remote("/a/", "c", Some("t"))], &listed_at(1));
+        assert!(matches!(
+            &plan.actions[..],
+            [
+                CalendarAction::Relisted { .. },
+                CalendarAction::Sync {
+                    mode: FetchMode::Incremental(_),
+                    ..
+                }
+            ]
+        ));
+    }
+
+    #[test]
     fn an_empty_listing_removes_nothing() {
-        let plan = plan_calendars(&[local("/a/", "c", Some("t"))], &[]);
+        let plan = plan_calendars(&[local("/a/", "c", Some("t"))], &[], &listed_at(0));
         assert!(plan.actions.is_empty());
         assert_eq!(plan.held, vec![Held::EmptyListing { local: 1 }]);
     }
@@ -393,8 +558,30 @@ mod tests {
     fn task_lists_are_ignored() {
         let mut todo = remote("/tasks/", "c", None);
         todo.components = vec![ComponentKind::Vtodo];
-        let plan = plan_calendars(&[], &[todo]);
+        let plan = plan_calendars(&[], &[todo], &listed_at(0));
         assert!(plan.actions.is_empty() && plan.held.is_empty());
+    }
+
+    #[test]
+    fn pending_members_are_fetched_again_unless_the_server_says_they_are_gone() {
+        let pending = [Href::new("/p"), Href::new("/gone"), Href::new("/b")];
+        let delta = RemoteChanges::Delta {
+            changed: vec![member("/b", Some("2"))],
+            deleted: vec![Href::new("/gone")],
+        };
+        let plan = with_pending(
+            plan_resources(&etags(&[("/b", "1")]), &delta, &HashSet::new()),
+            &delta,
+            &pending,
+        );
+        assert_eq!(plan.fetch, vec![Href::new("/b"), Href::new("/p")]);
+        assert_eq!(plan.delete, vec![Href::new("/gone")]);
+        let complete = RemoteChanges::Complete {
+            members: vec![member("/b", Some("2"))],
+        };
+        let plan = with_pending(ResourcePlan::default(), &complete, &pending);
+        assert_eq!(plan.fetch, vec![Href::new("/b")]);
+        assert_eq!(plan.delete, vec![Href::new("/p"), Href::new("/gone")]);
     }
 
     fn etags(pairs: &[(&str, &str)]) -> HashMap<Href, Etag> {

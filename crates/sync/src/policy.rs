@@ -47,6 +47,7 @@ pub fn outcome_of(err: &CaldavError, now: SystemTime) -> Outcome {
         | CaldavError::InvalidSyncToken { .. }
         | CaldavError::Server { .. }
         | CaldavError::Protocol { .. }
+        | CaldavError::TooLarge { .. }
         | CaldavError::InvalidUrl { .. }
         | CaldavError::Setup { .. } => Outcome::ServerFault,
     }
@@ -66,6 +67,7 @@ pub fn may_have_moved(err: &CaldavError) -> bool {
         | CaldavError::Timeout { .. } => true,
         CaldavError::Unauthorized { .. }
         | CaldavError::RateLimited { .. }
+        | CaldavError::TooLarge { .. }
         | CaldavError::PreconditionFailed { .. }
         | CaldavError::InvalidSyncToken { .. }
         | CaldavError::InvalidUrl { .. }
@@ -192,6 +194,10 @@ mod tests {
             },
             CaldavError::Setup {
                 reason: "no TLS roots".into(),
+            },
+            CaldavError::TooLarge {
+                url: url(),
+                limit: 1024,
             },
         ]
     }

@@ -147,7 +147,8 @@ async fn no_fault_leads_to_needs_relink_and_local_data_survives_each() {
     rig.converge(account, 3).await;
     assert_mirrors(&rig, account, &admin).await;
 
-    // A listed href that multiget says is missing: not deleted, and the token waits.
+    // A listed href that multiget says is missing: not deleted, kept as pending (so the token
+    // may advance), and fetched by name at the next sync.
     let token = rig.token(account, &home_cal).await;
     emu.put_object("home", "f.ics", &event("f", "f", 6))
         .await
@@ -170,11 +171,15 @@ async fn no_fault_leads_to_needs_relink_and_local_data_survives_each() {
         local[&home_cal].contains_key(&format!("{home_cal}a.ics")),
         "not deleted"
     );
-    assert_eq!(
+    assert_ne!(
         rig.token(account, &home_cal).await,
         token,
-        "the token did not advance"
+        "the token advanced"
     );
+    assert_eq!(rig.pending(account, &home_cal).await, 2, "both are pending");
+    let next = rig.sync(account).await.unwrap();
+    assert_eq!((next.fetched, next.missing), (2, 0), "{next:?}");
+    assert_eq!(rig.pending(account, &home_cal).await, 0);
     rig.converge(account, 3).await;
     assert_mirrors(&rig, account, &admin).await;
 

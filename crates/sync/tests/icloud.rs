@@ -121,6 +121,12 @@ async fn converges_through_edits_moves_and_calendar_changes_with_one_request_whe
         .await,
         200
     );
+    let first_look = rig.sync(account).await.unwrap();
+    assert_eq!(
+        first_look.calendars_removed, 0,
+        "one listing without it is not enough"
+    );
+    rig.advance(chrono::Duration::minutes(3));
     let fourth = rig.sync(account).await.unwrap();
     assert_eq!(fourth.calendars_removed, 1, "{fourth:?}");
     assert_mirrors(&rig, account, &admin).await;

@@ -82,6 +82,13 @@ async fn scenario(base: &str, user: &str, pw: &str, first: &str, make_first: boo
 
     let status = dav("DELETE", &url("second"), user, pw, "").await;
     assert!((200..300).contains(&status), "{status}");
+    let first_look = rig.sync(account).await.unwrap();
+    assert_eq!(
+        first_look.calendars_removed, 0,
+        "one listing without it is not enough"
+    );
+    assert_eq!(rig.mirror(account).await.len(), 3, "kept with its events");
+    rig.advance(chrono::Duration::minutes(3));
     let removed = rig.sync(account).await.unwrap();
     assert_eq!(removed.calendars_removed, 1, "{removed:?}");
     assert_mirrors(&rig, account, &remote).await;

@@ -96,7 +96,11 @@ notify: boolean,
 /**
  * Set while a sync is fetching its events.
  */
-progress: ProgressView | null, };
+progress: ProgressView | null, 
+/**
+ * What its last sync could not do or left waiting, in words; `None` when up to date.
+ */
+health: string | null, };
 
 export type Overview = { 
 /**
@@ -110,7 +114,12 @@ calendars: Array<CalendarView>,
 /**
  * The IANA zone times are shown in (the system's, or the user's override).
  */
-display_zone: string, };
+display_zone: string, 
+/**
+ * How far the app's clock runs ahead of the system's, in milliseconds: zero unless a test
+ * pinned the clock (`ALMANAC_CLOCK_START`); the window's "now" and "today" add it.
+ */
+clock_skew_ms: number, };
 
 export type EventView = { 
 /**

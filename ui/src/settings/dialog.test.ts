@@ -6,10 +6,11 @@ import { type SettingsActions, intervalChoices, intervalLabel, renderAccountSett
 const overview: Overview = {
   accounts: [{ id: 1, kind: "icloud", username: "jane@icloud.com", state: "active", state_text: "Up to date", last_success: null, problems: 0 }],
   calendars: [
-    { id: 7, account: 1, name: "Work <b>", color: "#FF2968", enabled: true, read_only: false, notify: true, progress: null },
-    { id: 8, account: 1, name: "Team Holidays", color: null, enabled: true, read_only: true, notify: false, progress: null },
+    { id: 7, account: 1, name: "Work <b>", color: "#FF2968", enabled: true, read_only: false, notify: true, progress: null, health: null },
+    { id: 8, account: 1, name: "Team Holidays", color: null, enabled: true, read_only: true, notify: false, progress: null, health: null },
   ],
   display_zone: "UTC",
+  clock_skew_ms: 0,
 };
 
 const current: SettingsView = {

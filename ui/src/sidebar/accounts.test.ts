@@ -10,10 +10,11 @@ const data: Overview = {
     },
   ],
   calendars: [
-    { id: 7, account: 1, name: "<img src=x onerror=alert(1)>", color: "#FF2968", enabled: true, read_only: false, notify: true, progress: { fetched: 40, total: 120 } },
-    { id: 8, account: 1, name: "Holidays", color: null, enabled: false, read_only: true, notify: false, progress: null },
+    { id: 7, account: 1, name: "<img src=x onerror=alert(1)>", color: "#FF2968", enabled: true, read_only: false, notify: true, progress: { fetched: 40, total: 120 }, health: null },
+    { id: 8, account: 1, name: "Holidays", color: null, enabled: false, read_only: true, notify: false, progress: null, health: null },
   ],
   display_zone: "Europe/Berlin",
+  clock_skew_ms: 0,
 };
 
 const actions = () => ({ toggle: vi.fn(), syncNow: vi.fn(), showProblems: vi.fn() });
@@ -43,6 +44,16 @@ describe("renderSidebar", () => {
     expect(bar?.getAttribute("aria-label")).toContain("40 of 120 events fetched");
     expect(root.querySelector('[data-calendar-row="7"] .progress-text')?.textContent).toBe("40 / 120");
     expect(root.querySelector('[data-calendar-row="8"] progress')).toBeNull();
+  });
+
+  it("says under a calendar what its last sync could not do, as text", () => {
+    const root = document.createElement("div");
+    const health = "The server failed while syncing this calendar (500); <b>tried</b> again.";
+    const troubled = { ...data, calendars: data.calendars.map((c) => (c.id === 8 ? { ...c, health } : c)) };
+    renderSidebar(root, troubled, actions(), "en-US");
+    expect(root.querySelector('[data-calendar-row="8"] .calendar-health')?.textContent).toBe(health);
+    expect(root.querySelector('[data-calendar-row="8"] b')).toBeNull();
+    expect(root.querySelector('[data-calendar-row="7"] .calendar-health')).toBeNull();
   });
 
   it("links to the sync problems of an account that has some", () => {

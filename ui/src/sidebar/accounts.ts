@@ -47,6 +47,10 @@ function calendarRow(calendar: CalendarView, actions: SidebarActions): HTMLEleme
   label.append(box, element("span", "calendar-name", calendar.name));
   if (calendar.read_only) label.append(element("span", "badge", "read-only"));
   row.append(label);
+  if (calendar.health) {
+    row.dataset["health"] = "trouble";
+    row.append(element("p", "calendar-health", calendar.health));
+  }
   if (calendar.progress) {
     const { fetched, total } = calendar.progress;
     const progress = element("div", "calendar-progress");
