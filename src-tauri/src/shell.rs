@@ -169,7 +169,9 @@ impl Shell {
         let engine = Arc::clone(&self.engine);
         tauri::async_runtime::spawn(async move {
             // The outcome reaches the window through the state events; nothing to do here.
-            let _ = engine.sync_account(id, &Cancel::default()).await;
+            let _ = engine
+                .sync_account(id, almanac_sync::Trigger::User, &Cancel::default())
+                .await;
         });
     }
 

@@ -26,10 +26,18 @@ pub fn state_words(state: &AccountState, viewer: Tz) -> (&'static str, String) {
         AccountState::Active => ("active", "Up to date".into()),
         AccountState::Syncing => ("syncing", "Syncing…".into()),
         AccountState::Offline => ("offline", "Offline, showing saved data".into()),
-        AccountState::Backoff { until } => (
+        AccountState::Backoff {
+            until,
+            server_asked,
+        } => (
             "backoff",
             format!(
-                "Waiting after a server error; next try at {}",
+                "{}; next try at {}",
+                if *server_asked {
+                    "The server asked to wait"
+                } else {
+                    "Waiting after a server error"
+                },
                 until.with_timezone(&viewer).format("%H:%M")
             ),
         ),

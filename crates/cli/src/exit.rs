@@ -121,7 +121,7 @@ pub fn explain(err: &SyncError, kind: AccountKind, server_url: &str) -> String {
              Run `almanac account relink {account}`."
         ),
         SyncError::NotNow {
-            state: AccountState::Backoff { until },
+            state: AccountState::Backoff { until, .. },
             ..
         } => format!(
             "{host} asked us to wait; the next attempt is allowed at {}.",
@@ -187,6 +187,7 @@ mod tests {
             account: AccountId(1),
             state: AccountState::Backoff {
                 until: chrono::DateTime::UNIX_EPOCH,
+                server_asked: true,
             },
         };
         assert_eq!(code_of(&waiting), Code::Unavailable);

@@ -36,7 +36,13 @@ pub fn state_words(state: &AccountState) -> String {
         AccountState::Active => "up to date".into(),
         AccountState::Syncing => "syncing".into(),
         AccountState::Offline => "offline".into(),
-        AccountState::Backoff { until } => format!("waiting until {}", instant(*until)),
+        AccountState::Backoff {
+            until,
+            server_asked: true,
+        } => format!("the server asked to wait until {}", instant(*until)),
+        AccountState::Backoff { until, .. } => {
+            format!("retrying after a server error at {}", instant(*until))
+        }
         AccountState::NeedsRelink => "needs a new password".into(),
     }
 }
@@ -52,7 +58,7 @@ pub fn kind_name(kind: AccountKind) -> &'static str {
 /// An account as JSON: id, kind, username, server_url, state, backoff_until, last_success.
 pub fn account_json(a: &Account) -> Value {
     let until = match a.state {
-        AccountState::Backoff { until } => Some(instant(until)),
+        AccountState::Backoff { until, .. } => Some(instant(until)),
         _ => None,
     };
     json!({

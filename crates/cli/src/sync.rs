@@ -83,7 +83,9 @@ async fn sync_all(engine: &Engine, accounts: Vec<Account>) -> Vec<Outcome> {
     let watcher = tokio::spawn(stop_on_interrupt(cancel.clone()));
     let mut outcomes = Vec::new();
     for account in accounts {
-        let result = engine.sync_account(account.id, &cancel).await;
+        let result = engine
+            .sync_account(account.id, almanac_sync::Trigger::User, &cancel)
+            .await;
         let cancelled = matches!(result, Err(almanac_sync::SyncError::Cancelled));
         outcomes.push(Outcome { account, result });
         if cancelled {

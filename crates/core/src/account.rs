@@ -25,10 +25,14 @@ pub enum AccountState {
     Syncing,
     /// The network or the server cannot be reached; local data is shown.
     Offline,
-    /// The server asked us to wait (or failed); no request before `until`.
+    /// The server asked us to wait, or failed; no scheduled request before `until`.
     Backoff {
-        /// The earliest time of the next attempt.
+        /// The earliest time of the next scheduled attempt.
         until: DateTime<Utc>,
+        /// Whether the server asked for the wait (429, or 503 with Retry-After): only then does
+        /// a sync the user asks for wait too. After a plain server fault the wait is our own
+        /// politeness, and "Sync now" goes ahead.
+        server_asked: bool,
     },
     /// The server refused the stored password twice in a row: only a new password helps, and the
     /// old one is never sent again.

@@ -21,7 +21,16 @@ fn state_columns(state: AccountState) -> (&'static str, Option<i64>) {
         AccountState::Active => ("active", None),
         AccountState::Syncing => ("syncing", None),
         AccountState::Offline => ("offline", None),
-        AccountState::Backoff { until } => ("backoff", Some(until.timestamp())),
+        // The server asked for the wait; "retry_later" is our own (stores before it wrote
+        // "backoff" for both, which reads as the stricter one).
+        AccountState::Backoff {
+            until,
+            server_asked: true,
+        } => ("backoff", Some(until.timestamp())),
+        AccountState::Backoff {
+            until,
+            server_asked: false,
+        } => ("retry_later", Some(until.timestamp())),
         AccountState::NeedsRelink => ("needs_relink", None),
     }
 }
@@ -47,7 +56,14 @@ fn account_from(row: &Row<'_>) -> rusqlite::Result<Account> {
         ("active", _) => AccountState::Active,
         ("syncing", _) => AccountState::Syncing,
         ("offline", _) => AccountState::Offline,
-        ("backoff", Some(until)) => AccountState::Backoff { until },
+        ("backoff", Some(until)) => AccountState::Backoff {
+            until,
+            server_asked: true,
+        },
+        ("retry_later", Some(until)) => AccountState::Backoff {
+            until,
+            server_asked: false,
+        },
         ("needs_relink", _) => AccountState::NeedsRelink,
         _ => return Err(corrupt("accounts.state")),
     };
@@ -219,7 +235,14 @@ mod tests {
         for state in [
             AccountState::Syncing,
             AccountState::Offline,
-            AccountState::Backoff { until },
+            AccountState::Backoff {
+                until,
+                server_asked: true,
+            },
+            AccountState::Backoff {
+                until,
+                server_asked: false,
+            },
             AccountState::NeedsRelink,
             AccountState::Active,
         ] {

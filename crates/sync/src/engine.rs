@@ -5,7 +5,7 @@
 use crate::error::SyncError;
 use crate::events::{SyncEvent, SyncReport};
 use crate::plan::{CalendarAction, FetchMode, ListingContext, LocalCalendar, plan_calendars};
-use crate::policy::{Backoff, Outcome, may_have_moved, may_sync, next_state, outcome_of};
+use crate::policy::{Backoff, Outcome, Trigger, may_have_moved, may_sync, next_state, outcome_of};
 use almanac_caldav::{
     CaldavClient, CaldavError, Credentials, Limits, RemoteCalendar, Skipped, Url,
 };
@@ -299,8 +299,9 @@ impl Engine {
     }
 
     /// Syncs one account: one PROPFIND on the home, then, per changed calendar, its changes.
-    /// Never two at once for one account; an account in backoff or needing a new password sends
-    /// nothing.
+    /// Never two at once for one account; an account needing a new password sends nothing, nor
+    /// does one in backoff, unless the user asked and the wait was our own (see
+    /// [`crate::policy::may_sync`]).
     ///
     /// # Errors
     /// [`SyncError::NotNow`] when the state forbids a sync or one is already running;
@@ -308,11 +309,12 @@ impl Engine {
     pub async fn sync_account(
         &self,
         account: AccountId,
+        trigger: Trigger,
         cancel: &Cancel,
     ) -> Result<SyncReport, SyncError> {
         let acct = self.with_store(move |s| s.account(account)).await?;
         let now = (self.clock)();
-        if !may_sync(&acct.state, now) || !locked(&self.running).insert(account) {
+        if !may_sync(&acct.state, now, trigger) || !locked(&self.running).insert(account) {
             return Err(SyncError::NotNow {
                 account,
                 state: acct.state,
@@ -540,7 +542,7 @@ impl Engine {
                         order: c.order,
                         read_only: c.read_only,
                         missing_since: health.missing_since,
-                        has_pending: health.pending > 0,
+                        needs_sync: health.pending > 0 || health.problem.is_some(),
                     })
                 })
                 .collect()

@@ -33,5 +33,6 @@ pub use engine::{
 pub use error::SyncError;
 pub use events::{SyncEvent, SyncReport};
 pub use health::health_text;
+pub use policy::Trigger;
 pub use reminders::{ALARM_GRACE, AlarmRound, split_round};
 pub use schedule::{AccountClock, ScheduleControl, next_sync, reachable, run_schedule};

@@ -26,8 +26,9 @@ pub struct LocalCalendar {
     pub read_only: bool,
     /// When a listing first left it out, if the last one did.
     pub missing_since: Option<DateTime<Utc>>,
-    /// Whether members wait to be fetched again: then it syncs even when unchanged.
-    pub has_pending: bool,
+    /// Whether members wait to be fetched again or its last sync failed: then it syncs even
+    /// when its token says nothing changed.
+    pub needs_sync: bool,
 }
 
 /// What else the planner needs to know about one listing.
@@ -152,7 +153,7 @@ fn properties_unchanged(local: &LocalCalendar, remote: &RemoteCalendar) -> bool 
 /// | present, token or ctag equal | present | nothing, or `UpdateProperties` if they differ |
 /// | present, changed, both have tokens | present | `Sync` incremental |
 /// | present, changed, no stored token | present | `Sync` full |
-/// | present, unchanged, members pending | present | `Sync` (the pending are fetched by name) |
+/// | present, unchanged, members pending or its last sync failed | present | `Sync` (pending fetched by name) |
 /// | present, after a listing that left it out | present | also `Relisted` |
 /// | listed with an error status | present | `Unavailable` (kept untouched) |
 /// | absent, first time | present | `Missing` (kept) |
@@ -184,7 +185,7 @@ pub fn plan_calendars(
         }
         match by_href.get(&remote.href) {
             None => actions.push(CalendarAction::Add { remote }),
-            Some(local) if content_unchanged(local, &remote) && !local.has_pending => {
+            Some(local) if content_unchanged(local, &remote) && !local.needs_sync => {
                 if !properties_unchanged(local, &remote) {
                     actions.push(CalendarAction::UpdateProperties { remote });
                 }
@@ -396,7 +397,7 @@ mod tests {
             order: Some(1),
             read_only: false,
             missing_since: None,
-            has_pending: false,
+            needs_sync: false,
         }
     }
 
@@ -533,7 +534,7 @@ mod tests {
     fn a_calendar_back_in_the_listing_is_no_longer_missing_and_pending_members_sync() {
         let mut a = local("/a/", "c", Some("t"));
         a.missing_since = Some(at(0));
-        a.has_pending = true;
+        a.needs_sync = true;
         let plan = plan_calendars(&[a], &[remote("/a/", "c", Some("t"))], &listed_at(1));
         assert!(matches!(
             &plan.actions[..],

@@ -129,19 +129,37 @@ pub fn next_state(
         Outcome::Synced => AccountState::Active,
         Outcome::RefusedTwice => AccountState::NeedsRelink,
         Outcome::Throttled { retry_after } => AccountState::Backoff {
+            server_asked: true,
             until: until(*retry_after),
         },
-        Outcome::ServerFault => AccountState::Backoff { until: until(None) },
+        Outcome::ServerFault => AccountState::Backoff {
+            until: until(None),
+            server_asked: false,
+        },
         Outcome::Unreachable => AccountState::Offline,
     }
 }
 
+/// Who asked for a sync.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trigger {
+    /// The schedule (start, interval, wake, network back): it waits out every backoff.
+    Schedule,
+    /// The user ("Sync now", `almanac sync`): it waits only where the server asked for it.
+    User,
+}
+
 /// Whether a sync may send anything for an account in this state now. NeedsRelink never may:
-/// only a new password (relink) leaves that state.
-pub fn may_sync(state: &AccountState, now: DateTime<Utc>) -> bool {
+/// only a new password (relink) leaves that state. Our own backoff after a plain server fault
+/// paces the schedule, never the user; a server's Retry-After binds both.
+pub fn may_sync(state: &AccountState, now: DateTime<Utc>, trigger: Trigger) -> bool {
     match state {
         AccountState::Active | AccountState::Offline | AccountState::Syncing => true,
-        AccountState::Backoff { until } => now >= *until,
+        AccountState::Backoff {
+            server_asked: false,
+            ..
+        } if trigger == Trigger::User => true,
+        AccountState::Backoff { until, .. } => now >= *until,
         AccountState::NeedsRelink => false,
     }
 }
@@ -229,7 +247,9 @@ mod tests {
             &Backoff::default(),
         );
         assert_eq!(state, AccountState::NeedsRelink);
-        assert!(!may_sync(&state, Utc::now()));
+        for trigger in [Trigger::Schedule, Trigger::User] {
+            assert!(!may_sync(&state, Utc::now(), trigger));
+        }
     }
 
     #[test]
@@ -318,10 +338,46 @@ mod tests {
     }
 
     #[test]
-    fn backoff_states_block_syncs_until_their_time() {
+    fn our_own_backoff_paces_the_schedule_and_never_the_user() {
         let now = Utc::now();
         let state = next_state(&Outcome::ServerFault, 2, now, 1.0, &Backoff::default());
-        assert!(!may_sync(&state, now));
-        assert!(may_sync(&state, now + chrono::Duration::seconds(61)));
+        assert!(!may_sync(&state, now, Trigger::Schedule));
+        assert!(may_sync(
+            &state,
+            now + chrono::Duration::seconds(61),
+            Trigger::Schedule
+        ));
+        assert!(
+            may_sync(&state, now, Trigger::User),
+            "Sync now after a plain 5xx"
+        );
+    }
+
+    #[test]
+    fn a_servers_retry_after_binds_the_user_too() {
+        let now = Utc::now();
+        let throttled = Outcome::Throttled {
+            retry_after: Some(Duration::from_secs(600)),
+        };
+        let state = next_state(&throttled, 1, now, 0.0, &Backoff::default());
+        assert!(matches!(
+            state,
+            AccountState::Backoff {
+                server_asked: true,
+                ..
+            }
+        ));
+        for trigger in [Trigger::Schedule, Trigger::User] {
+            assert!(!may_sync(
+                &state,
+                now + chrono::Duration::seconds(599),
+                trigger
+            ));
+            assert!(may_sync(
+                &state,
+                now + chrono::Duration::seconds(600),
+                trigger
+            ));
+        }
     }
 }

@@ -5,6 +5,7 @@
 //! engine refuses a second sync of one account while one runs.
 
 use crate::engine::{Cancel, Engine};
+use crate::policy::{Trigger, may_sync};
 use almanac_core::{AccountId, AccountState};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -78,7 +79,7 @@ pub fn next_sync(
     };
     match state {
         AccountState::NeedsRelink => None,
-        AccountState::Backoff { until } => Some(*until),
+        AccountState::Backoff { until, .. } => Some(*until),
         AccountState::Offline => {
             let doubling = 1u32 << clock.offline_attempts.saturating_sub(1).min(16);
             Some(after(OFFLINE_RETRY.saturating_mul(doubling).min(interval)))
@@ -107,6 +108,8 @@ pub async fn reachable(server_url: &str) -> bool {
 pub async fn run_schedule(engine: Arc<Engine>, control: ScheduleControl) {
     let mut interval = control.interval.subscribe();
     let mut clocks: HashMap<AccountId, AccountClock> = HashMap::new();
+    // Set by "sync now" for one round: the user asked, so our own backoff does not hold.
+    let mut requested = false;
     let mut was_reachable: HashMap<AccountId, bool> = HashMap::new();
     loop {
         let now = engine.now();
@@ -119,6 +122,14 @@ pub async fn run_schedule(engine: Arc<Engine>, control: ScheduleControl) {
         for account in accounts {
             let clock = clocks.entry(account.id).or_default();
             let mut due = next_sync(&account.state, *clock, every, now);
+            let trigger = if requested {
+                Trigger::User
+            } else {
+                Trigger::Schedule
+            };
+            if trigger == Trigger::User && may_sync(&account.state, now, trigger) {
+                due = Some(now);
+            }
             if account.state == AccountState::Offline {
                 let up = reachable(&account.server_url).await;
                 if up && was_reachable.insert(account.id, up) == Some(false) {
@@ -138,7 +149,9 @@ pub async fn run_schedule(engine: Arc<Engine>, control: ScheduleControl) {
                     let engine = Arc::clone(&engine);
                     tokio::spawn(async move {
                         // The outcome goes out as state events; a refusal means "not now".
-                        let _ = engine.sync_account(account.id, &Cancel::default()).await;
+                        let _ = engine
+                            .sync_account(account.id, trigger, &Cancel::default())
+                            .await;
                     });
                 }
                 Some(at) => {
@@ -148,10 +161,11 @@ pub async fn run_schedule(engine: Arc<Engine>, control: ScheduleControl) {
                 None => {}
             }
         }
+        requested = false;
         let (mono, wall) = (Instant::now(), engine.now());
         tokio::select! {
             () = tokio::time::sleep_until(wake) => {}
-            () = control.now.notified() => clocks.clear(),
+            () = control.now.notified() => requested = true,
             changed = interval.changed() => if changed.is_err() { return },
         }
         let slept = chrono::Duration::from_std(mono.elapsed()).unwrap_or_default();
@@ -195,7 +209,10 @@ mod tests {
             last_attempt: Some(at(0)),
             offline_attempts: 0,
         };
-        let backoff = AccountState::Backoff { until: at(47) };
+        let backoff = AccountState::Backoff {
+            until: at(47),
+            server_asked: true,
+        };
         assert_eq!(next_sync(&backoff, clock, QUARTER, at(1)), Some(at(47)));
         assert_eq!(
             next_sync(&AccountState::NeedsRelink, clock, QUARTER, at(1)),

@@ -1,7 +1,10 @@
 //! The convergence property: random server edits (add, change, delete across two calendars),
-//! expired tokens and transient faults between syncs, then one fault-free sync (twice where the
-//! mass-deletion guard asks a second answer): the store equals the server. No step may end in
-//! NeedsRelink. Each case runs against its own iCloud emulator.
+//! expired tokens, transient faults and partial ones (one calendar failing, a listing member
+//! with an error status, multiget answers that leave an href out or spell it differently, a
+//! bare 403 on a stale token) between syncs, then fault-free syncs (more than one where the
+//! mass-deletion guard or a calendar's absence asks a second answer): the store equals the
+//! server, hrefs, etags and text. No step may end in NeedsRelink. Each case runs against its
+//! own iCloud emulator.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -28,6 +31,11 @@ enum Glitch {
     Empty,
     MultigetMissing,
     ExpireTokens,
+    CalendarStatus(u16),
+    ListingMember,
+    MultigetOmit,
+    MultigetRespell,
+    StaleToken403,
 }
 
 #[derive(Clone, Debug)]
@@ -64,6 +72,12 @@ fn glitch() -> impl Strategy<Value = Glitch> {
         Just(Glitch::Empty),
         Just(Glitch::MultigetMissing),
         Just(Glitch::ExpireTokens),
+        Just(Glitch::CalendarStatus(500)),
+        Just(Glitch::CalendarStatus(404)),
+        Just(Glitch::ListingMember),
+        Just(Glitch::MultigetOmit),
+        Just(Glitch::MultigetRespell),
+        Just(Glitch::StaleToken403),
     ]
 }
 
@@ -168,6 +182,32 @@ impl World {
                         self.emu.expire_sync_tokens();
                         return;
                     }
+                    Glitch::CalendarStatus(status) => {
+                        let fault = Fault::Status {
+                            status: *status,
+                            retry_after: None,
+                        };
+                        self.emu.inject_for_calendar(fault, scope, CALENDARS[*cal]);
+                        return;
+                    }
+                    Glitch::ListingMember => Fault::ListingMemberStatus {
+                        calendar: CALENDARS[*cal].into(),
+                        status: 503,
+                    },
+                    Glitch::MultigetOmit | Glitch::MultigetRespell => {
+                        let Some(uid) = self.names[*cal].last() else {
+                            return;
+                        };
+                        let href = format!("{home}{}/{uid}.ics", CALENDARS[*cal]);
+                        if matches!(glitch, Glitch::MultigetOmit) {
+                            Fault::MultigetOmit { href }
+                        } else {
+                            Fault::MultigetRespell { href }
+                        }
+                    }
+                    Glitch::StaleToken403 => Fault::StaleTokenForbidden {
+                        calendar: CALENDARS[*cal].into(),
+                    },
                 };
                 self.emu.inject(fault, scope);
             }

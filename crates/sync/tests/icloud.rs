@@ -353,7 +353,11 @@ async fn a_cancelled_sync_keeps_the_state_and_the_next_one_finishes_the_work() {
         .unwrap();
     let cancel = almanac_sync::Cancel::default();
     cancel.cancel();
-    let err = rig.engine.sync_account(account, &cancel).await.unwrap_err();
+    let err = rig
+        .engine
+        .sync_account(account, almanac_sync::Trigger::User, &cancel)
+        .await
+        .unwrap_err();
     assert!(matches!(err, SyncError::Cancelled), "{err:?}");
     assert_eq!(rig.state(account).await, AccountState::Active, "no backoff");
     let report = rig.sync(account).await.unwrap();

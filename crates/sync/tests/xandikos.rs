@@ -86,11 +86,17 @@ async fn mirrors_the_server_through_adds_changes_and_deletes() {
         .unwrap();
     let cancel = Cancel::default();
 
-    let first = engine.sync_account(account, &cancel).await.unwrap();
+    let first = engine
+        .sync_account(account, almanac_sync::Trigger::User, &cancel)
+        .await
+        .unwrap();
     assert_eq!(first.fetched, 3, "{first:?}");
     assert_eq!(local_etags(&engine).await, server_etags(&remote).await);
 
-    let idle = engine.sync_account(account, &cancel).await.unwrap();
+    let idle = engine
+        .sync_account(account, almanac_sync::Trigger::User, &cancel)
+        .await
+        .unwrap();
     assert_eq!((idle.fetched, idle.deleted), (0, 0), "{idle:?}");
 
     let etags = server_etags(&remote).await;
@@ -114,7 +120,10 @@ async fn mirrors_the_server_through_adds_changes_and_deletes() {
         .await
         .unwrap();
 
-    let third = engine.sync_account(account, &cancel).await.unwrap();
+    let third = engine
+        .sync_account(account, almanac_sync::Trigger::User, &cancel)
+        .await
+        .unwrap();
     assert_eq!((third.fetched, third.deleted), (2, 1), "{third:?}");
     assert_eq!(local_etags(&engine).await, server_etags(&remote).await);
     let hits = engine.with_store(|s| s.search("moved", 10)).await.unwrap();
@@ -149,13 +158,13 @@ async fn an_unreachable_server_means_offline_and_keeps_local_data() {
         .await
         .unwrap();
     engine
-        .sync_account(account, &Cancel::default())
+        .sync_account(account, almanac_sync::Trigger::User, &Cancel::default())
         .await
         .unwrap();
     drop(server);
 
     let err = engine
-        .sync_account(account, &Cancel::default())
+        .sync_account(account, almanac_sync::Trigger::User, &Cancel::default())
         .await
         .unwrap_err();
     assert!(

@@ -97,7 +97,9 @@ impl Rig {
     }
 
     pub async fn sync(&self, account: AccountId) -> Result<SyncReport, SyncError> {
-        self.engine.sync_account(account, &Cancel::default()).await
+        self.engine
+            .sync_account(account, almanac_sync::Trigger::User, &Cancel::default())
+            .await
     }
 
     pub async fn state(&self, account: AccountId) -> AccountState {
@@ -110,7 +112,7 @@ impl Rig {
 
     /// Moves the clock past any backoff the account is in.
     pub async fn wait_out(&self, account: AccountId) {
-        if let AccountState::Backoff { until } = self.state(account).await {
+        if let AccountState::Backoff { until, .. } = self.state(account).await {
             let mut now = self.now.lock().unwrap();
             if *now <= until {
                 *now = until + chrono::Duration::seconds(1);
@@ -155,6 +157,23 @@ impl Rig {
                             .map(|(h, e)| (h.to_string(), e.as_str().to_string()))
                             .collect(),
                     );
+                }
+                Ok(out)
+            })
+            .await
+            .unwrap()
+    }
+
+    /// Every stored resource's text, by path.
+    pub async fn contents(&self, account: AccountId) -> BTreeMap<String, String> {
+        self.engine
+            .with_store(move |s| {
+                let mut out = BTreeMap::new();
+                for c in s.calendars(account)? {
+                    for href in s.local_etags(c.id)?.into_keys() {
+                        let text = s.resource_ics(c.id, &href)?;
+                        out.insert(href.to_string(), text);
+                    }
                 }
                 Ok(out)
             })
@@ -273,6 +292,23 @@ impl Remote {
         out
     }
 
+    /// Every member's text as the server serves it, for the members of `mirror`.
+    pub async fn contents(&self, mirror: &Mirror) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        for (calendar, members) in mirror {
+            let hrefs: Vec<Href> = members.keys().map(Href::new).collect();
+            let fetched = self
+                .client
+                .multiget(&Href::new(calendar.as_str()), &hrefs)
+                .await
+                .unwrap();
+            for r in fetched.found {
+                out.insert(r.href.to_string(), r.data);
+            }
+        }
+        out
+    }
+
     /// The sync token the listing shows for a calendar.
     pub async fn token(&self, href: &str) -> Option<String> {
         let listing = self.client.list_calendars(&self.home).await.unwrap();
@@ -357,6 +393,11 @@ pub async fn assert_mirrors(rig: &Rig, account: AccountId, remote: &Remote) {
     let server = remote.mirror().await;
     let local = rig.mirror(account).await;
     assert_eq!(local, server, "store differs from server");
+    assert_eq!(
+        rig.contents(account).await,
+        remote.contents(&server).await,
+        "stored text differs from the server's"
+    );
     let expected: BTreeMap<String, usize> = server
         .values()
         .flat_map(|m| m.keys().map(|h| (h.clone(), 1)))
