@@ -16,13 +16,14 @@ pub struct IcsArgs {
 
 #[derive(Subcommand, Debug)]
 enum IcsCommand {
-    /// List the occurrences of the event in FILE that overlap [--from, --to).
+    /// List the occurrences of every event in FILE that overlap [--from, --to), in start order.
     Expand(ExpandArgs),
 }
 
 #[derive(Args, Debug)]
 struct ExpandArgs {
-    /// An .ics file holding one calendar object (a master event and its overrides).
+    /// An .ics file: one calendar object, or a whole calendar (a feed, an export) with any
+    /// number of events.
     file: PathBuf,
     /// Window start, `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`, in --tz.
     #[arg(long)]
@@ -56,9 +57,9 @@ fn expand(a: &ExpandArgs) -> anyhow::Result<()> {
     let bytes =
         std::fs::read(&a.file).with_context(|| format!("cannot read {}", a.file.display()))?;
     let text = String::from_utf8_lossy(&bytes);
-    let object =
-        almanac_ical::parse(&text).with_context(|| format!("cannot use {}", a.file.display()))?;
-    let expansion = object.expand(
+    let calendar = almanac_ical::parse_file(&text)
+        .with_context(|| format!("cannot use {}", a.file.display()))?;
+    let expansion = calendar.expand(
         Window {
             start: from,
             end: to,
@@ -66,7 +67,12 @@ fn expand(a: &ExpandArgs) -> anyhow::Result<()> {
         },
         Limits::default(),
     );
-    for w in object.warnings.iter().chain(&expansion.warnings) {
+    let warnings = calendar
+        .warnings
+        .iter()
+        .chain(calendar.objects.iter().flat_map(|o| &o.warnings))
+        .chain(&expansion.warnings);
+    for w in warnings {
         eprintln!("almanac: warning: {}: {w}", a.file.display());
     }
     if a.json {

@@ -201,3 +201,99 @@ fn a_reader_that_stops_early_is_not_an_error() {
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+/// A feed of `n` events, written newest first: every tenth weekly three times, every seventh
+/// of the rest all-day, the others at 08:00 or 10:00 in Berlin. It has `n + 2 * n / 10`
+/// occurrences in 2026 for `n <= 500`.
+fn generated_feed(n: usize) -> String {
+    let mut text = String::from(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Almanac//Generated feed//EN\r\nMETHOD:PUBLISH\r\n",
+    );
+    let jan1 = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    for i in (0..n).rev() {
+        let day = jan1 + chrono::Duration::days((i % 250) as i64);
+        let hour = 8 + 2 * (i / 250);
+        text += &format!(
+            "BEGIN:VEVENT\r\nUID:feed-{i}@example.org\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:Event {i}\r\n"
+        );
+        if i % 10 == 0 {
+            text += &format!(
+                "DTSTART;TZID=Europe/Berlin:{}T{hour:02}0000\r\nDURATION:PT1H\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\n",
+                day.format("%Y%m%d")
+            );
+        } else if i % 7 == 0 {
+            text += &format!("DTSTART;VALUE=DATE:{}\r\n", day.format("%Y%m%d"));
+        } else {
+            text += &format!(
+                "DTSTART;TZID=Europe/Berlin:{}T{hour:02}0000\r\nDTEND;TZID=Europe/Berlin:{}T{hour:02}4500\r\n",
+                day.format("%Y%m%d"),
+                day.format("%Y%m%d")
+            );
+        }
+        text += "END:VEVENT\r\n";
+    }
+    text + "END:VCALENDAR\r\n"
+}
+
+#[test]
+fn a_500_event_feed_prints_every_occurrence_in_start_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("feed.ics");
+    std::fs::write(&path, generated_feed(500)).unwrap();
+    let path = path.to_str().unwrap();
+    let args = |json: bool| {
+        let mut a = vec![
+            "ics",
+            "expand",
+            path,
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2027-01-01",
+            "--tz",
+            "Europe/Berlin",
+        ];
+        if json {
+            a.push("--json");
+        }
+        almanac(&a)
+    };
+
+    let out = args(false);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    // 450 single events and 50 weekly ones three times each.
+    assert_eq!(lines.len(), 600);
+    // `YYYY-MM-DD HH:MM` (timed) and `YYYY-MM-DD  all day` sort as text in start order.
+    assert!(
+        lines.windows(2).all(|w| w[0][..16] <= w[1][..16]),
+        "not in start order"
+    );
+    for i in 0..500 {
+        let summary = format!("  Event {i}");
+        let n = lines.iter().filter(|l| l.ends_with(&summary)).count();
+        assert_eq!(n, if i % 10 == 0 { 3 } else { 1 }, "Event {i}");
+    }
+    assert!(lines.contains(&"2026-01-08  all day      Event 7"));
+    assert!(lines.contains(&"2026-01-02 08:00–08:45  Event 1"));
+    assert!(lines.contains(&"2026-09-12 10:00–11:00  Event 490"));
+
+    let out = args(true);
+    assert!(out.status.success());
+    let items: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(items.len(), 600);
+    let mut uids: Vec<&str> = items.iter().map(|i| i["uid"].as_str().unwrap()).collect();
+    uids.sort_unstable();
+    uids.dedup();
+    assert_eq!(uids.len(), 500);
+}

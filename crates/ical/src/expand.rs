@@ -149,6 +149,24 @@ fn end_of(
     (end, to_utc(&end, viewer))
 }
 
+/// `t` on the wall clock of `form`, the override's DTSTART, where a THISANDFUTURE shift is
+/// measured and applied: a RECURRENCE-ID in UTC against `DTSTART;TZID=...` would otherwise
+/// count the zone's offset as part of the shift. Dates, and times that meet a date, compare
+/// as written (an all-day series moved to 09:00 shifts by nine hours from each day's start).
+fn frame_for_shift(t: &EventTime, form: &EventTime, viewer: Tz) -> EventTime {
+    let same_frame = match (t, form) {
+        (EventTime::Zoned { tz: a, .. }, EventTime::Zoned { tz: b, .. }) => a == b,
+        (EventTime::Floating { .. }, EventTime::Floating { .. })
+        | (EventTime::Utc { .. }, EventTime::Utc { .. }) => true,
+        _ => t.is_date() || form.is_date(),
+    };
+    if same_frame {
+        *t
+    } else {
+        in_frame_of(form, to_utc(t, viewer), viewer)
+    }
+}
+
 fn overlaps(start: DateTime<Utc>, end: DateTime<Utc>, w: &Window) -> bool {
     if end <= start {
         start >= w.start && start < w.end
@@ -239,7 +257,7 @@ impl CalendarObject {
                     Some((
                         o,
                         key(&rid, master_is_date, viewer),
-                        wall_clock(&o.start) - wall_clock(&rid),
+                        wall_clock(&o.start) - wall_clock(&frame_for_shift(&rid, &o.start, viewer)),
                     ))
                 })
                 .collect();
@@ -347,8 +365,8 @@ impl CalendarObject {
                     });
                 match future {
                     Some((ev, _, shift)) if ev.details.status != Some(Status::Cancelled) => {
-                        let start =
-                            with_wall_clock(&ev.start, add_naive(wall_clock(&cand), *shift));
+                        let base = wall_clock(&frame_for_shift(&cand, &ev.start, viewer));
+                        let start = with_wall_clock(&ev.start, add_naive(base, *shift));
                         let at = to_utc(&start, viewer);
                         let end = end_of(&start, at, &ev.length, viewer);
                         push(ev, Some(cand), start, at, end, false, true);

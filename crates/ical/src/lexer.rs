@@ -42,6 +42,14 @@ pub struct Component<'a> {
     pub properties: Vec<Property<'a>>,
     /// Nested components in input order.
     pub children: Vec<Component<'a>>,
+    /// The 1-based physical line of its `BEGIN`: with `last_line`, what lets a whole-file
+    /// reader cut one object's text out of the file unchanged.
+    pub first_line: usize,
+    /// The 1-based physical line of its `END`, or, when it was never closed, the line before
+    /// whatever closed it (or the file's last line).
+    pub last_line: usize,
+    /// Whether its own `END` line was found.
+    pub closed: bool,
 }
 
 impl<'a> Component<'a> {
@@ -165,6 +173,7 @@ pub(crate) fn parse_components<'a>(
         match prop.name.as_ref() {
             "BEGIN" => stack.push(Component {
                 name: upper(prop.value),
+                first_line: number,
                 ..Component::default()
             }),
             "END" => {
@@ -177,8 +186,14 @@ pub(crate) fn parse_components<'a>(
                     ));
                     continue;
                 }
-                while let Some(done) = stack.pop() {
+                while let Some(mut done) = stack.pop() {
                     let matched = done.name == name;
+                    done.last_line = if matched {
+                        number
+                    } else {
+                        number.saturating_sub(1).max(done.first_line)
+                    };
+                    done.closed = matched;
                     if !matched {
                         warnings.push(Warning::at(
                             WarningKind::Structure,
@@ -202,7 +217,13 @@ pub(crate) fn parse_components<'a>(
             },
         }
     }
-    while let Some(done) = stack.pop() {
+    let physical_lines = if stack.is_empty() {
+        0
+    } else {
+        text.split('\n').count()
+    };
+    while let Some(mut done) = stack.pop() {
+        done.last_line = physical_lines.max(done.first_line);
         warnings.push(Warning::new(
             WarningKind::Structure,
             format!("{} was never closed", done.name),

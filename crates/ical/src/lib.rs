@@ -9,6 +9,13 @@
 //! overlap the window, each with its start, end, recurrence id, the override's own fields and
 //! its [`AlarmTime`]s. [`Occurrence::instants`] turns one into UTC instants for a viewer.
 //!
+//! Whole files (a holiday feed, a Google, Outlook or Thunderbird export) hold many UIDs, in any
+//! order, sometimes several versions of one event: [`parse_file`] groups them into one
+//! [`CalendarObject`] per UID (the newest version of each master and override winning, UID-less
+//! events given a UID from their content) in a [`CalendarFile`], whose
+//! [`CalendarFile::expand`] lists every occurrence of the file in start order. Each object's
+//! `raw` is then its own standalone VCALENDAR, which [`parse`] reads back to the same events.
+//!
 //! Times stay in the form the producer chose ([`EventTime`]): recurrence runs on the wall clock
 //! of DTSTART, so a 10:00 meeting stays at 10:00 after DST, and all-day events stay on their day
 //! in every zone. Broken input gives [`Warning`]s, never a panic: real calendars are broken.
@@ -24,10 +31,13 @@ mod describe;
 mod event;
 mod expand;
 mod export;
+mod file;
 mod lexer;
 mod parse;
 mod recur;
+mod resource_text;
 mod simple_rule;
+mod times;
 mod tz;
 mod value;
 mod warning;
@@ -37,6 +47,7 @@ pub use almanac_core::EventTime;
 pub use event::{CalendarObject, Details, Event, Person, Status, StructuredLocation};
 pub use expand::{Expansion, Limits, Occurrence, Window};
 pub use export::merge_objects;
+pub use file::{CalendarFile, MAX_FILE_BYTES, parse_file};
 pub use parse::{MAX_ICS_BYTES, parse};
 pub use tz::{local_to_utc, to_utc};
 pub use value::IcalDuration;
@@ -46,7 +57,8 @@ pub use warning::{Warning, WarningKind};
 /// an error keeps the raw text and quarantines the resource (design.md §3, `BadResource`).
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum IcalError {
-    /// The text is larger than [`MAX_ICS_BYTES`]; it was not read.
+    /// The text is larger than [`MAX_ICS_BYTES`] (for [`parse`]) or [`MAX_FILE_BYTES`] (for
+    /// [`parse_file`]); it was not read.
     #[error("calendar object is {size} bytes, over the {limit}-byte limit")]
     TooLarge {
         /// The size of the input.
@@ -54,7 +66,8 @@ pub enum IcalError {
         /// The limit.
         limit: usize,
     },
-    /// No VEVENT with a usable start: a task list item, an empty calendar, or not iCalendar.
+    /// No VEVENT with a usable start: a task list item, an empty calendar or feed, or not
+    /// iCalendar.
     #[error("no VEVENT with a usable DTSTART")]
     NoEvent,
 }

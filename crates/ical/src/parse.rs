@@ -6,94 +6,16 @@ use crate::event::{
     CalendarObject, Details, Event, Length, Person, RDate, Status, StructuredLocation,
 };
 use crate::lexer::{Component, Property, parse_components};
-use crate::value::{
-    IcalDuration, parse_date, parse_date_time, parse_duration, split_list, unescape_text,
-};
+use crate::times::Times;
+use crate::value::{IcalDuration, parse_duration, split_list, unescape_text};
 use crate::warning::{Warning, WarningKind};
 use almanac_core::{EventTime, Uid};
 use chrono::Duration;
-use chrono_tz::Tz;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Resources larger than this are refused: a real event is a few kilobytes, and an unbounded
 /// input is a memory risk (design.md §4).
 pub const MAX_ICS_BYTES: usize = 4 * 1024 * 1024;
-
-/// Reads times with their TZIDs resolved once per resource.
-struct Times<'a> {
-    vtimezones: Vec<&'a Component<'a>>,
-    /// Google's calendar-wide zone, applied to floating times (see [`parse`]).
-    wr_timezone: Option<Tz>,
-    cache: HashMap<String, Option<Tz>>,
-}
-
-impl Times<'_> {
-    fn zone(&mut self, tzid: &str, line: usize, warnings: &mut Vec<Warning>) -> Option<Tz> {
-        if let Some(hit) = self.cache.get(tzid) {
-            return *hit;
-        }
-        let tz = crate::tz::resolve(tzid, &self.vtimezones);
-        if tz.is_none() {
-            warnings.push(Warning::at(
-                WarningKind::UnknownTimezone,
-                line,
-                format!("TZID {tzid:?} unknown; read as floating"),
-            ));
-        }
-        self.cache.insert(tzid.to_owned(), tz);
-        tz
-    }
-
-    /// One DATE or DATE-TIME value with the property's VALUE and TZID parameters.
-    fn value(
-        &mut self,
-        prop: &Property,
-        raw: &str,
-        warnings: &mut Vec<Warning>,
-    ) -> Option<EventTime> {
-        let raw = raw.trim();
-        if (prop
-            .param("VALUE")
-            .is_some_and(|v| v.eq_ignore_ascii_case("DATE"))
-            || raw.len() == 8)
-            && let Some(date) = parse_date(raw)
-        {
-            return Some(EventTime::Date { date });
-        }
-        let Some((local, utc)) = parse_date_time(raw) else {
-            warnings.push(Warning::at(
-                WarningKind::BadValue,
-                prop.line,
-                format!("{} value {raw:?} is not a date or date-time", prop.name),
-            ));
-            return None;
-        };
-        if utc {
-            return Some(EventTime::Utc {
-                instant: local.and_utc(),
-            });
-        }
-        let zone = match prop.param("TZID") {
-            Some(tzid) => self.zone(tzid, prop.line, warnings),
-            None => self.wr_timezone,
-        };
-        Some(match zone {
-            Some(tz) => EventTime::Zoned { local, tz },
-            None => EventTime::Floating { local },
-        })
-    }
-
-    fn single(
-        &mut self,
-        c: &Component,
-        name: &str,
-        warnings: &mut Vec<Warning>,
-    ) -> Option<EventTime> {
-        let prop = c.prop(name)?;
-        self.value(prop, &prop.value, warnings)
-    }
-}
 
 fn text(c: &Component, name: &str) -> Option<String> {
     c.prop(name)
@@ -223,6 +145,32 @@ fn length(
     }
     if let Some(p) = c.prop("DURATION") {
         match parse_duration(&p.value) {
+            Some(d) if !d.is_negative() && start.is_date() => {
+                // RFC 5545 §3.8.2.5: an all-day start takes a duration in days or weeks. Hours
+                // (`PT24H`, which the RFC does not allow) are rounded up to whole days rather
+                // than dropped, and a zero length gets the one-day default, as a DTEND equal to
+                // DTSTART does.
+                let days = d
+                    .days
+                    .saturating_add(d.seconds.saturating_add(86_399) / 86_400);
+                if d.seconds != 0 || days == 0 {
+                    warnings.push(Warning::at(
+                        WarningKind::BadValue,
+                        p.line,
+                        format!(
+                            "DURATION {:?} on an all-day event is not whole days",
+                            p.value
+                        ),
+                    ));
+                }
+                if days > 0 {
+                    return Length {
+                        nominal: IcalDuration { days, seconds: 0 },
+                        exact: Duration::zero(),
+                        end_form: None,
+                    };
+                }
+            }
             Some(d) if !d.is_negative() => {
                 let nominal = IcalDuration {
                     days: d.days,
@@ -244,6 +192,49 @@ fn length(
     fallback
 }
 
+/// The values of one RDATE line: dates, date-times, and PERIODs (`start/end` or
+/// `start/duration`).
+fn rdate_values(p: &Property, times: &mut Times<'_>, warnings: &mut Vec<Warning>) -> Vec<RDate> {
+    let mut out = Vec::new();
+    for v in p.value.split(',') {
+        let Some((from, to)) = v.split_once('/') else {
+            out.extend(times.value(p, v, warnings).map(RDate::At));
+            continue;
+        };
+        let Some(start) = times.value(p, from, warnings) else {
+            continue;
+        };
+        let end = match parse_duration(to) {
+            Some(d) => after(&start, d),
+            None => match times.value(p, to, warnings) {
+                Some(e) => e,
+                None => continue,
+            },
+        };
+        out.push(RDate::Period(start, end));
+    }
+    out
+}
+
+/// `start + d` as RFC 5545 §3.3.6 reads a duration: whole days on the wall clock (a day across
+/// a DST change is 23 or 25 hours), then the exact part. The result keeps `start`'s form; it
+/// does not depend on a viewer, since floating times stay floating.
+fn after(start: &EventTime, d: IcalDuration) -> EventTime {
+    use crate::tz::{add_naive, add_utc, in_frame_of, to_utc, wall_clock, with_wall_clock};
+    let days = Duration::try_days(d.days).unwrap_or(if d.days < 0 {
+        Duration::MIN
+    } else {
+        Duration::MAX
+    });
+    let mid = with_wall_clock(start, add_naive(wall_clock(start), days));
+    let utc = chrono_tz::UTC;
+    in_frame_of(
+        start,
+        add_utc(to_utc(&mid, utc), Duration::seconds(d.seconds)),
+        utc,
+    )
+}
+
 const SINGLE: &[&str] = &[
     "UID",
     "DTSTART",
@@ -254,7 +245,13 @@ const SINGLE: &[&str] = &[
     "RECURRENCE-ID",
 ];
 
-fn event(c: &Component, times: &mut Times<'_>, warnings: &mut Vec<Warning>) -> Option<Event> {
+/// One VEVENT, master or override, with its problems added to `warnings`; `None` when it has
+/// no usable start.
+pub(crate) fn event(
+    c: &Component,
+    times: &mut Times<'_>,
+    warnings: &mut Vec<Warning>,
+) -> Option<Event> {
     for name in SINGLE {
         if c.props(name).nth(1).is_some() {
             warnings.push(Warning::new(
@@ -284,34 +281,7 @@ fn event(c: &Component, times: &mut Times<'_>, warnings: &mut Vec<Warning>) -> O
             rules.extend(crate::recur::parse_rule(&p.value, &start, p.line, warnings));
         }
         for p in c.props("RDATE") {
-            let period = p
-                .param("VALUE")
-                .is_some_and(|v| v.eq_ignore_ascii_case("PERIOD"));
-            for v in p.value.split(',') {
-                match v.split_once('/') {
-                    Some((from, to)) if period || v.contains('/') => {
-                        let Some(s) = times.value(p, from, warnings) else {
-                            continue;
-                        };
-                        let end = match parse_duration(to) {
-                            Some(d) => crate::tz::in_frame_of(
-                                &s,
-                                crate::tz::add_utc(
-                                    crate::tz::to_utc(&s, chrono_tz::UTC),
-                                    d.exact(),
-                                ),
-                                chrono_tz::UTC,
-                            ),
-                            None => match times.value(p, to, warnings) {
-                                Some(e) => e,
-                                None => continue,
-                            },
-                        };
-                        rdates.push(RDate::Period(s, end));
-                    }
-                    _ => rdates.extend(times.value(p, v, warnings).map(RDate::At)),
-                }
-            }
+            rdates.extend(rdate_values(p, times, warnings));
         }
         for p in c.props("EXDATE") {
             for v in p.value.split(',') {
@@ -368,19 +338,7 @@ pub fn parse(ics: &str) -> Result<CalendarObject, IcalError> {
     if calendars.is_empty() {
         components = roots.iter().collect();
     }
-    let wr_timezone = calendars
-        .iter()
-        .find_map(|c| c.prop("X-WR-TIMEZONE"))
-        .and_then(|p| crate::tz::iana(p.value.trim()));
-    let mut times = Times {
-        vtimezones: components
-            .iter()
-            .copied()
-            .filter(|c| c.name == "VTIMEZONE")
-            .collect(),
-        wr_timezone,
-        cache: HashMap::new(),
-    };
+    let mut times = Times::new(&calendars, &components);
     let mut uid: Option<String> = None;
     let mut master: Option<Event> = None;
     let mut overrides: Vec<Event> = Vec::new();

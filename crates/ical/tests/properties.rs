@@ -9,7 +9,7 @@ mod common;
 use almanac_ical::{Limits, Occurrence, Window};
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
-use common::{fixture, utc};
+use common::{apply, fixture, mutation, utc};
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 
@@ -55,57 +55,6 @@ fn key(o: &Occurrence, viewer: Tz) -> (DateTime<Utc>, DateTime<Utc>, Option<Stri
         o.recurrence_id
             .map(|r| almanac_ical::to_utc(&r, viewer).to_rfc3339()),
     )
-}
-
-#[derive(Debug, Clone)]
-enum Mutation {
-    Delete(usize, usize),
-    Insert(usize, String),
-    DuplicateLine(usize),
-    DropLine(usize),
-}
-
-fn mutation() -> impl Strategy<Value = Mutation> {
-    prop_oneof![
-        (any::<usize>(), 0usize..40).prop_map(|(a, n)| Mutation::Delete(a, n)),
-        (any::<usize>(), "(;|:|=|,|\"|\r\n| |RRULE:FREQ=SECONDLY|BYSETPOS=-1|TZID=|VALUE=DATE|20260101|T|Z|-P1D|END:VEVENT|BEGIN:VEVENT|[a-zA-Z0-9]{1,8}){1,6}")
-            .prop_map(|(a, s)| Mutation::Insert(a, s)),
-        any::<usize>().prop_map(Mutation::DuplicateLine),
-        any::<usize>().prop_map(Mutation::DropLine),
-    ]
-}
-
-fn apply(text: &str, m: &Mutation) -> String {
-    let boundary = |i: usize| {
-        let mut i = i % (text.len() + 1);
-        while !text.is_char_boundary(i) {
-            i -= 1;
-        }
-        i
-    };
-    let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    match m {
-        Mutation::Delete(a, n) => {
-            let a = boundary(*a);
-            let b = boundary(a + n);
-            format!("{}{}", &text[..a], &text[b.max(a)..])
-        }
-        Mutation::Insert(a, s) => {
-            let a = boundary(*a);
-            format!("{}{s}{}", &text[..a], &text[a..])
-        }
-        Mutation::DuplicateLine(i) => {
-            let i = i % lines.len();
-            let mut out: Vec<&str> = lines.clone();
-            out.insert(i, lines[i]);
-            out.concat()
-        }
-        Mutation::DropLine(i) => {
-            let mut out = lines.clone();
-            out.remove(i % lines.len());
-            out.concat()
-        }
-    }
 }
 
 proptest! {
