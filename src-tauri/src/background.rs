@@ -84,7 +84,11 @@ pub fn notify(app: &AppHandle, title: &str, body: &str) {
 }
 
 fn show_notification(app: &AppHandle, title: &str, body: &str, sound: Option<&str>) {
-    let mut builder = app.notification().builder().title(title).body(body);
+    let mut builder = app
+        .notification()
+        .builder()
+        .title(title)
+        .body(notices::wire_body(body));
     if let Some(sound) = sound {
         builder = builder.sound(sound);
     }

@@ -56,10 +56,11 @@ pub async fn sign_in(
             )
         }
         AccountKindView::Caldav => {
-            let url = request.server_url.unwrap_or_default().trim().to_string();
-            if url.is_empty() {
+            let typed_url = request.server_url.unwrap_or_default();
+            if typed_url.trim().is_empty() {
                 return Err(invalid("Enter the server's address."));
             }
+            let url = almanac_sync::start_url(AccountKind::Caldav, Some(&typed_url));
             (AccountKind::Caldav, url, typed)
         }
     };

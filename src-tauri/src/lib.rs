@@ -5,6 +5,7 @@
 mod background;
 mod commands;
 pub mod details;
+mod display;
 pub mod ipc;
 pub mod logging;
 pub mod notices;
@@ -21,6 +22,7 @@ use tauri::{Manager, WindowEvent};
 /// When the webview or the event loop cannot start (no display, missing WebKit), or the local
 /// store cannot be opened.
 pub fn run() -> anyhow::Result<()> {
+    display::open()?;
     tauri::Builder::default()
         // First, so a second launch hands over before anything else starts.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {

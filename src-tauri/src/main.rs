@@ -3,6 +3,15 @@
 // Without this a Windows release build opens a console window beside the app.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-fn main() -> anyhow::Result<()> {
-    almanac_desktop::run()
+use std::process::ExitCode;
+
+/// A failure to start (no display, no store) is one line on stderr and exit status 1.
+fn main() -> ExitCode {
+    match almanac_desktop::run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("almanac-desktop: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
 }

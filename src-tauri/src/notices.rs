@@ -112,6 +112,38 @@ pub fn next_event(
     })
 }
 
+/// Whether notifications go to a freedesktop notification server (over D-Bus): there, as in
+/// `tauri-plugin-notification`, every Unix but macOS.
+const FREEDESKTOP: bool = cfg!(all(unix, not(target_os = "macos")));
+
+/// A notification body as the platform's notification service reads it. A freedesktop server
+/// may parse the body as markup (the specification's `body-markup`: dunst, GNOME Shell, KDE and
+/// others do), and titles and locations come from other people, so there it is escaped; the
+/// summary is plain text by the specification and is passed as it is. Windows and macOS take
+/// plain text.
+pub fn wire_body(body: &str) -> String {
+    if FREEDESKTOP {
+        escape_markup(body)
+    } else {
+        body.to_string()
+    }
+}
+
+/// `text` as character data of the notification markup: `&`, `<` and `>` as entities. Quotes
+/// stay: they only mean something inside a tag, and no tag can open once `<` is escaped.
+pub fn escape_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// The notification's words when an account needs a new password.
 pub fn relink_notice(account: &Account) -> (String, String) {
     match account.kind {
@@ -167,6 +199,29 @@ mod tests {
         assert_eq!(body, "Today 10:00 · Alexanderplatz (Work)");
         let (_, us) = reminder_notice(&a, utc(1, 8, 45), chrono_tz::America::New_York, true);
         assert_eq!(us, "Today 4:00 AM · Alexanderplatz (Work)");
+    }
+
+    #[test]
+    fn text_from_other_people_reaches_a_markup_parsing_server_as_text() {
+        let mut a = alarm("Q&A <b>launch</b>", utc(1, 9, 0));
+        a.location = Some("Café \"Müller\" & Söhne, <Room 2>".into());
+        let (title, body) = reminder_notice(&a, utc(1, 8, 45), chrono_tz::UTC, false);
+        assert_eq!(title, "Q&A <b>launch</b>", "the summary is plain text");
+        assert_eq!(
+            escape_markup(&body),
+            "Today 09:00 · Café \"Müller\" &amp; Söhne, &lt;Room 2&gt; (Work)"
+        );
+        assert_eq!(
+            escape_markup("&amp;"),
+            "&amp;amp;",
+            "escaped once, as typed"
+        );
+        if cfg!(target_os = "linux") {
+            assert_eq!(wire_body(&body), escape_markup(&body));
+        }
+        if cfg!(any(windows, target_os = "macos")) {
+            assert_eq!(wire_body(&body), body);
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use crate::ipc::{CHANGED, ChangedEvent, ErrorCode, IpcError, SettingsView};
 use crate::shell::{INTERVAL_SETTING, Shell, ZONE_SETTING, minutes_duration};
-use almanac_core::CalendarId;
+use almanac_core::{Account, CalendarId};
 use almanac_store::Store;
 use chrono_tz::Tz;
 use tauri::{AppHandle, Emitter, Manager, State};
@@ -184,8 +184,8 @@ pub fn open_data_dir(app: AppHandle, shell: State<'_, Shell>) -> Result<(), IpcE
         .map_err(|_| unavailable("open the folder"))
 }
 
-/// Versions, account states and recent problems, for a bug report. No user names, no
-/// passwords, no event text.
+/// Versions, account states, calendars with trouble and recent problems, for a bug report. No
+/// user names, no passwords, no calendar names, no event text.
 #[tauri::command]
 pub async fn diagnostics(app: AppHandle, shell: State<'_, Shell>) -> Result<String, IpcError> {
     let accounts = shell
@@ -193,10 +193,20 @@ pub async fn diagnostics(app: AppHandle, shell: State<'_, Shell>) -> Result<Stri
         .with_store(|s| {
             s.accounts()?
                 .into_iter()
-                .map(|a| {
-                    let (problems, calendars) =
-                        (s.quarantined_count(a.id)?, s.calendars(a.id)?.len());
-                    Ok((a, problems, calendars))
+                .map(|account| {
+                    let calendars = s.calendars(account.id)?;
+                    let mut troubled = Vec::new();
+                    for c in &calendars {
+                        if let Some(text) = almanac_sync::health_text(&s.calendar_health(c.id)?) {
+                            troubled.push((c.id, text));
+                        }
+                    }
+                    Ok(AccountFacts {
+                        quarantined: s.quarantined_count(account.id)?,
+                        calendars: calendars.len(),
+                        troubled,
+                        account,
+                    })
                 })
                 .collect::<Result<Vec<_>, _>>()
         })
@@ -212,21 +222,7 @@ pub async fn diagnostics(app: AppHandle, shell: State<'_, Shell>) -> Result<Stri
         shell.system_zone.name(),
         shell.data_dir.display(),
     );
-    for (account, problems, calendars) in &accounts {
-        let host = url::Url::parse(&account.server_url)
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_string))
-            .unwrap_or_default();
-        out.push_str(&format!(
-            "- #{} {:?} at {host}: {:?}, last success {}, {calendars} calendars, {problems} sync problems\n",
-            account.id.0,
-            account.kind,
-            account.state,
-            account
-                .last_success
-                .map_or_else(|| "never".into(), |t| t.to_rfc3339()),
-        ));
-    }
+    out.push_str(&accounts_report(&accounts));
     out.push_str("\nRecent warnings and errors:\n");
     for line in crate::logging::recent_problems(&crate::logging::log_dir(&shell.data_dir), 30) {
         out.push_str(&line);
@@ -235,9 +231,85 @@ pub async fn diagnostics(app: AppHandle, shell: State<'_, Shell>) -> Result<Stri
     Ok(out)
 }
 
+/// What the diagnostics say about one account.
+struct AccountFacts {
+    account: Account,
+    /// Its quarantined items.
+    quarantined: usize,
+    /// How many calendars it has.
+    calendars: usize,
+    /// Its calendars with trouble, by id (names stay private), with their health in words.
+    troubled: Vec<(CalendarId, String)>,
+}
+
+/// The accounts part of the diagnostics: one line per account (its host, not its user name),
+/// then one line per calendar with trouble.
+fn accounts_report(accounts: &[AccountFacts]) -> String {
+    let mut out = String::new();
+    for facts in accounts {
+        let account = &facts.account;
+        let host = url::Url::parse(&account.server_url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "- #{} {:?} at {host}: {:?}, last success {}, {} calendars, {} sync problems\n",
+            account.id.0,
+            account.kind,
+            account.state,
+            account
+                .last_success
+                .map_or_else(|| "never".into(), |t| t.to_rfc3339()),
+            facts.calendars,
+            facts.quarantined + facts.troubled.len(),
+        ));
+        for (calendar, health) in &facts.troubled {
+            out.push_str(&format!("  - calendar #{}: {health}\n", calendar.0));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn diagnostics_list_each_troubled_calendar_by_id_with_its_health() {
+        let facts = |id: i64, troubled: Vec<(CalendarId, String)>| AccountFacts {
+            account: Account {
+                id: almanac_core::AccountId(id),
+                kind: almanac_core::AccountKind::Caldav,
+                username: "jane.doe".into(),
+                server_url: "https://dav.example.com/dav/".into(),
+                state: almanac_core::AccountState::Active,
+                last_success: None,
+            },
+            quarantined: 1,
+            calendars: 3,
+            troubled,
+        };
+        let report = accounts_report(&[
+            facts(
+                1,
+                vec![
+                    (CalendarId(4), "The server failed (500).".into()),
+                    (CalendarId(9), "2 events waiting to be fetched.".into()),
+                ],
+            ),
+            facts(2, Vec::new()),
+        ]);
+        assert_eq!(
+            report,
+            "- #1 Caldav at dav.example.com: Active, last success never, 3 calendars, 3 sync \
+             problems\n  \
+             - calendar #4: The server failed (500).\n  \
+             - calendar #9: 2 events waiting to be fetched.\n\
+             - #2 Caldav at dav.example.com: Active, last success never, 3 calendars, 1 sync \
+             problems\n"
+        );
+        assert!(!report.contains("jane.doe"));
+    }
 
     #[test]
     fn export_names_are_safe_and_never_overwrite() {

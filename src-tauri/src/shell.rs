@@ -43,30 +43,6 @@ pub const INTERVAL_SETTING: &str = "sync_minutes";
 /// Minutes between scheduled syncs unless the user chose otherwise.
 pub const DEFAULT_SYNC_MINUTES: u32 = 15;
 
-/// The clock: the system's, or one that starts at a given instant and runs at real speed, so
-/// tests can bring an alarm's time near without waiting for it. The instant comes from the file
-/// `ALMANAC_CLOCK_FILE` names when it exists (a test harness that cannot set one launch's
-/// environment writes the file for that launch), else from `ALMANAC_CLOCK_START` (RFC 3339).
-fn app_clock() -> almanac_sync::Clock {
-    let from_file = || {
-        let path = std::env::var_os("ALMANAC_CLOCK_FILE")?;
-        std::fs::read_to_string(path).ok()
-    };
-    let start = from_file()
-        .or_else(|| std::env::var("ALMANAC_CLOCK_START").ok())
-        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t.trim()).ok());
-    match start {
-        Some(start) => {
-            let (start, since) = (start.to_utc(), std::time::Instant::now());
-            tracing::warn!(%start, "the clock is set by ALMANAC_CLOCK_START");
-            Arc::new(move || {
-                start + chrono::Duration::from_std(since.elapsed()).unwrap_or_default()
-            })
-        }
-        None => almanac_sync::system_clock(),
-    }
-}
-
 /// The system's IANA zone, or UTC when it cannot be told ("Etc/UTC" reads as "UTC").
 pub fn system_zone() -> Tz {
     match iana_time_zone::get_timezone()
@@ -86,7 +62,7 @@ impl Shell {
     pub fn open(data_dir: &Path) -> anyhow::Result<Shell> {
         std::fs::create_dir_all(data_dir)?;
         let mut store = Store::open(data_dir.join("almanac.sqlite3"))?;
-        let clock = app_clock();
+        let clock = almanac_sync::clock_from_env();
         // After weeks without a sync the materialised span may have drifted; browsing starts
         // from the index either way.
         if let Err(err) = store.refresh_horizon(clock()) {
@@ -185,6 +161,10 @@ impl Shell {
             loop {
                 let (account, reason) = match events.recv().await {
                     Ok(SyncEvent::StateChanged { account, state }) => {
+                        // Progress belongs to a running sync; a failed run leaves none behind.
+                        if state != AccountState::Syncing {
+                            locked(&progress).remove(&account);
+                        }
                         on_state(&app, &engine, account, state).await;
                         (account, "state")
                     }

@@ -53,7 +53,8 @@ pub enum TrayIconKind {
 pub struct TrayItem {
     /// The id menu events carry; `None` for informational lines.
     pub id: Option<&'static str>,
-    /// The text shown.
+    /// The label as the menu reads it: mnemonic-encoded, so a literal `&` is `&&` (see
+    /// [`menu_label`]).
     pub label: String,
 }
 
@@ -80,17 +81,27 @@ pub mod ids {
     pub const QUIT: &str = "quit";
 }
 
-fn info(label: impl Into<String>) -> Option<TrayItem> {
+/// Text as a menu label that shows it literally. Tauri's menus (muda) read every label as
+/// mnemonic-encoded on every platform: `&` marks the access key and `&&` is a literal `&`; on
+/// Linux muda itself turns that into GTK's `_` and escapes a literal `_` as `__`, and macOS
+/// strips the marks. So only `&` needs escaping here: "Q3_review" already shows as typed, and
+/// escaping `_` as well would show "Q3__review". Event titles and account names come from
+/// other people, and no label of ours uses an access key, so every label goes through this.
+pub fn menu_label(text: &str) -> String {
+    text.replace('&', "&&")
+}
+
+fn info(label: impl AsRef<str>) -> Option<TrayItem> {
     Some(TrayItem {
         id: None,
-        label: label.into(),
+        label: menu_label(label.as_ref()),
     })
 }
 
-fn action(id: &'static str, label: impl Into<String>) -> Option<TrayItem> {
+fn action(id: &'static str, label: impl AsRef<str>) -> Option<TrayItem> {
     Some(TrayItem {
         id: Some(id),
-        label: label.into(),
+        label: menu_label(label.as_ref()),
     })
 }
 
@@ -99,10 +110,14 @@ pub fn tray_status(accounts: &[Account]) -> TrayStatus {
     if accounts.is_empty() {
         return TrayStatus::NotSignedIn;
     }
-    if let Some(broken) = accounts
-        .iter()
-        .find(|a| a.state == AccountState::NeedsRelink)
-    {
+    if let Some(broken) = accounts.iter().find(|a| {
+        matches!(
+            a.state,
+            AccountState::NeedsRelink
+                | AccountState::PasswordMissing
+                | AccountState::KeychainLocked
+        )
+    }) {
         return TrayStatus::ActionNeeded {
             account: account_label(broken),
         };
@@ -113,7 +128,7 @@ pub fn tray_status(accounts: &[Account]) -> TrayStatus {
     if accounts.iter().any(|a| {
         matches!(
             a.state,
-            AccountState::Offline | AccountState::Backoff { .. }
+            AccountState::Offline | AccountState::Backoff { .. } | AccountState::Confirming { .. }
         )
     }) {
         return TrayStatus::Offline;
@@ -144,7 +159,7 @@ pub fn tray_model(status: &TrayStatus, next: Option<&NextEvent>) -> TrayModel {
             format!("{account} needs a new password"),
         ),
     };
-    let mut items = vec![info(state_line.clone())];
+    let mut items = vec![info(&state_line)];
     if let Some(next) = next {
         items.push(info(format!("Next: {} · {}", next.title, next.when)));
     }
@@ -274,6 +289,40 @@ mod tests {
                 "Quit"
             ]
         );
+    }
+
+    /// What a menu shows for a label: muda's reading of the mnemonic encoding (`&&` a literal
+    /// `&`, a lone `&` the access-key mark), the same on every platform.
+    fn shown(label: &str) -> String {
+        label
+            .replace("&&", "\0")
+            .replace('&', "")
+            .replace('\0', "&")
+    }
+
+    #[test]
+    fn titles_and_names_show_literally_in_the_menu() {
+        let next = NextEvent {
+            title: "Q3_review & R&D <b>".into(),
+            when: "Today 14:00".into(),
+        };
+        let status = TrayStatus::ActionNeeded {
+            account: "tom&jerry_dav".into(),
+        };
+        let model = tray_model(&status, Some(&next));
+        let labels = labels(&model);
+        assert_eq!(labels[1], "Next: Q3_review && R&&D <b> · Today 14:00");
+        assert_eq!(
+            labels.iter().map(|l| shown(l)).collect::<Vec<_>>()[..3],
+            [
+                "tom&jerry_dav needs a new password",
+                "Next: Q3_review & R&D <b> · Today 14:00",
+                "Fix tom&jerry_dav sign-in…",
+            ]
+        );
+        for text in ["Q3_review", "a && b", "&", "__init__", "Ünïcode &x"] {
+            assert_eq!(shown(&menu_label(text)), text);
+        }
     }
 
     #[test]

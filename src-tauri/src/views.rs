@@ -41,7 +41,22 @@ pub fn state_words(state: &AccountState, viewer: Tz) -> (&'static str, String) {
                 until.with_timezone(&viewer).format("%H:%M")
             ),
         ),
+        AccountState::Confirming { at } => (
+            "confirming",
+            format!(
+                "The password was refused once; checking again at {}",
+                at.with_timezone(&viewer).format("%H:%M")
+            ),
+        ),
         AccountState::NeedsRelink => ("needs_relink", "Needs a new password".into()),
+        AccountState::PasswordMissing => (
+            "password_missing",
+            "No saved password: paste it to sync again".into(),
+        ),
+        AccountState::KeychainLocked => (
+            "keychain_locked",
+            "The keychain is locked: unlock it, then Sync now".into(),
+        ),
     }
 }
 
@@ -238,6 +253,20 @@ pub fn sign_in_error(kind: AccountKindView, server_url: &str, err: &SyncError) -
                 "{host} is having trouble or asked us to wait. Nothing was changed; try again in a few minutes."
             ),
         ),
+        SyncError::Server(CaldavError::CredentialsNotSent { host: asking }) => IpcError::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "{asking} asks for your password, but it is not {host}, so Almanac does not send \
+                 it there. Check the server address your provider gives for calendar apps."
+            ),
+        ),
+        SyncError::Server(CaldavError::Certificate { reason, .. }) => IpcError::new(
+            ErrorCode::Server,
+            format!(
+                "{host}'s security certificate was refused ({reason}), so Almanac sent nothing. \
+                 Check the address, or ask your provider."
+            ),
+        ),
         SyncError::Server(CaldavError::InvalidUrl { reason, .. }) => IpcError::new(
             ErrorCode::InvalidInput,
             format!("This address cannot be used: {reason}."),
@@ -313,6 +342,30 @@ mod tests {
             sign_in_error(AccountKindView::Caldav, "x", &busy).code,
             ErrorCode::Server
         );
+        let elsewhere = SyncError::Server(CaldavError::CredentialsNotSent {
+            host: "calendars.other.example".into(),
+        });
+        let e = sign_in_error(
+            AccountKindView::Caldav,
+            "https://dav.example.com/",
+            &elsewhere,
+        );
+        assert_eq!(e.code, ErrorCode::InvalidInput);
+        assert!(
+            e.message.contains("calendars.other.example"),
+            "{}",
+            e.message
+        );
+        let certificate = SyncError::Server(CaldavError::Certificate {
+            url: "u".into(),
+            reason: "Expired".into(),
+        });
+        let e = sign_in_error(
+            AccountKindView::Caldav,
+            "https://dav.example.com/",
+            &certificate,
+        );
+        assert!(e.message.contains("certificate"), "{}", e.message);
         let html = SyncError::Server(CaldavError::Protocol {
             url: "u".into(),
             status: 200,

@@ -334,6 +334,21 @@ impl CaldavClient {
         let url = self
             .home()
             .unwrap_or_else(|| self.state().scope.start().clone());
+        self.verify_at(url).await
+    }
+
+    /// One cheap request to the account's entry URL (where discovery starts:
+    /// `caldav.icloud.com` for iCloud), to confirm a refusal: a partition host's 401 may be that
+    /// host's own trouble, the entry host's answer is the account's.
+    ///
+    /// # Errors
+    /// [`CaldavError::Unauthorized`] for refused credentials; any other classified error.
+    pub async fn verify_entry(&self) -> Result<(), CaldavError> {
+        let url = self.state().scope.start().clone();
+        self.verify_at(url).await
+    }
+
+    async fn verify_at(&self, url: Url) -> Result<(), CaldavError> {
         let answer = self
             .send(principal_request(url), RedirectScope::Discovery)
             .await?;

@@ -28,6 +28,14 @@ pub enum CaldavError {
         /// The request URL.
         url: String,
     },
+    /// 401 from a host that never received the credentials: a calendar home or redirect on an
+    /// origin the account's credentials do not go to. The password may be fine; the account's
+    /// setup points where Almanac will not send it. Never a revocation.
+    #[error("{host} asks for a password, but Almanac only sends it to the account's own server")]
+    CredentialsNotSent {
+        /// The host that asked.
+        host: String,
+    },
     /// 403 (without a sync-token condition): no permission for this resource, e.g. a read-only
     /// shared calendar or a UID already used elsewhere on iCloud. The account is fine.
     #[error("{url}: forbidden ({status})")]
@@ -85,6 +93,16 @@ pub enum CaldavError {
         /// The request URL.
         url: String,
         /// What failed, for logs.
+        reason: String,
+    },
+    /// The server's TLS certificate was refused: expired, self-signed, or issued for another
+    /// name. The network works; the server (or something between) is not who it says it is, so
+    /// nothing is sent to it.
+    #[error("{url}: the server's certificate was refused: {reason}")]
+    Certificate {
+        /// The request URL.
+        url: String,
+        /// What was wrong with it.
         reason: String,
     },
     /// The connection or a read took longer than the configured timeout. Not a credential

@@ -196,6 +196,12 @@ impl Transport {
                 url = target;
                 continue;
             }
+            if status == StatusCode::UNAUTHORIZED && credentials.is_some() && !scope.allows(&url) {
+                let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
+                return Err(CaldavError::CredentialsNotSent {
+                    host: format!("{}{port}", url.host_str().unwrap_or_default()),
+                });
+            }
             let headers = response.headers().clone();
             let body = self.read_body(&url, status.as_u16(), response).await?;
             return Ok(RawResponse {
@@ -277,6 +283,25 @@ fn redirect_target(url: &Url, status: u16, headers: &HeaderMap) -> Result<Url, C
         })
 }
 
+/// The certificate rustls refused somewhere in `error`'s chain, if that is what failed. rustls's
+/// error travels inside an `io::Error`, whose own `source()` skips it, so each link is also
+/// opened as an `io::Error`.
+fn certificate_problem(error: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut link = Some(error);
+    while let Some(e) = link {
+        let tls = e.downcast_ref::<rustls::Error>().or_else(|| {
+            e.downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        });
+        if let Some(rustls::Error::InvalidCertificate(why)) = tls {
+            return Some(format!("{why:?}"));
+        }
+        link = e.source();
+    }
+    None
+}
+
 fn error_chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
@@ -293,6 +318,11 @@ fn network_error(url: &Url, error: &reqwest::Error) -> CaldavError {
         CaldavError::Timeout {
             url: display_url(url),
         }
+    } else if let Some(reason) = certificate_problem(error) {
+        CaldavError::Certificate {
+            url: display_url(url),
+            reason,
+        }
     } else {
         CaldavError::Offline {
             url: display_url(url),
@@ -304,6 +334,15 @@ fn network_error(url: &Url, error: &reqwest::Error) -> CaldavError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refused_certificate_is_found_inside_io_errors() {
+        let refused = rustls::Error::InvalidCertificate(rustls::CertificateError::Expired);
+        let wrapped = std::io::Error::other(refused);
+        assert_eq!(certificate_problem(&wrapped).as_deref(), Some("Expired"));
+        let reset = std::io::Error::from(std::io::ErrorKind::ConnectionReset);
+        assert_eq!(certificate_problem(&reset), None);
+    }
 
     #[test]
     fn relative_and_absolute_locations_resolve() {

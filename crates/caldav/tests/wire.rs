@@ -239,6 +239,30 @@ async fn redirect_to_another_origin_drops_credentials() {
     );
 }
 
+/// A 401 from a host that never got the credentials says nothing about the password: it is its
+/// own class, naming the host, and never `Unauthorized` (which could lead to NeedsRelink).
+#[tokio::test]
+async fn a_401_from_a_host_that_got_no_credentials_is_not_a_refusal() {
+    let elsewhere = serve(vec![reply(
+        "401 Unauthorized",
+        &[("WWW-Authenticate", "Basic realm=\"x\"")],
+        b"",
+    )]);
+    let target = format!("{}cal/", elsewhere.base);
+    let entry = serve(vec![reply("302 Found", &[("Location", &target)], b"")]);
+    let err = client(&entry.base, Limits::default())
+        .list_etags(&Href::new("/cal/"))
+        .await
+        .unwrap_err();
+    let base = url::Url::parse(&elsewhere.base).unwrap();
+    let host = format!("{}:{}", base.host_str().unwrap(), base.port().unwrap());
+    assert_eq!(err, CaldavError::CredentialsNotSent { host });
+    assert_eq!(
+        elsewhere.seen.lock().unwrap()[0].header("authorization"),
+        None
+    );
+}
+
 #[tokio::test]
 async fn discovery_follows_well_known_and_sends_credentials_to_the_partition_host() {
     let partition = serve(vec![reply(

@@ -30,8 +30,8 @@ enum AccountCommand {
     /// one request; local data and sync tokens are kept, so the next sync is incremental.
     #[command(after_help = crate::exit::HELP)]
     Relink {
-        /// The account's id or user name.
-        account: String,
+        /// The account's id or user name; may be left out when there is one account.
+        account: Option<String>,
         /// Read the password from the first line of stdin instead of a hidden prompt.
         #[arg(long)]
         password_stdin: bool,
@@ -89,7 +89,7 @@ pub fn run(args: AccountArgs, dir: &Path) -> anyhow::Result<()> {
         AccountCommand::Relink {
             account,
             password_stdin,
-        } => relink(&account, password_stdin, dir),
+        } => relink(account.as_deref(), password_stdin, dir),
         AccountCommand::Remove { account } => remove(&account, dir),
     }
 }
@@ -112,6 +112,26 @@ pub fn find<'a>(accounts: &'a [Account], key: &str) -> anyhow::Result<&'a Accoun
     }
 }
 
+/// The account to relink: the one named by `key`, or the only one when no key is given.
+///
+/// # Errors
+/// As [`find`]; without a key, when there is no account or more than one (naming their ids).
+fn relink_target<'a>(accounts: &'a [Account], key: Option<&str>) -> anyhow::Result<&'a Account> {
+    match (key, accounts) {
+        (Some(key), _) => find(accounts, key),
+        (None, [only]) => Ok(only),
+        (None, []) => bail!("no accounts to relink (see `almanac account list`)"),
+        (None, several) => {
+            let ids: Vec<String> = several.iter().map(|a| a.id.to_string()).collect();
+            bail!(
+                "there are {} accounts (ids {}), so say which to relink: `almanac account relink ID`",
+                several.len(),
+                ids.join(", ")
+            )
+        }
+    }
+}
+
 fn add(kind: AddKind, dir: &Path) -> anyhow::Result<()> {
     let (kind, server_url, username, from_stdin) = match kind {
         AddKind::Icloud {
@@ -130,7 +150,7 @@ fn add(kind: AddKind, dir: &Path) -> anyhow::Result<()> {
             password_stdin,
         } => (
             AccountKind::Caldav,
-            url.trim().to_string(),
+            almanac_sync::start_url(AccountKind::Caldav, Some(&url)),
             user,
             password_stdin,
         ),
@@ -191,11 +211,11 @@ fn list(dir: &Path, json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn relink(key: &str, from_stdin: bool, dir: &Path) -> anyhow::Result<()> {
+fn relink(key: Option<&str>, from_stdin: bool, dir: &Path) -> anyhow::Result<()> {
     let engine = crate::data::engine(dir)?;
     let rt = crate::data::runtime()?;
     let accounts = rt.block_on(engine.with_store(|s| s.accounts()))?;
-    let account = find(&accounts, key)?.clone();
+    let account = relink_target(&accounts, key)?.clone();
     let password = read_password(account.kind, from_stdin)?;
     rt.block_on(engine.relink(account.id, password))
         .map_err(|e| failed(&e, account.kind, &account.server_url))?;

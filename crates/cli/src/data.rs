@@ -64,7 +64,7 @@ pub fn engine(dir: &Path) -> anyhow::Result<Engine> {
         store: open_for_writing(dir)?,
         secrets: Arc::new(KeyringSecrets::default()),
         limits: Limits::default(),
-        clock: almanac_sync::system_clock(),
+        clock: almanac_sync::clock_from_env(),
         jitter: almanac_sync::system_jitter(),
     }))
 }

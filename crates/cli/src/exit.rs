@@ -74,14 +74,14 @@ pub fn code_of(err: &SyncError) -> Code {
     match err {
         SyncError::NeedsRelink { .. }
         | SyncError::NotNow {
-            state: AccountState::NeedsRelink,
+            state: AccountState::NeedsRelink | AccountState::PasswordMissing,
             ..
         }
         // No password in the keychain: only a new one (relink) helps.
         | SyncError::Secrets(SecretsError::NotFound { .. }) => Code::NeedsPassword,
         SyncError::Unavailable(_)
         | SyncError::NotNow {
-            state: AccountState::Backoff { .. },
+            state: AccountState::Backoff { .. } | AccountState::Confirming { .. },
             ..
         } => Code::Unavailable,
         SyncError::NotNow { .. }
@@ -126,6 +126,19 @@ pub fn explain(err: &SyncError, kind: AccountKind, server_url: &str) -> String {
         } => format!(
             "{host} asked us to wait; the next attempt is allowed at {}.",
             until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+        SyncError::NotNow {
+            state: AccountState::Confirming { at },
+            ..
+        } => format!(
+            "{host} refused the password once; Almanac asks once more at {} before it calls \
+             the password revoked.",
+            at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+        SyncError::Unavailable(CaldavError::Unauthorized { .. }) => format!(
+            "{host} refused the password once; Almanac asks once more in {} seconds before it \
+             calls the password revoked.",
+            almanac_sync::policy::CONFIRM_DELAY.num_seconds()
         ),
         SyncError::NotNow { account, .. } => {
             format!("account {account} is busy syncing; try again in a moment.")

@@ -26,7 +26,10 @@ pub fn state_name(state: &AccountState) -> &'static str {
         AccountState::Syncing => "syncing",
         AccountState::Offline => "offline",
         AccountState::Backoff { .. } => "backoff",
+        AccountState::Confirming { .. } => "confirming",
         AccountState::NeedsRelink => "needs_relink",
+        AccountState::PasswordMissing => "password_missing",
+        AccountState::KeychainLocked => "keychain_locked",
     }
 }
 
@@ -43,7 +46,15 @@ pub fn state_words(state: &AccountState) -> String {
         AccountState::Backoff { until, .. } => {
             format!("retrying after a server error at {}", instant(*until))
         }
+        AccountState::Confirming { at } => format!(
+            "the password was refused once; asking the server again at {}",
+            instant(*at)
+        ),
         AccountState::NeedsRelink => "needs a new password".into(),
+        AccountState::PasswordMissing => {
+            "no password in the keychain; run `almanac account relink`".into()
+        }
+        AccountState::KeychainLocked => "the keychain is locked; unlock it and sync again".into(),
     }
 }
 
@@ -58,7 +69,9 @@ pub fn kind_name(kind: AccountKind) -> &'static str {
 /// An account as JSON: id, kind, username, server_url, state, backoff_until, last_success.
 pub fn account_json(a: &Account) -> Value {
     let until = match a.state {
-        AccountState::Backoff { until, .. } => Some(instant(until)),
+        AccountState::Backoff { until, .. } | AccountState::Confirming { at: until } => {
+            Some(instant(until))
+        }
         _ => None,
     };
     json!({

@@ -6,6 +6,8 @@ use crate::output::{
     account_json, calendar_json, holds_events, instant, kind_name, print_json, state_words,
 };
 use crate::when::{midnight_after, parse_bound};
+use almanac_core::AccountState;
+use almanac_store::AccountStatus;
 use anyhow::bail;
 use clap::Args;
 use serde_json::{Value, json};
@@ -177,7 +179,7 @@ pub fn search(args: &SearchArgs, dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Per account: state, last successful sync, quarantined count, calendars.
+/// Per account: state, last successful sync, quarantined count, calendars with their health.
 ///
 /// # Errors
 /// When the store cannot be read.
@@ -200,6 +202,8 @@ pub fn status(args: &StatusArgs, dir: &Path) -> anyhow::Result<()> {
                         let mut cv = calendar_json(&c.calendar);
                         cv["resources"] = c.resources.into();
                         cv["quarantined"] = c.quarantined.into();
+                        cv["health"] = serde_json::to_value(&c.health).unwrap_or(Value::Null);
+                        cv["health_text"] = almanac_sync::health_text(&c.health).into();
                         cv
                     })
                     .collect();
@@ -212,33 +216,157 @@ pub fn status(args: &StatusArgs, dir: &Path) -> anyhow::Result<()> {
         out!("No accounts. Add one with `almanac account add icloud --apple-id ID`.");
     }
     for s in &statuses {
-        let a = &s.account;
-        out!(
+        for line in status_lines(s) {
+            out!("{line}");
+        }
+    }
+    Ok(())
+}
+
+/// One account's status in lines for people: each calendar with trouble has its health in
+/// words under it, and an account that synced with such calendars does not say "up to date".
+fn status_lines(s: &AccountStatus) -> Vec<String> {
+    let a = &s.account;
+    let health: Vec<Option<String>> = s
+        .calendars
+        .iter()
+        .map(|c| almanac_sync::health_text(&c.health))
+        .collect();
+    let state = match a.state {
+        AccountState::Active if health.iter().any(Option::is_some) => {
+            "synced with problems".to_string()
+        }
+        ref state => state_words(state),
+    };
+    let mut lines = vec![
+        format!(
             "Account {}: {} ({}, {})",
             a.id,
             a.username,
             kind_name(a.kind),
             a.server_url
-        );
-        out!("  state:         {}", state_words(&a.state));
-        out!(
+        ),
+        format!("  state:         {state}"),
+        format!(
             "  last sync:     {}",
             a.last_success.map_or_else(|| "never".into(), instant)
-        );
-        out!("  quarantined:   {}", s.quarantined);
-        out!("  calendars:     {}", s.calendars.len());
-        for c in &s.calendars {
-            out!(
-                "    {:<30} {:>5} items{}",
-                c.calendar.name,
-                c.resources,
-                if c.quarantined > 0 {
-                    format!(", {} quarantined", c.quarantined)
-                } else {
-                    String::new()
-                }
-            );
+        ),
+        format!("  quarantined:   {}", s.quarantined),
+        format!("  calendars:     {}", s.calendars.len()),
+    ];
+    for (c, health) in s.calendars.iter().zip(&health) {
+        lines.push(format!(
+            "    {:<30} {:>5} items{}",
+            c.calendar.name,
+            c.resources,
+            if c.quarantined > 0 {
+                format!(", {} quarantined", c.quarantined)
+            } else {
+                String::new()
+            }
+        ));
+        if let Some(text) = health {
+            lines.push(format!("      {text}"));
         }
     }
-    Ok(())
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use almanac_core::{Account, AccountId, AccountKind, Calendar, CalendarId, Href};
+    use almanac_store::{CalendarHealth, CalendarStatus};
+
+    fn calendar(id: i64, name: &str, health: CalendarHealth) -> CalendarStatus {
+        CalendarStatus {
+            calendar: Calendar {
+                id: CalendarId(id),
+                account: AccountId(1),
+                href: Href::new(format!("/cal/{id}/")),
+                name: name.into(),
+                color: None,
+                order: None,
+                components: Vec::new(),
+                read_only: false,
+                enabled: true,
+                notify: true,
+                sync_token: None,
+            },
+            resources: 12,
+            quarantined: 0,
+            health,
+        }
+    }
+
+    fn account(state: AccountState, calendars: Vec<CalendarStatus>) -> AccountStatus {
+        AccountStatus {
+            account: Account {
+                id: AccountId(1),
+                kind: AccountKind::Caldav,
+                username: "jane".into(),
+                server_url: "https://dav.example.com/".into(),
+                state,
+                last_success: None,
+            },
+            home_url: None,
+            quarantined: 0,
+            calendars,
+        }
+    }
+
+    #[test]
+    fn a_troubled_calendar_says_what_is_wrong_under_its_line() {
+        let troubled = CalendarHealth {
+            problem: Some("The server failed while syncing this calendar (500).".into()),
+            pending: 2,
+            ..CalendarHealth::default()
+        };
+        let s = account(
+            AccountState::Active,
+            vec![
+                calendar(1, "Home", CalendarHealth::default()),
+                calendar(2, "Work", troubled),
+            ],
+        );
+        let lines = status_lines(&s);
+        assert_eq!(lines[1], "  state:         synced with problems");
+        assert_eq!(
+            lines[5..],
+            [
+                format!("    {:<30}    12 items", "Home"),
+                format!("    {:<30}    12 items", "Work"),
+                "      The server failed while syncing this calendar (500). 2 events waiting to \
+                 be fetched."
+                    .to_string(),
+            ]
+        );
+    }
+
+    #[test]
+    fn healthy_calendars_and_other_states_are_said_as_before() {
+        let healthy = account(
+            AccountState::Active,
+            vec![calendar(1, "Home", CalendarHealth::default())],
+        );
+        assert_eq!(status_lines(&healthy)[1], "  state:         up to date");
+        assert_eq!(status_lines(&healthy).len(), 6);
+        let offline = account(
+            AccountState::Offline,
+            vec![calendar(
+                1,
+                "Home",
+                CalendarHealth {
+                    held_deletions: 3,
+                    ..CalendarHealth::default()
+                },
+            )],
+        );
+        let lines = status_lines(&offline);
+        assert_eq!(lines[1], "  state:         offline");
+        assert_eq!(
+            lines[6],
+            "      3 events held until a second sync agrees they were deleted."
+        );
+    }
 }

@@ -49,6 +49,13 @@ impl World {
         almanac(self.data.path(), args, Some(stdin))
     }
 
+    /// Runs the binary with its clock starting at `instant` (RFC 3339).
+    fn run_at(&self, args: &[&str], instant: &str) -> Output {
+        let mut command = command(self.data.path(), args);
+        command.env("ALMANAC_CLOCK_START", instant);
+        command.output().unwrap()
+    }
+
     fn add_icloud(&self, password: &str) -> Output {
         let entry = self.emu.entry_url();
         let apple_id = self.emu.apple_id();
@@ -85,12 +92,21 @@ impl World {
     }
 }
 
-fn almanac(data: &Path, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_almanac"))
+/// The binary with its data in `data`, on the system clock unless the caller sets one.
+fn command(data: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_almanac"));
+    command
         .args(args)
         .env("ALMANAC_DATA_DIR", data)
         .env_remove("ALMANAC_ICLOUD_URL")
-        .env("TZ", "UTC")
+        .env_remove("ALMANAC_CLOCK_START")
+        .env_remove("ALMANAC_CLOCK_FILE")
+        .env("TZ", "UTC");
+    command
+}
+
+fn almanac(data: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = command(data, args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -246,10 +262,21 @@ fn sign_in_sync_browse_revoke_relink_and_remove() {
         calendars.as_array().unwrap().len()
     );
 
-    // Apple revokes the password: the sync says so with exit 2, and the account waits for a
-    // new one without sending the dead one again.
+    // Apple revokes the password: the first refusal is confirmed, at the entry host, by a sync
+    // at least 30 seconds later (the clock is moved, not waited for); that one says so with exit
+    // 2, and the account waits for a new password without sending the dead one again.
     w.emu.revoke_all();
-    let revoked = w.run(&["sync"]);
+    let refused = w.run(&["sync"]);
+    assert_eq!(refused.status.code(), Some(3), "{}", text(&refused));
+    assert!(
+        text(&refused).contains("refused the password once"),
+        "{}",
+        text(&refused)
+    );
+    let status = json(&ok(w.run(&["status", "--json"])));
+    assert_eq!(status[0]["state"], "confirming");
+    let later = (chrono::Utc::now() + chrono::Duration::seconds(31)).to_rfc3339();
+    let revoked = w.run_at(&["sync"], &later);
     assert_eq!(revoked.status.code(), Some(2), "{}", text(&revoked));
     let status = json(&ok(w.run(&["status", "--json"])));
     assert_eq!(status[0]["state"], "needs_relink");
@@ -260,10 +287,11 @@ fn sign_in_sync_browse_revoke_relink_and_remove() {
     assert_eq!(json(&again)[0]["exit_code"], 2);
     assert_eq!(w.emu.requests().unauthorized_for(&first), refusals);
 
-    // A new password: verified, stored, and the next sync is incremental.
+    // A new password: verified, stored, and the next sync is incremental. With one account,
+    // relink needs no id.
     let second = w.emu.issue_password().unwrap();
     let relinked = ok(w.run_with_stdin(
-        &["account", "relink", "1", "--password-stdin"],
+        &["account", "relink", "--password-stdin"],
         &format!("{second}\n"),
     ));
     never_shows(&relinked, &second);
@@ -372,6 +400,125 @@ fn usage_errors_exit_1_and_passwords_are_never_read_from_a_pipe_unasked() {
             assert!(help.contains(line), "{args:?} lacks {line:?}");
         }
     }
+}
+
+#[test]
+fn status_says_which_calendar_has_trouble_and_what() {
+    let w = World::start(false);
+    ok(w.add_icloud(&w.emu.password()));
+    // Every request inside the Work calendar fails; the home listing and the others do not.
+    let five_hundred = Fault::Status {
+        status: 500,
+        retry_after: None,
+    };
+    w.emu
+        .inject_for_calendar(five_hundred, Scope::ForMillis(600_000), "work");
+    ok(w.run(&["sync"]));
+
+    let status = ok(w.run(&["status"]));
+    let lines: Vec<String> = String::from_utf8_lossy(&status.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l == "  state:         synced with problems"),
+        "{}",
+        text(&status)
+    );
+    let work = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("Work "))
+        .unwrap_or_else(|| panic!("no Work line: {}", text(&status)));
+    assert!(
+        lines[work + 1].starts_with("      ") && lines[work + 1].contains("(500)"),
+        "{}",
+        text(&status)
+    );
+    let home = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("Home "))
+        .unwrap();
+    assert!(
+        lines.get(home + 1).is_none_or(|l| !l.starts_with("      ")),
+        "a healthy calendar has no sentence: {}",
+        text(&status)
+    );
+
+    let json = json(&ok(w.run(&["status", "--json"])));
+    let calendars = json[0]["calendars"].as_array().unwrap();
+    let by_name = |name: &str| calendars.iter().find(|c| c["name"] == name).unwrap();
+    assert!(
+        by_name("Work")["health"]["problem"]
+            .as_str()
+            .unwrap()
+            .contains("500")
+    );
+    assert!(
+        by_name("Work")["health_text"]
+            .as_str()
+            .unwrap()
+            .contains("500")
+    );
+    assert_eq!(by_name("Home")["health_text"], Value::Null);
+
+    // The next clean sync clears it.
+    w.emu.clear_faults();
+    ok(w.run(&["sync"]));
+    let status = ok(w.run(&["status"]));
+    let words = String::from_utf8_lossy(&status.stdout);
+    assert!(words.contains("  state:         up to date"), "{words}");
+    assert!(!words.contains("(500)"), "{words}");
+    ok(w.run(&["account", "remove", "1"]));
+}
+
+#[test]
+fn relink_without_an_id_names_the_ids_to_choose_from() {
+    let data = tempfile::tempdir().unwrap();
+    let relink = || {
+        almanac(
+            data.path(),
+            &["account", "relink", "--password-stdin"],
+            Some("new-password\n"),
+        )
+    };
+    let none = relink();
+    assert_eq!(none.status.code(), Some(1), "{}", text(&none));
+    assert!(
+        String::from_utf8_lossy(&none.stderr).contains("no accounts"),
+        "{}",
+        text(&none)
+    );
+
+    // Two accounts, put in the store directly: choosing between them needs no server.
+    {
+        let mut store = almanac_store::Store::open(data.path().join("almanac.sqlite3")).unwrap();
+        for (kind, user, url) in [
+            (
+                almanac_core::AccountKind::Icloud,
+                "jane@example.com",
+                "https://caldav.icloud.com/",
+            ),
+            (
+                almanac_core::AccountKind::Caldav,
+                "jane",
+                "https://dav.example.com/",
+            ),
+        ] {
+            store.add_account(kind, user, url).unwrap();
+        }
+    }
+    let several = relink();
+    assert_eq!(several.status.code(), Some(1), "{}", text(&several));
+    let stderr = String::from_utf8_lossy(&several.stderr);
+    assert_eq!(
+        stderr.trim_end(),
+        "almanac: error: there are 2 accounts (ids 1, 2), so say which to relink: \
+         `almanac account relink ID`",
+        "one sentence naming the ids"
+    );
+    never_shows(&several, "new-password");
 }
 
 #[test]

@@ -45,6 +45,12 @@ fn a_caldav_account_signs_in_with_its_own_password_and_syncs() {
         .expect("Radicale starts (run `./x test` once to create the test venv)");
     let data = tempfile::tempdir().unwrap();
     let env = [("ALMANAC_DATA_DIR", data.path())];
+    // Typed as people type it: the scheme in capitals, no trailing slash.
+    let typed = server
+        .base_url
+        .replacen("http://", "HTTP://", 1)
+        .trim_end_matches('/')
+        .to_string();
     let add = |password: &str| {
         almanac(
             &env,
@@ -53,7 +59,7 @@ fn a_caldav_account_signs_in_with_its_own_password_and_syncs() {
                 "add",
                 "caldav",
                 "--url",
-                &server.base_url,
+                &typed,
                 "--user",
                 &server.user,
                 "--password-stdin",
@@ -76,6 +82,11 @@ fn a_caldav_account_signs_in_with_its_own_password_and_syncs() {
     let listed = json(&almanac(&env, &["account", "list", "--json"], ""));
     assert_eq!(listed[0]["kind"], "caldav");
     assert_eq!(listed[0]["username"], server.user.as_str());
+    assert_eq!(
+        listed[0]["server_url"],
+        server.base_url.as_str(),
+        "stored in one spelling"
+    );
     let synced = almanac(&env, &["sync", "--account", &server.user, "--json"], "");
     assert_eq!(synced.status.code(), Some(0), "{}", text(&synced));
     assert_eq!(json(&synced)[0]["state"], "active");

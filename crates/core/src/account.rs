@@ -34,9 +34,21 @@ pub enum AccountState {
         /// politeness, and "Sync now" goes ahead.
         server_asked: bool,
     },
+    /// The server refused the password once. One confirming request to the account's entry
+    /// host, no sooner than `at`, tells a revocation from a server's hiccup; nothing else is
+    /// sent before it.
+    Confirming {
+        /// The earliest time of the confirming request.
+        at: DateTime<Utc>,
+    },
     /// The server refused the stored password twice in a row: only a new password helps, and the
     /// old one is never sent again.
     NeedsRelink,
+    /// The keychain holds no password for the account (removed, or the keychain was reset):
+    /// only pasting it again (relink) helps.
+    PasswordMissing,
+    /// The keychain is locked or not running: once it is unlocked, the next sync goes on.
+    KeychainLocked,
 }
 
 /// A signed-in account. It holds no secret: the password lives in the OS keychain only.

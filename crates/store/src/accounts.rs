@@ -31,7 +31,10 @@ fn state_columns(state: AccountState) -> (&'static str, Option<i64>) {
             until,
             server_asked: false,
         } => ("retry_later", Some(until.timestamp())),
+        AccountState::Confirming { at } => ("confirming", Some(at.timestamp())),
         AccountState::NeedsRelink => ("needs_relink", None),
+        AccountState::PasswordMissing => ("password_missing", None),
+        AccountState::KeychainLocked => ("keychain_locked", None),
     }
 }
 
@@ -64,7 +67,10 @@ fn account_from(row: &Row<'_>) -> rusqlite::Result<Account> {
             until,
             server_asked: false,
         },
+        ("confirming", Some(at)) => AccountState::Confirming { at },
         ("needs_relink", _) => AccountState::NeedsRelink,
+        ("password_missing", _) => AccountState::PasswordMissing,
+        ("keychain_locked", _) => AccountState::KeychainLocked,
         _ => return Err(corrupt("accounts.state")),
     };
     Ok(Account {
@@ -243,7 +249,10 @@ mod tests {
                 until,
                 server_asked: false,
             },
+            AccountState::Confirming { at: until },
             AccountState::NeedsRelink,
+            AccountState::PasswordMissing,
+            AccountState::KeychainLocked,
             AccountState::Active,
         ] {
             s.set_account_state(id, state).unwrap();

@@ -33,6 +33,31 @@ pub fn system_clock() -> Clock {
     Arc::new(Utc::now)
 }
 
+/// The front ends' clock: the system's, or one that starts at a given instant and runs at real
+/// speed, so tests can bring an alarm's time near, or a confirming request's, without waiting
+/// for it. The instant comes from the file `ALMANAC_CLOCK_FILE` names when it exists (a test
+/// harness that cannot set one launch's environment writes the file for that launch), else
+/// from `ALMANAC_CLOCK_START` (RFC 3339).
+pub fn clock_from_env() -> Clock {
+    let from_file = || {
+        let path = std::env::var_os("ALMANAC_CLOCK_FILE")?;
+        std::fs::read_to_string(path).ok()
+    };
+    let start = from_file()
+        .or_else(|| std::env::var("ALMANAC_CLOCK_START").ok())
+        .and_then(|t| DateTime::parse_from_rfc3339(t.trim()).ok());
+    match start {
+        Some(start) => {
+            let (start, since) = (start.to_utc(), std::time::Instant::now());
+            tracing::warn!(%start, "the clock is set by ALMANAC_CLOCK_START");
+            Arc::new(move || {
+                start + chrono::Duration::from_std(since.elapsed()).unwrap_or_default()
+            })
+        }
+        None => system_clock(),
+    }
+}
+
 /// Backoff jitter from the clock's sub-second nanoseconds: enough spread for one desktop
 /// client, and no random-number dependency.
 pub fn system_jitter() -> Jitter {
@@ -103,10 +128,16 @@ pub fn secret_key(username: &str, server_url: &str) -> SecretKey {
     }
 }
 
-/// Where an account of `kind` starts discovery, given what the user typed (if anything).
+/// Where an account of `kind` starts discovery, given what the user typed (if anything), in
+/// the one spelling that is stored and used: discovery's reading of it
+/// ([`almanac_caldav::discovery::start_url`]), so `dav.example.com`, `dav.example.com/` and
+/// `HTTPS://Dav.Example.com` are all `https://dav.example.com/` (http stays for loopback
+/// only). Text discovery cannot use is kept as typed, trimmed: the sign-in then fails on it
+/// with discovery's own reason.
 pub fn start_url(kind: AccountKind, typed: Option<&str>) -> String {
     match (kind, typed) {
-        (_, Some(url)) if !url.trim().is_empty() => url.trim().to_string(),
+        (_, Some(typed)) if !typed.trim().is_empty() => almanac_caldav::discovery::start_url(typed)
+            .map_or_else(|_| typed.trim().to_string(), String::from),
         _ => ICLOUD_URL.to_string(),
     }
 }
@@ -330,7 +361,14 @@ impl Engine {
         let password = match self.with_secrets(move |s| s.load(&key)).await {
             Ok(p) => p,
             Err(e) => {
-                self.set_state(account, acct.state).await?;
+                // Said where the user looks, with what to do: paste the password, or unlock.
+                let state = match &e {
+                    SyncError::Secrets(almanac_secrets::SecretsError::NotFound { .. }) => {
+                        AccountState::PasswordMissing
+                    }
+                    _ => AccountState::KeychainLocked,
+                };
+                self.set_state(account, state).await?;
                 return Err(e);
             }
         };
@@ -341,7 +379,17 @@ impl Engine {
                 return Err(e);
             }
         };
-        let result = self.run(account, &client, cancel).await;
+        let confirming = matches!(acct.state, AccountState::Confirming { .. });
+        let result = if confirming {
+            // The confirming request after a first refusal, to the entry host; only when it
+            // passes does the sync go on.
+            match client.verify_entry().await {
+                Ok(()) => self.run(account, &client, cancel).await,
+                Err(e) => Err(Failure::Caldav(e)),
+            }
+        } else {
+            self.run(account, &client, cancel).await
+        };
         if let Err(Failure::Other(SyncError::Cancelled)) = &result {
             // A cancel says nothing about the server: the state it had stays.
             self.set_state(account, acct.state).await?;
@@ -350,14 +398,12 @@ impl Engine {
         let now: SystemTime = (self.clock)().into();
         let outcome = match &result {
             Ok(_) => Outcome::Synced,
-            Err(Failure::Caldav(CaldavError::Unauthorized { .. })) => {
-                // One confirming request: a single spurious 401 must not alarm anyone.
-                match client.verify().await {
-                    Err(CaldavError::Unauthorized { .. }) => Outcome::RefusedTwice,
-                    Ok(()) => Outcome::ServerFault,
-                    Err(other) => outcome_of(&other, now),
-                }
+            // Refused by the entry host right after a first refusal: revoked. A first refusal
+            // is confirmed later (policy::CONFIRM_DELAY), so one spurious 401 alarms nobody.
+            Err(Failure::Caldav(CaldavError::Unauthorized { .. })) if confirming => {
+                Outcome::RefusedTwice
             }
+            Err(Failure::Caldav(CaldavError::Unauthorized { .. })) => Outcome::RefusedOnce,
             Err(Failure::Caldav(e)) => outcome_of(e, now),
             Err(Failure::Other(_)) => Outcome::ServerFault,
         };
@@ -398,8 +444,7 @@ impl Engine {
             Err(_) if outcome == Outcome::RefusedTwice => Err(SyncError::NeedsRelink {
                 account: Some(account),
             }),
-            // Refused once, then accepted (or unreachable): not a revocation, so not reported
-            // as one; the account waits like after any other fault.
+            // Refused once: not a revocation until the confirming request says so.
             Err(Failure::Caldav(e @ CaldavError::Unauthorized { .. })) => {
                 Err(SyncError::Unavailable(e))
             }
@@ -612,5 +657,52 @@ impl From<CaldavError> for Failure {
 impl From<SyncError> for Failure {
     fn from(e: SyncError) -> Self {
         Failure::Other(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_typed_server_address_is_stored_in_one_spelling() {
+        for typed in [
+            "dav.example.com",
+            "dav.example.com/",
+            "  HTTPS://Dav.Example.com ",
+            "https://dav.example.com:443",
+        ] {
+            assert_eq!(
+                start_url(AccountKind::Caldav, Some(typed)),
+                "https://dav.example.com/",
+                "{typed:?}"
+            );
+        }
+        assert_eq!(
+            start_url(
+                AccountKind::Caldav,
+                Some("https://dav.example.com/remote.php/dav")
+            ),
+            "https://dav.example.com/remote.php/dav"
+        );
+        assert_eq!(
+            start_url(AccountKind::Caldav, Some("http://127.0.0.1:5232")),
+            "http://127.0.0.1:5232/",
+            "loopback keeps http"
+        );
+        assert_eq!(
+            start_url(AccountKind::Caldav, Some("HTTP://LocalHost:5232/")),
+            "http://localhost:5232/"
+        );
+    }
+
+    #[test]
+    fn an_unusable_address_is_kept_for_the_sign_in_to_refuse() {
+        assert_eq!(
+            start_url(AccountKind::Caldav, Some(" http://dav.example.com ")),
+            "http://dav.example.com"
+        );
+        assert_eq!(start_url(AccountKind::Icloud, None), ICLOUD_URL);
+        assert_eq!(start_url(AccountKind::Icloud, Some("  ")), ICLOUD_URL);
     }
 }

@@ -27,8 +27,8 @@ mod reminders;
 mod schedule;
 
 pub use engine::{
-    Cancel, Clock, Engine, EngineParts, ICLOUD_URL, Jitter, secret_key, start_url, system_clock,
-    system_jitter,
+    Cancel, Clock, Engine, EngineParts, ICLOUD_URL, Jitter, clock_from_env, secret_key, start_url,
+    system_clock, system_jitter,
 };
 pub use error::SyncError;
 pub use events::{SyncEvent, SyncReport};

@@ -14,7 +14,9 @@ use std::time::{Duration, SystemTime};
 pub enum Outcome {
     /// Everything that could be synced was.
     Synced,
-    /// The server refused the password, and a confirming request was refused too.
+    /// The server refused the password once; a confirming request follows later.
+    RefusedOnce,
+    /// The server refused the password, and the confirming request was refused too.
     RefusedTwice,
     /// The server asked us to wait.
     Throttled {
@@ -48,6 +50,8 @@ pub fn outcome_of(err: &CaldavError, now: SystemTime) -> Outcome {
         | CaldavError::Server { .. }
         | CaldavError::Protocol { .. }
         | CaldavError::TooLarge { .. }
+        | CaldavError::CredentialsNotSent { .. }
+        | CaldavError::Certificate { .. }
         | CaldavError::InvalidUrl { .. }
         | CaldavError::Setup { .. } => Outcome::ServerFault,
     }
@@ -68,6 +72,8 @@ pub fn may_have_moved(err: &CaldavError) -> bool {
         CaldavError::Unauthorized { .. }
         | CaldavError::RateLimited { .. }
         | CaldavError::TooLarge { .. }
+        | CaldavError::CredentialsNotSent { .. }
+        | CaldavError::Certificate { .. }
         | CaldavError::PreconditionFailed { .. }
         | CaldavError::InvalidSyncToken { .. }
         | CaldavError::InvalidUrl { .. }
@@ -127,6 +133,9 @@ pub fn next_state(
     };
     match outcome {
         Outcome::Synced => AccountState::Active,
+        Outcome::RefusedOnce => AccountState::Confirming {
+            at: now + CONFIRM_DELAY,
+        },
         Outcome::RefusedTwice => AccountState::NeedsRelink,
         Outcome::Throttled { retry_after } => AccountState::Backoff {
             server_asked: true,
@@ -139,6 +148,11 @@ pub fn next_state(
         Outcome::Unreachable => AccountState::Offline,
     }
 }
+
+/// How long after a first refusal the confirming request waits: a partition host that answers
+/// 401 for a moment (iCloud does, during maintenance) has recovered by then, and a revoked
+/// password still costs only two requests in all.
+pub const CONFIRM_DELAY: chrono::TimeDelta = chrono::TimeDelta::seconds(30);
 
 /// Who asked for a sync.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -154,13 +168,17 @@ pub enum Trigger {
 /// paces the schedule, never the user; a server's Retry-After binds both.
 pub fn may_sync(state: &AccountState, now: DateTime<Utc>, trigger: Trigger) -> bool {
     match state {
-        AccountState::Active | AccountState::Offline | AccountState::Syncing => true,
+        AccountState::Active
+        | AccountState::Offline
+        | AccountState::Syncing
+        | AccountState::KeychainLocked => true,
         AccountState::Backoff {
             server_asked: false,
             ..
         } if trigger == Trigger::User => true,
         AccountState::Backoff { until, .. } => now >= *until,
-        AccountState::NeedsRelink => false,
+        AccountState::Confirming { at } => now >= *at,
+        AccountState::NeedsRelink | AccountState::PasswordMissing => false,
     }
 }
 
@@ -216,6 +234,13 @@ mod tests {
             CaldavError::TooLarge {
                 url: url(),
                 limit: 1024,
+            },
+            CaldavError::CredentialsNotSent {
+                host: "calendars.example.net".into(),
+            },
+            CaldavError::Certificate {
+                url: url(),
+                reason: "Expired".into(),
             },
         ]
     }

@@ -78,13 +78,16 @@ pub fn next_sync(
         })
     };
     match state {
-        AccountState::NeedsRelink => None,
+        AccountState::NeedsRelink | AccountState::PasswordMissing => None,
         AccountState::Backoff { until, .. } => Some(*until),
+        AccountState::Confirming { at } => Some(*at),
         AccountState::Offline => {
             let doubling = 1u32 << clock.offline_attempts.saturating_sub(1).min(16);
             Some(after(OFFLINE_RETRY.saturating_mul(doubling).min(interval)))
         }
-        AccountState::Active | AccountState::Syncing => Some(after(interval)),
+        AccountState::Active | AccountState::Syncing | AccountState::KeychainLocked => {
+            Some(after(interval))
+        }
     }
 }
 

@@ -263,12 +263,39 @@ async fn a_revoked_password_is_sent_at_most_twice_even_across_restarts() {
     rig.sync(account).await.unwrap();
     let kept = rig.mirror(account).await;
 
-    let mut events = rig.engine.subscribe();
     let mark = emu.log_mark();
     emu.revoke_all();
+    // The first refusal is not yet a revocation: the confirming request waits 30 seconds, and
+    // nothing is sent before it, even when the user asks.
+    let err = rig.sync(account).await.unwrap_err();
+    assert!(matches!(err, SyncError::Unavailable(_)), "{err:?}");
+    let AccountState::Confirming { at } = rig.state(account).await else {
+        panic!("{:?}", rig.state(account).await);
+    };
+    assert!(at >= rig.time() + almanac_sync::policy::CONFIRM_DELAY);
+    rig.advance(chrono::Duration::seconds(29));
+    let err = rig.sync(account).await.unwrap_err();
+    assert!(matches!(err, SyncError::NotNow { .. }), "{err:?}");
+    drop(rig);
+
+    // A restart in between: the new engine over the same file and keychain confirms, once, at
+    // the entry host.
+    let rig = Rig::with_secrets(
+        Store::open(&path).unwrap(),
+        almanac_caldav::Limits::default(),
+        secrets.clone(),
+        at + chrono::Duration::seconds(1),
+    );
+    let mut events = rig.engine.subscribe();
     let err = rig.sync(account).await.unwrap_err();
     assert!(matches!(err, SyncError::NeedsRelink { .. }), "{err:?}");
     assert_eq!(rig.state(account).await, AccountState::NeedsRelink);
+    let confirming = sent_with(&emu, mark, &pw);
+    assert_eq!(confirming.len(), 2, "{confirming:#?}");
+    assert_eq!(
+        confirming[1].host, "entry",
+        "the confirmation goes to the entry host"
+    );
     for _ in 0..3 {
         rig.advance(chrono::Duration::hours(1));
         let err = rig.sync(account).await.unwrap_err();
@@ -282,7 +309,7 @@ async fn a_revoked_password_is_sent_at_most_twice_even_across_restarts() {
     let at = rig.time();
     drop(rig);
 
-    // A restart: a new engine over the same file and keychain.
+    // Another restart: still nothing is sent.
     let rig = Rig::with_secrets(
         Store::open(&path).unwrap(),
         almanac_caldav::Limits::default(),

@@ -1,4 +1,5 @@
-// Apple revokes the app-specific password: the app notices on the next request, confirms once,
+// Apple revokes the app-specific password: the app notices on the next request, confirms once
+// at the entry host 30 seconds later,
 // stops using the dead password, tells the user once (notification, banner), keeps browsing
 // from saved data, and resumes incrementally after a new password is pasted.
 import { after, before, test } from "node:test";
@@ -33,8 +34,15 @@ test("a revoked password is noticed on the next sync and announced once", async 
   revokedAt = Math.max(0, ...(await requests()).map((r) => r.seq));
   await control("revoke-all", {});
   await browser.$(".account .link-button").click();
+  // The first refusal is confirmed by one request to the entry host 30 seconds later (a
+  // partition host's passing 401 must not alarm anyone); meanwhile the account says so.
+  await browser.waitUntil(async () => (await browser.$(".account-state").getText()).startsWith("The password was refused once"), {
+    timeout: 20_000,
+    timeoutMsg: "the first refusal was not shown as being checked",
+  });
+  await screenshot(browser, "refused-once");
   const banner = await browser.$("#relink-banner");
-  await banner.waitForDisplayed({ timeout: 30_000 });
+  await banner.waitForDisplayed({ timeout: 75_000 });
   assert.equal(await browser.$("#relink-title").getText(), "iCloud needs a new app-specific password");
   assert.equal(await browser.$(".account-state").getText(), "Needs a new password");
   await browser.waitUntil(async () => notificationsAbout("iCloud needs a new app-specific password") === 1, {

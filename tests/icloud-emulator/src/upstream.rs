@@ -67,15 +67,23 @@ impl Upstream {
         body: Bytes,
     ) -> Result<Reply, UpstreamError> {
         let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap_or(reqwest::Method::GET);
-        let mut req = self
-            .client
-            .request(method, format!("{}{path}", self.base))
-            .basic_auth(&self.user, Some(&self.password))
-            .body(body);
-        for (k, v) in headers {
-            req = req.header(*k, v);
-        }
-        let resp = req.send().await?;
+        let request = || {
+            let mut req = self
+                .client
+                .request(method.clone(), format!("{}{path}", self.base))
+                .basic_auth(&self.user, Some(&self.password))
+                .body(body.clone());
+            for (k, v) in headers {
+                req = req.header(*k, v);
+            }
+            req
+        };
+        // A pooled connection Radicale closed just as it was reused fails before any answer:
+        // sent again once, on a fresh connection (seen under load in the test suite).
+        let resp = match request().send().await {
+            Err(e) if e.is_request() || e.is_connect() => request().send().await?,
+            other => other?,
+        };
         let status = resp.status().as_u16();
         let header = |name: &str| {
             resp.headers()

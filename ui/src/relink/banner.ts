@@ -6,9 +6,29 @@ import { type AccountView, openAppPasswordPage, relink } from "../ipc";
 import { byId } from "../dom";
 import { classifyAppPassword } from "../signin/password";
 
-/** The first account that needs a new password, if any. */
+/** The first account that needs a password pasted (a refused one, or none in the keychain). */
 export function accountNeedingRelink(accounts: readonly AccountView[]): AccountView | undefined {
-  return accounts.find((a) => a.state === "needs_relink");
+  return accounts.find((a) => a.state === "needs_relink" || a.state === "password_missing");
+}
+
+/** What the banner says for `account`: a refused password, or none in the keychain. */
+export function relinkWords(account: AccountView): { title: string; why: string } {
+  const name = account.kind === "icloud" ? "iCloud" : account.username;
+  if (account.state === "password_missing") {
+    return {
+      title: `Almanac has no saved password for ${name}`,
+      why: "The system keychain has no password for this account (it was removed, or the keychain was reset). Paste it again; your calendars stay available as saved.",
+    };
+  }
+  return account.kind === "icloud"
+    ? {
+        title: "iCloud needs a new app-specific password",
+        why: "Apple no longer accepts Almanac's password: the Apple ID password was changed, or the app-specific password was revoked. Your calendars stay available as saved.",
+      }
+    : {
+        title: `${account.username} needs a new password`,
+        why: "The server no longer accepts Almanac's password. Your calendars stay available as saved.",
+      };
 }
 
 /** Wires the banner; returns a function that shows it for an account, or hides it. */
@@ -57,10 +77,9 @@ export function setUpRelinkBanner(relinked: () => void): (account: AccountView |
       return;
     }
     const icloud = account.kind === "icloud";
-    title.textContent = icloud ? "iCloud needs a new app-specific password" : `${account.username} needs a new password`;
-    why.textContent = icloud
-      ? "Apple no longer accepts Almanac's password: the Apple ID password was changed, or the app-specific password was revoked. Your calendars stay available as saved."
-      : "The server no longer accepts Almanac's password. Your calendars stay available as saved.";
+    const words = relinkWords(account);
+    title.textContent = words.title;
+    why.textContent = words.why;
     link.hidden = !icloud;
     field.placeholder = icloud ? "xxxx-xxxx-xxxx-xxxx" : "New password";
     banner.hidden = false;

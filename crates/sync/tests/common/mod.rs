@@ -110,9 +110,11 @@ impl Rig {
             .state
     }
 
-    /// Moves the clock past any backoff the account is in.
+    /// Moves the clock past any backoff (or wait for a confirming request) the account is in.
     pub async fn wait_out(&self, account: AccountId) {
-        if let AccountState::Backoff { until, .. } = self.state(account).await {
+        if let AccountState::Backoff { until, .. } | AccountState::Confirming { at: until } =
+            self.state(account).await
+        {
             let mut now = self.now.lock().unwrap();
             if *now <= until {
                 *now = until + chrono::Duration::seconds(1);
