@@ -163,6 +163,11 @@ pub fn explain(err: &SyncError, kind: AccountKind, server_url: &str) -> String {
         SyncError::Store(almanac_store::StoreError::Conflict { .. }) => {
             "this account is already signed in.".into()
         }
+        SyncError::Store(almanac_store::StoreError::Unavailable { reason }) => format!(
+            "Almanac could not write its local copy of your calendars on this computer \
+             ({reason}): check the free disk space, or close a program that holds the file. \
+             The server is not at fault."
+        ),
         SyncError::Store(_) | SyncError::Secrets(_) | SyncError::Cancelled => err.to_string(),
     }
 }

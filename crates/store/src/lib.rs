@@ -46,6 +46,7 @@ mod schema;
 mod search;
 mod settings;
 mod status;
+mod sync_lock;
 mod timecode;
 
 pub use alarms::{ALARM_REACH, DueAlarm};
@@ -57,6 +58,7 @@ pub use occurrences::AgendaItem;
 pub use resources::{Batch, BatchReport, Quarantined, ResourceUpsert};
 pub use search::SearchHit;
 pub use status::{AccountStatus, CalendarStatus};
+pub use sync_lock::SyncLock;
 
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;

@@ -355,6 +355,14 @@ impl Engine {
             engine: self,
             account,
         };
+        // Another process (the app, or a CLI run) may be syncing this account from the same
+        // store: then this one does not start.
+        let Some(_lock) = self.with_store(move |s| s.try_lock_sync(account)).await? else {
+            return Err(SyncError::NotNow {
+                account,
+                state: AccountState::Syncing,
+            });
+        };
         self.emit(SyncEvent::Started { account });
         self.set_state(account, AccountState::Syncing).await?;
         let key = secret_key(&acct.username, &acct.server_url);
@@ -390,11 +398,18 @@ impl Engine {
         } else {
             self.run(account, &client, cancel).await
         };
-        if let Err(Failure::Other(SyncError::Cancelled)) = &result {
-            // A cancel says nothing about the server: the state it had stays.
-            self.set_state(account, acct.state).await?;
-            return Err(SyncError::Cancelled);
-        }
+        let result = match result {
+            // A cancel, or our own fault (a full disk, a database another program holds),
+            // says nothing about the server: the state it had stays, and the error is said as
+            // ours.
+            Err(Failure::Other(
+                e @ (SyncError::Cancelled | SyncError::Store(_) | SyncError::Secrets(_)),
+            )) => {
+                self.set_state(account, acct.state).await?;
+                return Err(e);
+            }
+            other => other,
+        };
         let now: SystemTime = (self.clock)().into();
         let outcome = match &result {
             Ok(_) => Outcome::Synced,

@@ -390,3 +390,57 @@ async fn a_cancelled_sync_keeps_the_state_and_the_next_one_finishes_the_work() {
     let report = rig.sync(account).await.unwrap();
     assert_eq!(report.fetched, 1, "{report:?}");
 }
+
+/// The app and a CLI run share one store: while one syncs an account, the other's sync of it
+/// does not start (a lock in the store, across processes), and afterwards it runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_never_sync_one_account_at_once() {
+    let emu = emulator().await;
+    seed(&emu, "home", &["a"]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("almanac.sqlite3");
+    let secrets = std::sync::Arc::new(almanac_secrets::MemorySecrets::default());
+    let rig = |secrets| {
+        Rig::with_secrets(
+            Store::open(&path).unwrap(),
+            almanac_caldav::Limits::default(),
+            secrets,
+            start_time(),
+        )
+    };
+    let app = std::sync::Arc::new(rig(secrets.clone()));
+    let account = app.add_icloud(&emu).await;
+    app.sync(account).await.unwrap();
+    let cli = rig(secrets);
+
+    emu.inject(Fault::Slow { millis: 3000 }, Scope::Next(1));
+    let running = tokio::spawn({
+        let app = std::sync::Arc::clone(&app);
+        async move { app.sync(account).await }
+    });
+    // The app's sync holds the lock once the shared store says Syncing; its first request is
+    // then held three seconds by the server.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while cli.state(account).await != AccountState::Syncing {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the app's sync never started"
+        );
+        tokio::task::yield_now().await;
+    }
+    let err = cli.sync(account).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            SyncError::NotNow {
+                state: AccountState::Syncing,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    running.await.unwrap().unwrap();
+    cli.sync(account)
+        .await
+        .expect("runs once the app's sync is done");
+}
