@@ -537,3 +537,36 @@ fn views_of_an_empty_data_directory_are_empty_and_create_nothing() {
     }
     assert!(!dir.exists());
 }
+
+/// The keychain entry vanishes (removed by hand, or the keychain was reset): the sync says what
+/// to do, the account shows it, and pasting the password again (relink) brings it back.
+#[test]
+fn a_password_missing_from_the_keychain_is_a_state_with_an_action() {
+    let w = World::start(false);
+    let password = w.emu.password();
+    ok(w.add_icloud(&password));
+    ok(w.run(&["sync"]));
+    let user = format!("{} {}", w.emu.apple_id(), w.emu.entry_url());
+    let cleared = Command::new("secret-tool")
+        .args(["clear", "service", "app.almanac.desktop", "username", &user])
+        .status()
+        .unwrap();
+    assert!(cleared.success());
+    assert_eq!(w.keychain_entry(), None);
+
+    let missing = w.run(&["sync"]);
+    assert_eq!(missing.status.code(), Some(2), "{}", text(&missing));
+    let status = json(&ok(w.run(&["status", "--json"])));
+    assert_eq!(status[0]["state"], "password_missing");
+    let said = text(&ok(w.run(&["status"])));
+    assert!(said.contains("no password in the keychain"), "{said}");
+
+    ok(w.run_with_stdin(
+        &["account", "relink", "--password-stdin"],
+        &format!("{password}\n"),
+    ));
+    assert_eq!(w.keychain_entry().as_deref(), Some(password.as_str()));
+    let status = json(&ok(w.run(&["status", "--json"])));
+    assert_eq!(status[0]["state"], "active");
+    ok(w.run(&["sync"]));
+}

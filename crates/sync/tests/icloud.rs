@@ -444,3 +444,47 @@ async fn two_processes_never_sync_one_account_at_once() {
         .await
         .expect("runs once the app's sync is done");
 }
+
+/// A keychain that cannot be reached (locked, or no daemon) is said as such and retried; the
+/// server is not asked, and nothing local is lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_locked_keychain_is_said_and_the_server_is_not_asked() {
+    let emu = emulator().await;
+    seed(&emu, "home", &["a"]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("almanac.sqlite3");
+    let open = |secrets| {
+        Rig::with_secrets(
+            Store::open(&path).unwrap(),
+            almanac_caldav::Limits::default(),
+            secrets,
+            start_time(),
+        )
+    };
+    let unlocked = std::sync::Arc::new(almanac_secrets::MemorySecrets::default());
+    let rig = open(unlocked.clone());
+    let account = rig.add_icloud(&emu).await;
+    rig.sync(account).await.unwrap();
+    let kept = rig.mirror(account).await;
+    drop(rig);
+
+    let locked = open(std::sync::Arc::new(
+        almanac_secrets::MemorySecrets::unavailable(),
+    ));
+    let mark = emu.log_mark();
+    let err = locked.sync(account).await.unwrap_err();
+    assert!(matches!(err, SyncError::Secrets(_)), "{err:?}");
+    assert_eq!(locked.state(account).await, AccountState::KeychainLocked);
+    assert!(
+        emu.requests().since(mark).entries.is_empty(),
+        "nothing sent"
+    );
+    assert_eq!(locked.mirror(account).await, kept);
+    drop(locked);
+
+    let back = open(unlocked);
+    back.sync(account)
+        .await
+        .expect("syncs once the keychain is open");
+    assert_eq!(back.state(account).await, AccountState::Active);
+}
