@@ -2,7 +2,7 @@
 //! colour, order, components, ctag, sync token, privileges and owner.
 
 use crate::error::CaldavError;
-use crate::response::{expect_multistatus, href_path, same_collection};
+use crate::response::{expect_multistatus, member_path, same_collection};
 use crate::transport::{RawResponse, Request};
 use crate::xml::{Ns, Response};
 use almanac_core::{ComponentKind, Href, SyncToken};
@@ -150,8 +150,9 @@ pub fn parse_listing(response: &RawResponse) -> Result<Listing, CaldavError> {
     let home = response.url.path().to_string();
     let mut listing = Listing::default();
     for r in &ms.responses {
-        let Some(raw) = r.hrefs.first() else { continue };
-        let href = href_path(response, raw)?;
+        let Some(href) = r.hrefs.first().and_then(|raw| member_path(response, raw)) else {
+            continue;
+        };
         if same_collection(href.as_str(), &home) {
             listing.skipped.push((href, Skipped::Home));
             continue;
@@ -185,10 +186,10 @@ pub fn parse_listing(response: &RawResponse) -> Result<Listing, CaldavError> {
             listing.skipped.push((href, Skipped::NoEventsOrTasks));
             continue;
         }
-        let owner = match r.prop(Ns::Dav, "owner").and_then(|o| o.hrefs().next()) {
-            Some(o) => Some(href_path(response, o)?),
-            None => None,
-        };
+        let owner = r
+            .prop(Ns::Dav, "owner")
+            .and_then(|o| o.hrefs().next())
+            .and_then(|o| member_path(response, o));
         listing.calendars.push(RemoteCalendar {
             name: text_prop(r, Ns::Dav, "displayname"),
             color: color(r, &href),

@@ -1,7 +1,7 @@
 //! calendar-multiget (RFC 4791 §7.9): bodies and etags of named members, in batches.
 
 use crate::error::CaldavError;
-use crate::response::{expect_multistatus, href_path, same_collection};
+use crate::response::{expect_multistatus, member_path, same_collection};
 use crate::transport::{RawResponse, Request};
 use crate::xml::{Ns, escape};
 use almanac_core::{Etag, Href};
@@ -124,7 +124,9 @@ pub fn parse_multiget(response: &RawResponse) -> Result<Fetched, CaldavError> {
     for mut r in ms.responses {
         let mut hrefs = Vec::with_capacity(r.hrefs.len());
         for raw in &r.hrefs {
-            let href = href_path(response, raw)?;
+            let Some(href) = member_path(response, raw) else {
+                continue;
+            };
             if !same_collection(href.as_str(), &collection) {
                 hrefs.push(href);
             }

@@ -57,6 +57,18 @@ pub fn resolve(response: &RawResponse, href: &str) -> Result<Url, CaldavError> {
         .map_err(|e| protocol(response, format!("bad href {href:?}: {e}")))
 }
 
+/// The path of an href from a body, or `None` (logged) for one too odd to read: one bad member
+/// must not cost the rest of an answer.
+pub fn member_path(response: &RawResponse, href: &str) -> Option<Href> {
+    match href_path(response, href) {
+        Ok(path) => Some(path),
+        Err(e) => {
+            tracing::warn!(error = %e, "a member with an unreadable href, skipped");
+            None
+        }
+    }
+}
+
 /// The path of an href from a body: absolute URLs (Google, some Nextcloud setups) and relative
 /// paths both become the percent-encoded path that `Url` produces.
 ///

@@ -2,7 +2,7 @@
 //! it.
 
 use crate::error::{CaldavError, display_url, names_valid_sync_token};
-use crate::response::{expect_multistatus, href_path, protocol, same_collection, unexpected};
+use crate::response::{expect_multistatus, member_path, protocol, same_collection, unexpected};
 use crate::transport::{RawResponse, Request};
 use crate::xml::{Ns, escape};
 use almanac_core::{Etag, Href, SyncToken};
@@ -115,7 +115,9 @@ pub fn parse_sync(response: &RawResponse) -> Result<SyncPage, CaldavError> {
     let mut page = SyncPage::default();
     for r in &ms.responses {
         for raw in &r.hrefs {
-            let href = href_path(response, raw)?;
+            let Some(href) = member_path(response, raw) else {
+                continue;
+            };
             if same_collection(href.as_str(), &collection) {
                 page.truncated |= r.status == Some(507);
                 continue;
@@ -162,8 +164,9 @@ pub fn parse_etags(response: &RawResponse) -> Result<Vec<(Href, Etag)>, CaldavEr
     let collection = response.url.path().to_string();
     let mut out = Vec::new();
     for r in &ms.responses {
-        let Some(raw) = r.hrefs.first() else { continue };
-        let href = href_path(response, raw)?;
+        let Some(href) = r.hrefs.first().and_then(|raw| member_path(response, raw)) else {
+            continue;
+        };
         let is_collection = r
             .prop(Ns::Dav, "resourcetype")
             .is_some_and(|t| t.has_child(Ns::Dav, "collection"));

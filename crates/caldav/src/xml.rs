@@ -190,6 +190,9 @@ pub struct Multistatus {
     pub responses: Vec<Response>,
     /// The top-level `sync-token` (sync-collection only).
     pub sync_token: Option<String>,
+    /// `<response>` elements too odd to read (no href, a garbled status line, empty): skipped,
+    /// so one of them does not cost the rest of the answer.
+    pub skipped: usize,
 }
 
 /// Parses `status` lines such as `HTTP/1.1 404 Not Found`.
@@ -441,7 +444,13 @@ pub fn parse_multistatus(body: &[u8]) -> Result<Multistatus, XmlError> {
             Event::Start(start) => {
                 let element = read_subtree(&mut reader, start_element(ns, &start)?, 1)?;
                 if element.is(Ns::Dav, "response") {
-                    out.responses.push(to_response(element)?);
+                    match to_response(element) {
+                        Ok(response) => out.responses.push(response),
+                        Err(e) => {
+                            tracing::warn!(reason = %e.0, "an odd response in a multistatus, skipped");
+                            out.skipped += 1;
+                        }
+                    }
                 } else if element.is(Ns::Dav, "sync-token") {
                     out.sync_token = Some(element.text.trim().to_string());
                 }
@@ -449,7 +458,8 @@ pub fn parse_multistatus(body: &[u8]) -> Result<Multistatus, XmlError> {
             Event::Empty(start) => {
                 let element = start_element(ns, &start)?;
                 if element.is(Ns::Dav, "response") {
-                    return Err(err("empty response element"));
+                    tracing::warn!("an empty response in a multistatus, skipped");
+                    out.skipped += 1;
                 }
             }
             Event::End(_) => break,
@@ -505,6 +515,23 @@ END:VCALENDAR</c:calendar-data></d:prop>
  <d:response><d:href>/cal/b.ics</d:href><d:status>HTTP/1.1 404 Not Found</d:status></d:response>
  <d:sync-token>http://x/sync/7</d:sync-token>
 </d:multistatus>"#;
+
+    #[test]
+    fn odd_responses_are_skipped_and_counted_not_fatal() {
+        // Shapes: a response without href, a garbled status line, an empty response element
+        // (seen from misbehaving proxies and servers), around one good member.
+        let body = r#"<?xml version="1.0" encoding="utf-8"?>
+<d:multistatus xmlns:d="DAV:">
+ <d:response><d:status>HTTP/1.1 200 OK</d:status></d:response>
+ <d:response><d:href>/cal/x.ics</d:href><d:status>garbage</d:status></d:response>
+ <d:response/>
+ <d:response><d:href>/cal/good.ics</d:href><d:propstat><d:prop><d:getetag>"1"</d:getetag></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>
+</d:multistatus>"#;
+        let ms = parse_multistatus(body.as_bytes()).unwrap();
+        assert_eq!(ms.skipped, 3);
+        assert_eq!(ms.responses.len(), 1);
+        assert_eq!(ms.responses[0].hrefs, vec!["/cal/good.ics"]);
+    }
 
     #[test]
     fn parses_prefixed_multistatus() {
