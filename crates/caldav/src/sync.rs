@@ -43,17 +43,27 @@ impl Default for SyncDelta {
 }
 
 impl SyncDelta {
-    /// Folds a page into the delta: a later mention of an href replaces an earlier one.
+    /// Folds a page into the delta: a later mention of an href replaces an earlier one (within
+    /// a page, a deletion wins). One pass over each list per page, so a first sync of many
+    /// thousands of members in truncated pages stays linear.
     pub fn absorb(&mut self, page: SyncPage) {
-        for (href, etag) in page.changed {
-            self.deleted.retain(|d| *d != href);
-            self.changed.retain(|(c, _)| *c != href);
-            self.changed.push((href, etag));
+        // `Some(etag)`: changed; `None`: deleted.
+        let mut latest: std::collections::HashMap<Href, Option<Option<Etag>>> =
+            std::collections::HashMap::with_capacity(page.changed.len() + page.deleted.len());
+        let mut order = Vec::with_capacity(page.changed.len() + page.deleted.len());
+        let changed = page.changed.into_iter().map(|(h, e)| (h, Some(e)));
+        for (href, state) in changed.chain(page.deleted.into_iter().map(|h| (h, None))) {
+            if latest.insert(href.clone(), state).is_none() {
+                order.push(href);
+            }
         }
-        for href in page.deleted {
-            self.changed.retain(|(c, _)| *c != href);
-            if !self.deleted.contains(&href) {
-                self.deleted.push(href);
+        self.changed.retain(|(h, _)| !latest.contains_key(h));
+        self.deleted.retain(|h| !latest.contains_key(h));
+        for href in order {
+            match latest.remove(&href) {
+                Some(Some(etag)) => self.changed.push((href, etag)),
+                Some(None) => self.deleted.push(href),
+                None => {}
             }
         }
         if let Some(token) = page.token {
@@ -271,6 +281,28 @@ mod tests {
         assert_eq!(d.changed, vec![(h("/b"), None), (h("/c"), None)]);
         assert_eq!(d.deleted, vec![h("/a")]);
         assert_eq!(d.token.as_str(), "2");
+    }
+
+    #[test]
+    fn a_member_changed_again_or_deleted_and_back_keeps_one_entry() {
+        let mut d = SyncDelta::default();
+        let h = |s: &str| Href::new(s);
+        let e = |s: &str| Some(Etag::new(s));
+        d.absorb(SyncPage {
+            changed: vec![(h("/a"), e("1")), (h("/a"), e("2")), (h("/b"), e("1"))],
+            deleted: vec![h("/c"), h("/c")],
+            token: Some(SyncToken::new("1")),
+            truncated: true,
+        });
+        assert_eq!(d.changed, vec![(h("/a"), e("2")), (h("/b"), e("1"))]);
+        d.absorb(SyncPage {
+            changed: vec![(h("/c"), e("3"))],
+            deleted: vec![h("/b")],
+            token: Some(SyncToken::new("2")),
+            truncated: false,
+        });
+        assert_eq!(d.changed, vec![(h("/a"), e("2")), (h("/c"), e("3"))]);
+        assert_eq!(d.deleted, vec![h("/b")]);
     }
 
     #[test]

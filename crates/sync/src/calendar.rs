@@ -1,7 +1,8 @@
 //! Syncing one calendar: learn what changed (sync-collection from the stored token, a full
 //! listing when the token is refused), plan it with [`crate::plan::plan_resources`] plus the
-//! members earlier syncs did not get, fetch in multiget batches (halved when an answer is too
-//! large) and apply each batch in one store transaction; deletions and the token come last.
+//! members earlier syncs did not get, fetch in multiget batches ([`MULTIGETS_AT_ONCE`] in
+//! flight, sized by [`Batching`] from the server's answers) and apply each batch in one store
+//! transaction as it arrives; deletions and the token come last.
 
 use crate::engine::{Cancel, Engine, Failure};
 use crate::events::{SyncEvent, SyncReport};
@@ -9,7 +10,53 @@ use crate::plan::{FetchMode, RemoteChanges, plan_resources, with_pending};
 use almanac_caldav::{CaldavClient, CaldavError, RemoteCalendar};
 use almanac_core::{AccountId, CalendarId, Etag, Href};
 use almanac_store::{Batch, ResourceUpsert};
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::time::Duration;
+
+/// Multigets one calendar keeps in flight: a far server answers them side by side, so a
+/// calendar of thousands of events costs a few round trips, not one per batch.
+pub(crate) const MULTIGETS_AT_ONCE: usize = 4;
+
+/// The multiget batch size, chosen from what the server answers: it starts at the measured
+/// default ([`almanac_caldav::DEFAULT_BATCH`]), doubles (up to [`Batching::MAX`]) while
+/// answers come back quickly, and halves on an answer too large or too slow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Batching {
+    size: usize,
+}
+
+impl Default for Batching {
+    fn default() -> Self {
+        Batching {
+            size: almanac_caldav::DEFAULT_BATCH,
+        }
+    }
+}
+
+impl Batching {
+    /// The largest batch: past it, one failed request costs too much to fetch again.
+    const MAX: usize = 1000;
+    /// An answer quicker than this lets the batches grow.
+    const QUICK: Duration = Duration::from_secs(2);
+
+    fn next(&self) -> usize {
+        self.size
+    }
+
+    /// A full batch of `asked` came back after `took`.
+    fn answered(&mut self, asked: usize, took: Duration) {
+        if asked >= self.size && took < Self::QUICK {
+            self.size = (self.size * 2).min(Self::MAX);
+        }
+    }
+
+    /// A batch of `asked` was too large or too slow.
+    fn shrink(&mut self, asked: usize) {
+        self.size = (asked / 2).max(1).min(self.size);
+    }
+}
 
 impl Engine {
     /// Syncs one calendar. Its failures are returned for the caller to classify: one calendar's
@@ -64,20 +111,38 @@ impl Engine {
         };
         let total = plan.fetch.len();
         let mut fetched = 0;
-        let mut batches: VecDeque<Vec<Href>> = plan
-            .fetch
-            .chunks(almanac_caldav::DEFAULT_BATCH)
-            .map(<[Href]>::to_vec)
-            .collect();
-        while let Some(batch) = batches.pop_front() {
-            cancel.check()?;
-            let got = match client.multiget_batch(&href, &batch).await {
-                Ok(got) => got,
-                // An answer over the size bound: ask for half as much, twice.
-                Err(CaldavError::TooLarge { .. }) if batch.len() > 1 => {
-                    let (first, second) = batch.split_at(batch.len() / 2);
-                    batches.push_front(second.to_vec());
-                    batches.push_front(first.to_vec());
+        let mut todo: VecDeque<Href> = plan.fetch.into_iter().collect();
+        let mut size = Batching::default();
+        let mut in_flight = FuturesUnordered::new();
+        loop {
+            while in_flight.len() < MULTIGETS_AT_ONCE && !todo.is_empty() {
+                cancel.check()?;
+                let batch: Vec<Href> = todo.drain(..size.next().min(todo.len())).collect();
+                let href = &href;
+                in_flight.push(async move {
+                    let asked = tokio::time::Instant::now();
+                    let got = client.multiget_batch(href, &batch).await;
+                    (batch, got, asked.elapsed())
+                });
+            }
+            let next = tokio::select! {
+                next = in_flight.next() => next,
+                cancelled = cancel.cancelled() => return Err(cancelled.into()),
+            };
+            let Some((batch, got, took)) = next else {
+                break;
+            };
+            let got = match got {
+                Ok(got) => {
+                    size.answered(batch.len(), took);
+                    got
+                }
+                // Too large, or too slow for the timeout: ask for it again in smaller batches.
+                Err(CaldavError::TooLarge { .. } | CaldavError::Timeout { .. })
+                    if batch.len() > 1 =>
+                {
+                    size.shrink(batch.len());
+                    batch.into_iter().rev().for_each(|h| todo.push_front(h));
                     continue;
                 }
                 Err(e) => return Err(e.into()),
@@ -197,5 +262,30 @@ fn token_may_be_stale(e: &CaldavError) -> bool {
         CaldavError::NotFound { status, .. } => *status == 410,
         CaldavError::Server { status, .. } => matches!(status, 400 | 409),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_grow_while_answers_are_quick_and_halve_when_too_large_or_slow() {
+        let mut b = Batching::default();
+        b.answered(250, Duration::from_millis(300));
+        assert_eq!(b.next(), 500);
+        b.answered(120, Duration::from_millis(10));
+        assert_eq!(b.next(), 500, "a short last batch says nothing about size");
+        b.answered(500, Duration::from_secs(5));
+        assert_eq!(b.next(), 500, "a slow answer does not grow it");
+        b.answered(500, Duration::from_millis(10));
+        b.answered(1000, Duration::from_millis(10));
+        assert_eq!(b.next(), Batching::MAX);
+        b.shrink(1000);
+        assert_eq!(b.next(), 500);
+        b.shrink(3);
+        assert_eq!(b.next(), 1);
+        b.shrink(1);
+        assert_eq!(b.next(), 1);
     }
 }

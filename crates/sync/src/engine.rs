@@ -4,14 +4,11 @@
 
 use crate::error::SyncError;
 use crate::events::{SyncEvent, SyncReport};
-use crate::plan::{CalendarAction, FetchMode, ListingContext, LocalCalendar, plan_calendars};
 use crate::policy::{Backoff, Outcome, Trigger, may_have_moved, may_sync, next_state, outcome_of};
-use almanac_caldav::{
-    CaldavClient, CaldavError, Credentials, Limits, RemoteCalendar, Skipped, Url,
-};
-use almanac_core::{AccountId, AccountKind, AccountState, CalendarId, Href, Password};
+use almanac_caldav::{CaldavClient, CaldavError, Credentials, Limits, Url};
+use almanac_core::{AccountId, AccountKind, AccountState, Password};
 use almanac_secrets::{SecretKey, Secrets};
-use almanac_store::{CalendarListing, Store, StoreError};
+use almanac_store::{Store, StoreError};
 use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -84,22 +81,34 @@ pub struct EngineParts {
     pub jitter: Jitter,
 }
 
-/// Asks a running sync to stop after its current step.
+/// Asks a running sync to stop: the requests in flight are dropped at once, and what was
+/// stored stays (every batch is its own transaction), so the next sync continues from there.
 #[derive(Clone, Debug, Default)]
-pub struct Cancel(Arc<AtomicBool>);
+pub struct Cancel(Arc<(AtomicBool, tokio::sync::Notify)>);
 
 impl Cancel {
     /// Requests cancellation.
     pub fn cancel(&self) {
-        self.0.store(true, Ordering::SeqCst);
+        self.0.0.store(true, Ordering::SeqCst);
+        self.0.1.notify_waiters();
     }
 
     pub(crate) fn check(&self) -> Result<(), SyncError> {
-        if self.0.load(Ordering::SeqCst) {
+        if self.0.0.load(Ordering::SeqCst) {
             Err(SyncError::Cancelled)
         } else {
             Ok(())
         }
+    }
+
+    /// Resolves once the sync is cancelled: raced against the work in flight.
+    pub(crate) async fn cancelled(&self) -> SyncError {
+        let notified = self.0.1.notified();
+        if self.check().is_err() {
+            return SyncError::Cancelled;
+        }
+        notified.await;
+        SyncError::Cancelled
     }
 }
 
@@ -466,192 +475,6 @@ impl Engine {
             Err(Failure::Caldav(e)) => Err(SyncError::from_caldav(e, Some(account))),
             Err(Failure::Other(e)) => Err(e),
         }
-    }
-
-    async fn run(
-        &self,
-        account: AccountId,
-        client: &CaldavClient,
-        cancel: &Cancel,
-    ) -> Result<SyncReport, Failure> {
-        let listing = self.listing(account, client).await?;
-        let local = self.local_calendars(account).await?;
-        let context = ListingContext {
-            unavailable: listing
-                .skipped
-                .iter()
-                .filter(|(_, why)| *why == Skipped::Unavailable)
-                .map(|(href, _)| href.clone())
-                .collect(),
-            now: (self.clock)(),
-        };
-        let calendars = listing.calendars;
-        let plan = plan_calendars(&local, &calendars, &context);
-        let mut report = SyncReport {
-            listing_held: !plan.held.is_empty(),
-            ..SyncReport::default()
-        };
-        let shown = calendars
-            .iter()
-            .filter(|c| {
-                c.components.is_empty()
-                    || c.components.contains(&almanac_core::ComponentKind::Vevent)
-            })
-            .count();
-        self.emit(SyncEvent::CalendarsFound {
-            account,
-            count: shown,
-        });
-        for action in plan.actions {
-            cancel.check()?;
-            let (id, remote, mode) = match action {
-                CalendarAction::Add { remote } => {
-                    report.calendars_added += 1;
-                    let mode = FetchMode::Full {
-                        server_has_tokens: remote.sync_token.is_some(),
-                    };
-                    (self.upsert_calendar(account, &remote).await?, remote, mode)
-                }
-                CalendarAction::Sync { remote, mode } => {
-                    (self.upsert_calendar(account, &remote).await?, remote, mode)
-                }
-                CalendarAction::UpdateProperties { remote } => {
-                    self.upsert_calendar(account, &remote).await?;
-                    continue;
-                }
-                CalendarAction::Remove { href } => {
-                    report.calendars_removed += 1;
-                    self.on_calendar(account, href, |s, id| s.remove_calendar(id))
-                        .await?;
-                    continue;
-                }
-                CalendarAction::Missing { href } => {
-                    report.calendars_missing += 1;
-                    let now = context.now;
-                    self.on_calendar(account, href, move |s, id| {
-                        let since = s.calendar_health(id)?.missing_since.unwrap_or(now);
-                        s.set_calendar_missing(id, Some(since))
-                    })
-                    .await?;
-                    continue;
-                }
-                CalendarAction::Unavailable { href } => {
-                    let problem = "The server's calendar list gave this calendar an error; \
-                                   it is kept as it was.";
-                    report
-                        .calendar_errors
-                        .push((href.clone(), problem.to_string()));
-                    self.on_calendar(account, href, move |s, id| {
-                        s.set_calendar_problem(id, Some(problem))
-                    })
-                    .await?;
-                    continue;
-                }
-                CalendarAction::Relisted { href } => {
-                    self.on_calendar(account, href, |s, id| s.set_calendar_missing(id, None))
-                        .await?;
-                    continue;
-                }
-            };
-            let result = self
-                .sync_calendar(account, client, id, &remote, mode, cancel, &mut report)
-                .await;
-            let problem = match result {
-                Ok(()) => None,
-                Err(Failure::Caldav(e)) if !stops_the_run(&e) => {
-                    tracing::warn!(calendar = %remote.href, error = %e, "one calendar failed; the others go on");
-                    report
-                        .calendar_errors
-                        .push((remote.href.clone(), e.to_string()));
-                    Some(calendar_problem(&e))
-                }
-                Err(e) => return Err(e),
-            };
-            self.with_store(move |s| s.set_calendar_problem(id, problem.as_deref()))
-                .await?;
-        }
-        Ok(report)
-    }
-
-    /// Runs `f` on the account's calendar at `href`, if it is still there.
-    async fn on_calendar<F>(&self, account: AccountId, href: Href, f: F) -> Result<(), SyncError>
-    where
-        F: FnOnce(&mut Store, CalendarId) -> Result<(), StoreError> + Send + 'static,
-    {
-        self.with_store(
-            move |s| match s.calendars(account)?.into_iter().find(|c| c.href == href) {
-                Some(c) => f(s, c.id),
-                None => Ok(()),
-            },
-        )
-        .await
-    }
-
-    async fn local_calendars(&self, account: AccountId) -> Result<Vec<LocalCalendar>, SyncError> {
-        self.with_store(move |s| {
-            s.calendars(account)?
-                .into_iter()
-                .map(|c| {
-                    let health = s.calendar_health(c.id)?;
-                    Ok(LocalCalendar {
-                        ctag: s.ctag(c.id)?,
-                        href: c.href,
-                        sync_token: c.sync_token,
-                        name: c.name,
-                        color: c.color,
-                        order: c.order,
-                        read_only: c.read_only,
-                        missing_since: health.missing_since,
-                        needs_sync: health.pending > 0 || health.problem.is_some(),
-                    })
-                })
-                .collect()
-        })
-        .await
-    }
-
-    async fn upsert_calendar(
-        &self,
-        account: AccountId,
-        remote: &RemoteCalendar,
-    ) -> Result<CalendarId, SyncError> {
-        let listing = CalendarListing {
-            href: remote.href.clone(),
-            name: remote
-                .name
-                .clone()
-                .unwrap_or_else(|| remote.href.to_string()),
-            color: remote.color.clone(),
-            order: remote.order,
-            components: remote.components.clone(),
-            read_only: remote.read_only,
-        };
-        self.with_store(move |s| s.upsert_calendar(account, &listing))
-            .await
-    }
-}
-
-/// Whether a failure during one calendar's sync ends the whole run: a refused password (the
-/// revocation policy decides), a server asking the host to wait (Retry-After applies to every
-/// request), and a server that cannot be reached at all. Everything else is that calendar's.
-fn stops_the_run(e: &CaldavError) -> bool {
-    matches!(
-        e,
-        CaldavError::Unauthorized { .. }
-            | CaldavError::RateLimited { .. }
-            | CaldavError::Offline { .. }
-    )
-}
-
-/// A calendar's failure in words for the sidebar, the problems view and `almanac status`.
-fn calendar_problem(e: &CaldavError) -> String {
-    match e {
-        CaldavError::Forbidden { .. } => "The server does not let this account read this calendar (403).".into(),
-        CaldavError::NotFound { .. } => "The server no longer finds this calendar (404).".into(),
-        CaldavError::Server { status, .. } => format!("The server failed while syncing this calendar ({status}); it is tried again at the next sync."),
-        CaldavError::Timeout { .. } => "The server did not answer in time for this calendar; it is tried again at the next sync.".into(),
-        CaldavError::TooLarge { limit, .. } => format!("An event of this calendar is larger than Almanac accepts ({} MB).", limit / (1024 * 1024)),
-        other => format!("This calendar could not be synced: {other}"),
     }
 }
 

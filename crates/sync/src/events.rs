@@ -47,6 +47,22 @@ pub enum SyncEvent {
     },
 }
 
+impl SyncReport {
+    /// Adds what one calendar's sync did to the account's report.
+    pub fn merge(&mut self, other: SyncReport) {
+        self.calendars_added += other.calendars_added;
+        self.calendars_removed += other.calendars_removed;
+        self.calendars_missing += other.calendars_missing;
+        self.fetched += other.fetched;
+        self.deleted += other.deleted;
+        self.quarantined += other.quarantined;
+        self.held_deletions += other.held_deletions;
+        self.missing += other.missing;
+        self.calendar_errors.extend(other.calendar_errors);
+        self.listing_held |= other.listing_held;
+    }
+}
+
 /// What one sync of an account did.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct SyncReport {

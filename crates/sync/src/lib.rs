@@ -24,6 +24,7 @@ mod home;
 pub mod plan;
 pub mod policy;
 mod reminders;
+mod run;
 mod schedule;
 
 pub use engine::{

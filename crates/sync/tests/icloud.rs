@@ -488,3 +488,103 @@ async fn a_locked_keychain_is_said_and_the_server_is_not_asked() {
         .expect("syncs once the keychain is open");
     assert_eq!(back.state(account).await, AccountState::Active);
 }
+
+/// A cancel drops every request in flight at once, whichever calendar it belongs to; what was
+/// stored stays, and the next sync finishes the work.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancel_stops_the_work_in_flight_and_keeps_what_was_stored() {
+    let emu = emulator().await;
+    seed(&emu, "home", &["h0"]).await;
+    seed(&emu, "work", &["w0"]).await;
+    let rig = std::sync::Arc::new(Rig::in_memory());
+    let account = rig.add_icloud(&emu).await;
+    rig.sync(account).await.unwrap();
+    emu.put_object("home", "h1.ics", &event("h1", "h1", 2))
+        .await
+        .unwrap();
+    emu.put_object("work", "w1.ics", &event("w1", "w1", 2))
+        .await
+        .unwrap();
+    // Work answers after a minute; home at once.
+    emu.inject_for_calendar(
+        Fault::Slow { millis: 60_000 },
+        Scope::ForMillis(120_000),
+        "work",
+    );
+    let cancel = almanac_sync::Cancel::default();
+    let running = tokio::spawn({
+        let (rig, cancel) = (std::sync::Arc::clone(&rig), cancel.clone());
+        async move {
+            rig.engine
+                .sync_account(account, almanac_sync::Trigger::User, &cancel)
+                .await
+        }
+    });
+    let home = format!("{}home/h1.ics", remote(&emu).await.home);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !rig.contents(account).await.contains_key(&home) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "home was never stored"
+        );
+        tokio::task::yield_now().await;
+    }
+    cancel.cancel();
+    let result = tokio::time::timeout(std::time::Duration::from_secs(20), running)
+        .await
+        .expect("the cancel does not wait for the slow answer")
+        .unwrap();
+    assert!(matches!(result, Err(SyncError::Cancelled)), "{result:?}");
+    assert_eq!(rig.state(account).await, AccountState::Active);
+    assert!(rig.contents(account).await.contains_key(&home), "kept");
+
+    emu.clear_faults();
+    rig.sync(account).await.unwrap();
+    assert_mirrors(&rig, account, &remote(&emu).await).await;
+}
+
+/// A Retry-After from one calendar's request pauses every request to the host: the run stops
+/// (the other calendars' requests in flight are dropped) and nothing is sent until it passes,
+/// not even when the user asks.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retry_after_from_one_calendar_pauses_every_request_to_the_host() {
+    let emu = emulator().await;
+    for calendar in ["home", "work"] {
+        seed(&emu, calendar, &["x0"]).await;
+    }
+    let rig = Rig::in_memory();
+    let account = rig.add_icloud(&emu).await;
+    rig.sync(account).await.unwrap();
+    for calendar in ["home", "work"] {
+        emu.put_object(calendar, "x1.ics", &event("x1", "x1", 3))
+            .await
+            .unwrap();
+    }
+    let throttled = Fault::Status {
+        status: 503,
+        retry_after: Some(120),
+    };
+    emu.inject_for_calendar(throttled, Scope::Next(1), "work");
+    let err = rig.sync(account).await.unwrap_err();
+    assert!(matches!(err, SyncError::Unavailable(_)), "{err:?}");
+    let AccountState::Backoff {
+        until,
+        server_asked: true,
+    } = rig.state(account).await
+    else {
+        panic!("{:?}", rig.state(account).await);
+    };
+    assert!(until >= rig.time() + chrono::Duration::seconds(120));
+    let mark = emu.log_mark();
+    assert!(matches!(
+        rig.sync(account).await,
+        Err(SyncError::NotNow { .. })
+    ));
+    assert!(
+        emu.requests().since(mark).entries.is_empty(),
+        "nothing sent"
+    );
+    rig.wait_out(account).await;
+    rig.sync(account).await.unwrap();
+    assert_mirrors(&rig, account, &remote(&emu).await).await;
+}
