@@ -54,6 +54,38 @@ pub struct Quirks {
     pub sticky_events: bool,
     /// Missing displayname/colour/description come back as the string `None` (vdirsyncer).
     pub empty_values_as_none: bool,
+    /// Rewrites on the way in what CalendarServer rewrites (duplicate VALARMs dropped); a
+    /// rewritten PUT answers without `ETag` (see `write_rules::normalise`). Default on.
+    pub normalise_on_put: bool,
+    /// Every PUT is a rewrite (the PRODID becomes iCloud's), so no PUT answer has an `ETag`.
+    pub rewrite_every_put: bool,
+    /// Send the `ETag` even after a rewrite, turning rule "no ETag when rewritten" off.
+    pub etag_when_rewritten: bool,
+    /// A UID is unique across the whole account: a PUT whose UID another href holds, or that
+    /// changes the UID of an existing object, is refused with `CALDAV:no-uid-conflict`.
+    pub unique_uids: bool,
+    /// Status when another href holds the UID: `403` (default; python-caldav #3) or `412`
+    /// (TbSync #187). A UID changed under its href always gets `403`.
+    pub uid_conflict_status: u16,
+    /// A `METHOD` property is refused (status `method_rejection_status`). Default on.
+    pub refuse_method: bool,
+    /// More than one UID, or more than one component type, in one object is refused (`403`).
+    pub single_uid_per_resource: bool,
+    /// TZIDs must be Olson names (`403 valid-calendar-data` otherwise). Default on.
+    pub olson_tzids_only: bool,
+    /// `If-Match`, `If-None-Match: *` and `If-Schedule-Tag-Match` are honoured (`412`); off,
+    /// they are ignored and the last writer wins. Default on.
+    pub honour_preconditions: bool,
+    /// Server-side scheduling (RFC 6638): invitations, updates, cancellations and replies
+    /// are "sent" (logged), `SCHEDULE-STATUS` is written, `Schedule-Tag` is answered.
+    pub server_scheduling: bool,
+    /// MOVE of an event to another calendar of the account works; off, it gets `403`.
+    pub allow_move: bool,
+    /// The largest object a PUT may store, in octets (`None`: no limit of the emulator's own;
+    /// Radicale's 10 MB then answers `412`).
+    pub max_resource_size: Option<u64>,
+    /// Status for an object over `max_resource_size`: `403` (default), `413` or `507`.
+    pub resource_size_status: u16,
 }
 
 impl Default for Quirks {
@@ -75,6 +107,19 @@ impl Default for Quirks {
             stale_reads_after_write: 0,
             sticky_events: false,
             empty_values_as_none: false,
+            normalise_on_put: true,
+            rewrite_every_put: false,
+            etag_when_rewritten: false,
+            unique_uids: true,
+            uid_conflict_status: 403,
+            refuse_method: true,
+            single_uid_per_resource: true,
+            olson_tzids_only: true,
+            honour_preconditions: true,
+            server_scheduling: true,
+            allow_move: false,
+            max_resource_size: Some(1024 * 1024),
+            resource_size_status: 403,
         }
     }
 }

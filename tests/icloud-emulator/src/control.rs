@@ -235,6 +235,14 @@ fn route(
             lock(&shared.log).clear();
             ok()
         }
+        ("GET", "/control/scheduling") => {
+            let messages = lock(&shared.scheduling).messages();
+            reply(200, &json!({ "messages": messages }))
+        }
+        ("POST", "/control/scheduling/clear") => {
+            lock(&shared.scheduling).clear();
+            ok()
+        }
         _ => bad(404, "no such control endpoint"),
     })
 }

@@ -181,11 +181,7 @@ pub fn synthesized(ctx: &Ctx, id: &str, wanted: Option<&[(String, String)]>) -> 
             href_prop(
                 CS,
                 "source",
-                &format!(
-                    "{}/published/2/{}",
-                    ctx.partition_base,
-                    layout::PUBLISHED_TOKEN
-                ),
+                &format!("{}{}", ctx.partition_base, layout::HOLIDAYS_PATH),
             ),
             Element::new(ICAL, "calendar-color").text("#8E8E93FF"),
             Element::new(ICAL, "calendar-order").text("8"),
@@ -238,8 +234,46 @@ pub async fn home(ctx: &Ctx, label: &mut Option<String>) -> Answer {
     Answer::xml(207, &ms, ctx.quirks.text_plain_content_type)
 }
 
-/// `GET /published/2/<token>` on a partition host: the work calendar as one public ICS feed.
+/// US holidays as a public feed serves them (Apple's holiday calendars are one VCALENDAR of
+/// all-day events); yearly rules, so every pinned test date has its holidays.
+const HOLIDAYS: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Apple Inc.//iCloud holidays//EN\r\n\
+X-WR-CALNAME:US Holidays\r\nX-APPLE-CALENDAR-COLOR:#8E8E93\r\n\
+BEGIN:VEVENT\r\nUID:us-new-years-day@holidays.example\r\nDTSTAMP:20250101T000000Z\r\n\
+DTSTART;VALUE=DATE:20250101\r\nDTEND;VALUE=DATE:20250102\r\nRRULE:FREQ=YEARLY\r\n\
+SUMMARY:New Year's Day\r\nTRANSP:TRANSPARENT\r\nEND:VEVENT\r\n\
+BEGIN:VEVENT\r\nUID:us-independence-day@holidays.example\r\nDTSTAMP:20250101T000000Z\r\n\
+DTSTART;VALUE=DATE:20250704\r\nDTEND;VALUE=DATE:20250705\r\nRRULE:FREQ=YEARLY\r\n\
+SUMMARY:Independence Day\r\nTRANSP:TRANSPARENT\r\nEND:VEVENT\r\n\
+BEGIN:VEVENT\r\nUID:us-thanksgiving@holidays.example\r\nDTSTAMP:20250101T000000Z\r\n\
+DTSTART;VALUE=DATE:20251127\r\nDTEND;VALUE=DATE:20251128\r\n\
+RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=4TH\r\nSUMMARY:Thanksgiving\r\nTRANSP:TRANSPARENT\r\n\
+END:VEVENT\r\n\
+BEGIN:VEVENT\r\nUID:us-christmas-day@holidays.example\r\nDTSTAMP:20250101T000000Z\r\n\
+DTSTART;VALUE=DATE:20251225\r\nDTEND;VALUE=DATE:20251226\r\nRRULE:FREQ=YEARLY\r\n\
+SUMMARY:Christmas Day\r\nTRANSP:TRANSPARENT\r\nEND:VEVENT\r\n\
+END:VCALENDAR\r\n";
+
+/// The holiday feed's entity tag: it never changes, so a conditional GET gets a `304`.
+const HOLIDAYS_ETAG: &str = "\"us-holidays-1\"";
+
+/// `GET /published/2/<token>` on a partition host: the work calendar as one public ICS feed;
+/// `GET` [`layout::HOLIDAYS_PATH`]: the subscribed calendar's holiday feed, with an `ETag`.
 pub async fn published(ctx: &Ctx) -> Answer {
+    if ctx.path == layout::HOLIDAYS_PATH && ctx.method == "GET" {
+        let fresh = ctx.header("if-none-match") == Some(HOLIDAYS_ETAG);
+        return Answer {
+            status: if fresh { 304 } else { 200 },
+            headers: vec![
+                ("content-type".into(), "text/calendar; charset=utf-8".into()),
+                ("etag".into(), HOLIDAYS_ETAG.into()),
+            ],
+            body: if fresh {
+                Bytes::new()
+            } else {
+                Bytes::from_static(HOLIDAYS.as_bytes())
+            },
+        };
+    }
     let wanted = format!("/published/2/{}", layout::PUBLISHED_TOKEN);
     if ctx.path.trim_end_matches('/') != wanted || ctx.method != "GET" {
         return Answer::empty(404);

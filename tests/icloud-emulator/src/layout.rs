@@ -51,6 +51,10 @@ pub const SHARED_WRITABLE: &str =
 pub const SHARER_DSID: &str = "10298475612";
 /// The token of the published (public, read-only ICS) feed of the work calendar.
 pub const PUBLISHED_TOKEN: &str = "MTAyOTg0NzU2MTIxMDI5OOgYv3mFmsqkQ1vJpbBZlA2kR8c";
+/// Where the partition hosts serve the holiday feed the subscribed calendar's `source` names,
+/// shaped like iCloud's own (`webcal://pNN-calendars.icloud.com/holiday/US_en.ics`, fixture
+/// `icloud_home_listing.xml`) under the published prefix.
+pub const HOLIDAYS_PATH: &str = "/published/holiday/US_en.ics";
 /// The id of the subscribed (webcal) calendar, which exists only as a synthesized entry.
 pub const SUBSCRIBED: &str = "D5A0E8C1-6B3F-4F29-8C74-1E9B2A7D3F60";
 

@@ -39,16 +39,39 @@
 //! and, for the read-only one, `current-user-privilege-set` (read only) and refuses writes with
 //! `403`. Synthesized by the emulator alone: the root and principal resources, the `inbox`,
 //! `outbox` and `notification` collections, and a subscribed (webcal) calendar whose `source`
-//! is the `/published/2/<token>` ICS feed of `work` served by the partition hosts.
+//! is a US-holidays ICS feed ([`layout::HOLIDAYS_PATH`], with an `ETag`) served by the
+//! partition hosts, which also serve `work` as a public feed at `/published/2/<token>`.
 //!
 //! # Writes
 //!
-//! PUTs follow iCloud's rules before they reach Radicale (see `writes.rs`): `404` for a VEVENT
-//! without DTEND/DURATION, `400`/`403` for `METHOD`, `403` for a UID already in another
-//! calendar, for a component the collection does not hold and for the read-only share, `415`
-//! for a create without `Content-Type: text/calendar`; `201` on create, `204` on update;
-//! Radicale enforces `If-None-Match: *` and `If-Match` (`412`). MOVE gets `403`; MKCALENDAR
-//! refuses ids shorter than 2 or with special characters.
+//! Writes follow iCloud's rules before they reach Radicale, in CalendarServer's order (see
+//! `writes.rs`, `write_rules.rs`, `uids.rs`, `scheduling.rs`, `moves.rs`), each rule a
+//! [`Quirks`] switch:
+//!
+//! 1. preconditions first: `412` for `If-None-Match: *` on an existing href, a stale
+//!    `If-Match` and a stale `If-Schedule-Tag-Match` (`honour_preconditions`);
+//! 2. `415` for a create without `Content-Type: text/calendar`;
+//! 3. the content: `403 CALDAV:max-resource-size` over 1 MiB (`max_resource_size`,
+//!    `resource_size_status`); `400` (or `403`) `valid-calendar-object-resource` for
+//!    `METHOD` (`refuse_method`, `method_rejection_status`); `403` for several UIDs or
+//!    component types (`single_uid_per_resource`); `404` for a VEVENT without DTEND/DURATION;
+//!    `403 supported-calendar-component` for a VTODO on an event calendar (or the reverse)
+//!    and for the read-only share; `403 valid-calendar-data` for a TZID that is not an Olson
+//!    name (`olson_tzids_only`);
+//! 4. `403 CALDAV:no-uid-conflict` naming the holder's href for a UID held anywhere else in
+//!    the account, or changed under an existing href (`unique_uids`, `uid_conflict_status`);
+//! 5. rewrites (duplicate VALARMs dropped, `normalise_on_put`; iCloud's PRODID,
+//!    `rewrite_every_put`; `SCHEDULE-STATUS` by scheduling) and then no `ETag` in the answer
+//!    (`etag_when_rewritten` turns that off, `omit_put_etag` drops it always);
+//! 6. server-side scheduling (`server_scheduling`): invitations, updates, cancellations and
+//!    replies logged as [`ItipMessage`]s ([`Emulator::scheduling_log`],
+//!    `GET /control/scheduling`), `Schedule-Tag` on PUT/GET/MOVE, `SCHEDULE-AGENT=CLIENT`
+//!    and `Schedule-Reply: F` honoured;
+//! 7. `201` on create, `204` on update; DELETE of a missing object `404`.
+//!
+//! MOVE gets `403` unless `allow_move` (then a move to another calendar of the account answers
+//! `201`, `412`/`403` onto an existing destination); COPY gets `403`; MKCALENDAR refuses ids
+//! shorter than 2 or with special characters.
 //!
 //! # Switchable behaviour
 //!
@@ -62,7 +85,12 @@
 //! under a deleted one's id gets its events back), `empty_values_as_none` (a missing
 //! displayname, colour or description comes back as the string `None`), `propagation_delay_ms` (for issuing and
 //! revoking ASPs), `rate_limit` (`{"requests","window_ms","penalty_ms","retry_after_secs"}`: a
-//! sliding-window budget whose overrun starts a throttle).
+//! sliding-window budget whose overrun starts a throttle), and the write rules above:
+//! `normalise_on_put` (on), `rewrite_every_put` (off), `etag_when_rewritten` (off),
+//! `unique_uids` (on), `uid_conflict_status` (403), `refuse_method` (on),
+//! `single_uid_per_resource` (on), `olson_tzids_only` (on), `honour_preconditions` (on),
+//! `server_scheduling` (on), `allow_move` (off), `max_resource_size` (1048576, `null` for
+//! none), `resource_size_status` (403).
 //!
 //! # In-process API
 //!
@@ -99,6 +127,8 @@
 //! | `POST /control/quirks` | a partial [`Quirks`] object, e.g. `{"invalid_sync_token_status":410}` | the full quirks |
 //! | `GET /control/log` | | `{"entries":[…],"summary":{…}}` ([`LoggedRequest`] entries) |
 //! | `POST /control/log/clear` | | `{"ok":true}` |
+//! | `GET /control/scheduling` | | `{"messages":[…]}` ([`ItipMessage`]: `seq`, `kind` (`invitation`/`update`/`cancel`/`reply`), `method`, `uid`, `href`, `from`, `to`, `partstat`, `recurrence_id`, `summary`) |
+//! | `POST /control/scheduling/clear` | | `{"ok":true}` |
 //! | `POST /control/housekeep` | `{"calendar":"home","name":"x.ics"}` | `{"ok":true}` (the object's ETag changes) |
 //!
 //! Fault JSON (`kind`): `status` (`status`, optional `retry_after`), `connection-reset`,
@@ -119,23 +149,29 @@ pub mod control;
 pub mod demo;
 mod discovery;
 pub mod faults;
+mod ical;
 pub mod layout;
 pub mod log;
+mod moves;
 pub mod partial;
 mod report;
 pub mod rng;
 mod routes;
+pub mod scheduling;
 mod server;
 mod stale;
 mod sticky;
+mod uids;
 mod upstream;
 mod view;
+mod write_rules;
 mod writes;
 pub mod xml;
 
 pub use account::{AccountError, ChallengeStyle, Quirks, RateLimit};
 pub use faults::{Fault, Scope};
 pub use log::{LoggedRequest, RequestLog};
+pub use scheduling::{ItipMessage, MessageKind};
 
 use account::Account;
 use bytes::Bytes;
@@ -283,6 +319,9 @@ impl Emulator {
             server_build,
             stale: std::sync::Mutex::new(stale::StaleReads::default()),
             sticky: std::sync::Mutex::new(sticky::Graveyard::default()),
+            scheduling: std::sync::Mutex::new(scheduling::Scheduling::default()),
+            uid_index: std::sync::Mutex::new(uids::UidIndex::default()),
+            writes: tokio::sync::Mutex::new(()),
         });
         let mut tasks = vec![tokio::spawn(server::serve(
             entry,
@@ -474,6 +513,17 @@ impl Emulator {
     /// Empties the request log.
     pub fn clear_log(&self) {
         lock(&self.shared.log).clear();
+    }
+
+    /// The iTIP messages server-side scheduling has "sent" so far, oldest first (see
+    /// [`scheduling`]).
+    pub fn scheduling_log(&self) -> Vec<ItipMessage> {
+        lock(&self.shared.scheduling).messages()
+    }
+
+    /// Empties the scheduling log (Schedule-Tags stay).
+    pub fn clear_scheduling_log(&self) {
+        lock(&self.shared.scheduling).clear();
     }
 
     /// Stores a calendar object directly in Radicale (bypassing the emulator and its log).

@@ -20,9 +20,14 @@ pub async fn route(ctx: &Ctx, label: &mut Option<String>) -> Answer {
     let path = ctx.path.as_str();
     let dsid_prefix = format!("/{}/", ctx.map.dsid);
     if ctx.method == "OPTIONS" {
+        let allow = if ctx.quirks.allow_move {
+            format!("{ALLOW}, MOVE")
+        } else {
+            ALLOW.to_string()
+        };
         return Answer::empty(200)
             .with("dav", "1, 2, 3, access-control, calendar-access, calendar-schedule, calendar-auto-schedule, calendarserver-sharing")
-            .with("allow", ALLOW);
+            .with("allow", &allow);
     }
     if path == "/" || path.trim_end_matches('/') == "/.well-known/caldav" {
         if path != "/" && ctx.quirks.well_known_redirect {
@@ -120,12 +125,15 @@ async fn calendar(ctx: &Ctx, cal: &str, label: &mut Option<String>) -> Answer {
             }
             forward_multistatus(ctx, &radicale_path).await
         }
-        "GET" | "HEAD" => match crate::stale::get(ctx) {
-            Some(old) => old,
-            None => forward_plain(ctx, &radicale_path, &[]).await,
-        },
-        "PUT" => writes::put(ctx, cal, kind, &radicale_path).await,
-        "DELETE" => {
+        "GET" | "HEAD" => {
+            let a = match crate::stale::get(ctx) {
+                Some(old) => old,
+                None => forward_plain(ctx, &radicale_path, &[]).await,
+            };
+            writes::with_schedule_tag(ctx, a)
+        }
+        "PUT" => writes::put(ctx, kind, &radicale_path).await,
+        "DELETE" if is_collection_path(ctx, cal) => {
             if kind == Some(Kind::SharedReadOnly) {
                 return Answer::empty(403);
             }
@@ -134,12 +142,14 @@ async fn calendar(ctx: &Ctx, cal: &str, label: &mut Option<String>) -> Answer {
                 .map(|v| ("if-match", v.to_string()))
                 .into_iter()
                 .collect();
-            if is_collection_path(ctx, cal) {
-                crate::sticky::before_delete(ctx, cal, &radicale_path).await;
-            }
+            crate::sticky::before_delete(ctx, cal, &radicale_path).await;
             forward_plain(ctx, &radicale_path, &pass).await
         }
-        // KashCal: MOVE between calendars fails on iCloud.
+        "DELETE" => writes::delete(ctx, kind, &radicale_path).await,
+        "MOVE" if !is_collection_path(ctx, cal) => {
+            crate::moves::move_object(ctx, kind, &radicale_path).await
+        }
+        // KashCal: MOVE between calendars fails on iCloud (see `moves.rs`); COPY likewise.
         "MOVE" | "COPY" => Answer::empty(403),
         _ => {
             let _ = tp;
@@ -173,6 +183,7 @@ async fn forward_multistatus(ctx: &Ctx, radicale_path: &str) -> Answer {
     match xml::parse(&String::from_utf8_lossy(&reply.body)) {
         Ok(mut ms) => {
             upstream::reshape(&mut ms, &ctx.map);
+            crate::write_rules::advertise_max_size(&mut ms, ctx.quirks.max_resource_size);
             if ctx.quirks.empty_values_as_none {
                 upstream::none_for_missing(&mut ms);
             }

@@ -66,6 +66,13 @@ pub struct Shared {
     pub stale: Mutex<crate::stale::StaleReads>,
     /// Objects of deleted calendars, for the sticky-events quirk.
     pub sticky: Mutex<crate::sticky::Graveyard>,
+    /// Schedule-Tags and the log of iTIP messages "sent" (server-side scheduling).
+    pub scheduling: Mutex<crate::scheduling::Scheduling>,
+    /// The UIDs the account holds, for account-wide uniqueness.
+    pub uid_index: Mutex<crate::uids::UidIndex>,
+    /// Held by each object write (PUT, DELETE, MOVE) from its first check to its last, so
+    /// the account-wide UID check and the stored version it compared cannot race.
+    pub writes: tokio::sync::Mutex<()>,
 }
 
 /// A decided answer before iCloud's headers are added.
@@ -143,6 +150,8 @@ pub struct Ctx {
     pub headers: hyper::HeaderMap,
     /// Body.
     pub body: Bytes,
+    /// Whether the body was over the largest the emulator reads (then `body` is empty).
+    pub body_overflow: bool,
     /// Path and token mapping.
     pub map: Mapping,
     /// Quirks in force.
@@ -211,9 +220,9 @@ async fn handle(
 ) -> Result<Response<EmuBody>, io::Error> {
     let seq = shared.seq.fetch_add(1, Ordering::SeqCst) + 1;
     let (parts, body) = req.into_parts();
-    let body = match Limited::new(body, MAX_BODY).collect().await {
-        Ok(b) => b.to_bytes(),
-        Err(_) => Bytes::new(),
+    let (body, body_overflow) = match Limited::new(body, MAX_BODY).collect().await {
+        Ok(b) => (b.to_bytes(), false),
+        Err(_) => (Bytes::new(), true),
     };
     let method = parts.method.as_str().to_string();
     let path = parts.uri.path().to_string();
@@ -233,6 +242,7 @@ async fn handle(
         path: path.clone(),
         headers: parts.headers,
         body,
+        body_overflow,
         map,
         quirks,
         partition_base: shared

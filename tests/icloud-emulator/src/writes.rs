@@ -1,206 +1,301 @@
-//! iCloud's rules for writes, checked before a PUT reaches Radicale (which then enforces
-//! `If-None-Match: *` and `If-Match` itself, answering `412` on a stale ETag):
+//! Writes to calendar objects (PUT, DELETE, and the `Schedule-Tag` on reads), in iCloud's
+//! order: preconditions, then the content rules (`write_rules.rs`), then account-wide UID
+//! uniqueness (`uids.rs`), then the server's rewrites and scheduling (`scheduling.rs`), then
+//! Radicale stores the object. Writes are serialised, so a UID check, the stored version a
+//! precondition was checked against and the scheduling comparison cannot race each other.
 //!
-//! - a VEVENT with DTSTART but neither DTEND nor DURATION gets **`404`** (vdirsyncer #1200,
-//!   davx5-ose #1859, calcurse #60);
-//! - a `METHOD` property in the stored object gets `400` (or `403` by quirk; QuickMail #289);
-//! - a UID that already exists in another calendar of the account gets `403` (python-caldav #3);
-//! - a VTODO on an event calendar, or a VEVENT on a task list, gets `403` (davdroid #553);
-//! - a create without `Content-Type: text/calendar` gets `415` (lambdabaa/dav #127: iCloud
-//!   needed the header; the exact status is unknown);
-//! - a create answers `201`, an update `204`; the `ETag` header can be left out by quirk.
+//! - **Preconditions** (`honour_preconditions`): `If-None-Match: *` on an existing href,
+//!   an `If-Match` that is stale (or names a missing object) and an `If-Schedule-Tag-Match`
+//!   that does not match get `412` ("A stale ETag returns 412 Precondition Failed",
+//!   icloud-caldav.md §5.3, confirmed by KashCal's live test). CalendarServer checks them
+//!   before the body, so a stale write with a bad body still gets `412`. Radicale enforces
+//!   `If-Match` and `If-None-Match` again as it stores. Off, they are not forwarded either:
+//!   the last writer wins, as on a server that ignores them.
+//! - A create without `Content-Type: text/calendar` gets `415` (lambdabaa/dav #127).
+//! - A create answers `201`, an update `204`.
+//! - **No ETag after a rewrite** (`etag_when_rewritten` off): RFC 4791 §5.3.4, servers "MUST
+//!   NOT return a strong ETag" when the stored object is not octet-identical to the one sent,
+//!   and "clients may need to retrieve the modified calendar object resource (and ETag)";
+//!   CalendarServer drops the header whenever it changed the component (storebridge
+//!   L2774–2781), and Evolution issue #178 saw a server that writes `SCHEDULE-STATUS` never
+//!   return an ETag, "but a Schedule-Tag header". `omit_put_etag` leaves it out always.
 
-use crate::layout::{self, Kind};
+use crate::ical::{self, Component};
+use crate::layout::Kind;
 use crate::routes::forward_plain;
-use crate::server::{Answer, Ctx};
-use crate::xml::{self, CALDAV};
+use crate::scheduling::{self, Draft, Role};
+use crate::server::{Answer, Ctx, lock};
+use crate::write_rules::{self, Refusal, Shape};
 use bytes::Bytes;
 
-/// Unfolded content lines of an iCalendar text.
-fn unfold(ics: &str) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    for raw in ics.split('\n') {
-        let raw = raw.strip_suffix('\r').unwrap_or(raw);
-        match (
-            raw.strip_prefix(' ').or_else(|| raw.strip_prefix('\t')),
-            lines.last_mut(),
-        ) {
-            (Some(cont), Some(last)) => last.push_str(cont),
-            _ => lines.push(raw.to_string()),
-        }
+/// The stored version of an object.
+pub struct Stored {
+    /// Its body.
+    pub body: Bytes,
+    /// Its ETag.
+    pub etag: Option<String>,
+}
+
+impl Stored {
+    /// Its body, parsed.
+    pub fn calendar(&self) -> Vec<Component> {
+        ical::parse(&String::from_utf8_lossy(&self.body))
     }
-    lines
 }
 
-fn name_of(line: &str) -> String {
-    line.split([':', ';'])
-        .next()
-        .unwrap_or_default()
-        .to_ascii_uppercase()
-}
-
-/// What the checks need to know about one object.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Shape {
-    /// Whether the VCALENDAR carries a METHOD.
-    pub has_method: bool,
-    /// Whether some VEVENT has DTSTART but no DTEND or DURATION.
-    pub event_without_end: bool,
-    /// Whether it holds a VEVENT.
-    pub has_event: bool,
-    /// Whether it holds a VTODO.
-    pub has_todo: bool,
-    /// The UID of the first component.
-    pub uid: Option<String>,
-}
-
-/// Reads the shape of an object.
-pub fn shape(ics: &str) -> Shape {
-    let mut s = Shape::default();
-    let mut stack: Vec<String> = Vec::new();
-    let (mut start, mut end) = (false, false);
-    for line in unfold(ics) {
-        let name = name_of(&line);
-        let value = line
-            .split_once(':')
-            .map(|(_, v)| v.trim().to_string())
-            .unwrap_or_default();
-        match name.as_str() {
-            "BEGIN" => {
-                let comp = value.to_ascii_uppercase();
-                if comp == "VEVENT" {
-                    s.has_event = true;
-                    (start, end) = (false, false);
-                } else if comp == "VTODO" {
-                    s.has_todo = true;
-                }
-                stack.push(comp);
-            }
-            "END" => {
-                if stack.last().map(String::as_str) == Some("VEVENT") && start && !end {
-                    s.event_without_end = true;
-                }
-                stack.pop();
-            }
-            _ => {
-                let inside = stack.last().map(String::as_str);
-                match (inside, name.as_str()) {
-                    (Some("VCALENDAR"), "METHOD") => s.has_method = true,
-                    (Some("VEVENT"), "DTSTART") => start = true,
-                    (Some("VEVENT"), "DTEND" | "DURATION") => end = true,
-                    (Some("VEVENT" | "VTODO"), "UID") if s.uid.is_none() => s.uid = Some(value),
-                    _ => {}
-                }
-            }
-        }
-    }
-    s
-}
-
-fn uid_query(uid: &str) -> String {
-    let uid = uid.replace('&', "&amp;").replace('<', "&lt;");
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><C:calendar-query xmlns:D=\"DAV:\" xmlns:C=\"urn:ietf:params:xml:ns:caldav\">\
-<D:prop><D:getetag/><C:calendar-data/></D:prop><C:filter><C:comp-filter name=\"VCALENDAR\"><C:comp-filter name=\"{comp}\">\
-<C:prop-filter name=\"UID\"><C:text-match collation=\"i;octet\">{uid}</C:text-match></C:prop-filter>\
-</C:comp-filter></C:comp-filter></C:filter></C:calendar-query>",
-        comp = "VEVENT"
-    )
-}
-
-/// Whether `uid` exists in a stored calendar other than `except`.
-async fn uid_elsewhere(ctx: &Ctx, uid: &str, except: &str) -> bool {
-    for spec in layout::CALENDARS
-        .iter()
-        .filter(|c| c.id != except && c.kind != Kind::Tasks)
+/// The object at a Radicale path now, if any.
+///
+/// # Errors
+/// A `502` answer when Radicale cannot be reached or answers neither `200` nor `404`.
+pub async fn current(ctx: &Ctx, radicale_path: &str) -> Result<Option<Stored>, Answer> {
+    match ctx
+        .shared
+        .upstream
+        .send("GET", radicale_path, &[], Bytes::new())
+        .await
     {
-        let path = format!("{}{}/", ctx.map.radicale_prefix, spec.id);
-        let headers = [
-            ("depth", "1".to_string()),
-            ("content-type", "application/xml".into()),
-        ];
-        let body = Bytes::from(uid_query(uid));
-        let Ok(r) = ctx
-            .shared
-            .upstream
-            .send("REPORT", &path, &headers, body)
-            .await
-        else {
-            continue;
-        };
-        // text-match is a substring match, so the UID lines of the candidates decide.
-        let Ok(ms) = xml::parse(&String::from_utf8_lossy(&r.body)) else {
-            continue;
-        };
-        let mut data = Vec::new();
-        ms.descendants(CALDAV, "calendar-data", &mut data);
-        let same = |l: &String| {
-            name_of(l) == "UID" && l.split_once(':').is_some_and(|(_, v)| v.trim() == uid)
-        };
-        if data
-            .iter()
-            .any(|d| unfold(&d.text_content()).iter().any(same))
-        {
-            return true;
-        }
+        Ok(r) if r.status == 200 => Ok(Some(Stored {
+            body: r.body,
+            etag: r.etag,
+        })),
+        Ok(r) if r.status == 404 => Ok(None),
+        _ => Err(Answer::empty(502)),
     }
-    false
 }
 
-/// A PUT into calendar `cal` (Radicale path `radicale_path`).
-pub async fn put(ctx: &Ctx, cal: &str, kind: Option<Kind>, radicale_path: &str) -> Answer {
+/// The account's calendar user address (the principal's `calendar-user-address-set`).
+pub fn me(ctx: &Ctx) -> String {
+    format!("mailto:{}", ctx.apple_id)
+}
+
+/// The `412` for a failed precondition on the request path, if one fails.
+pub fn preconditions(ctx: &Ctx, current: Option<&Stored>) -> Option<Answer> {
+    if !ctx.quirks.honour_preconditions {
+        return None;
+    }
+    let failed = Some(Answer::empty(412));
+    if ctx.header("if-none-match").is_some_and(|v| v.trim() == "*") && current.is_some() {
+        return failed;
+    }
+    if let Some(wanted) = ctx.header("if-match") {
+        let etag = current.map(|c| c.etag.clone().unwrap_or_default());
+        let matches =
+            etag.is_some_and(|e| wanted.trim() == "*" || wanted.split(',').any(|w| w.trim() == e));
+        if !matches {
+            return failed;
+        }
+    }
+    if let Some(wanted) = ctx.header("if-schedule-tag-match") {
+        let tag = lock(&ctx.shared.scheduling).tag(&ctx.path);
+        if current.is_none() || tag.is_none_or(|t| t != wanted.trim()) {
+            return failed;
+        }
+    }
+    None
+}
+
+/// The precondition headers passed on to Radicale (none when they are switched off).
+fn passed_preconditions(ctx: &Ctx) -> Vec<(&'static str, String)> {
+    let mut pass = Vec::new();
+    if ctx.quirks.honour_preconditions {
+        for h in ["if-match", "if-none-match"] {
+            if let Some(v) = ctx.header(h) {
+                pass.push((h, v.to_string()));
+            }
+        }
+    }
+    pass
+}
+
+/// A UID taken elsewhere in the account, or a UID changed under an existing href.
+async fn uid_conflict(ctx: &Ctx, shape: &Shape, old: Option<&[Component]>) -> Option<Refusal> {
+    if !ctx.quirks.unique_uids {
+        return None;
+    }
+    let uid = shape.uid()?;
+    let conflict = |status, href: String| Refusal {
+        status,
+        condition: Some("no-uid-conflict"),
+        href: Some(href),
+    };
+    // CalendarServer: "Cannot change the UID in an existing resource" (sql.py L3615).
+    if let Some(old) = old
+        && write_rules::shape(old).uid().is_some_and(|o| o != uid)
+    {
+        return Some(conflict(403, ctx.path.clone()));
+    }
+    let holder = crate::uids::holder(ctx, uid, &ctx.path).await?;
+    Some(conflict(ctx.quirks.uid_conflict_status, holder))
+}
+
+/// Sends the PUT to Radicale.
+async fn store(ctx: &Ctx, radicale_path: &str, body: Bytes) -> Answer {
+    let mut headers = passed_preconditions(ctx);
+    if let Some(ct) = ctx.header("content-type") {
+        headers.push(("content-type", ct.to_string()));
+    }
+    let Ok(reply) = ctx
+        .shared
+        .upstream
+        .send("PUT", radicale_path, &headers, body)
+        .await
+    else {
+        return Answer::empty(502);
+    };
+    let mut a = Answer {
+        status: reply.status,
+        headers: Vec::new(),
+        body: reply.body,
+    };
+    if let Some(e) = reply.etag {
+        a = a.with("etag", &e);
+    }
+    a
+}
+
+/// A PUT into calendar `kind` (Radicale path `radicale_path`).
+pub async fn put(ctx: &Ctx, kind: Option<Kind>, radicale_path: &str) -> Answer {
     if kind == Some(Kind::SharedReadOnly) {
         return Answer::empty(403);
     }
-    let creating = ctx.header("if-match").is_none();
+    let _serial = ctx.shared.writes.lock().await;
+    let current = match current(ctx, radicale_path).await {
+        Ok(c) => c,
+        Err(a) => return a,
+    };
+    if let Some(a) = preconditions(ctx, current.as_ref()) {
+        return a;
+    }
     let is_calendar = ctx
         .header("content-type")
         .is_some_and(|c| c.to_ascii_lowercase().starts_with("text/calendar"));
-    if creating && !is_calendar {
+    if current.is_none() && !is_calendar {
         return Answer::empty(415);
     }
-    let s = shape(&ctx.body_text());
-    if s.has_method {
-        return Answer::empty(ctx.quirks.method_rejection_status);
+    let tp = ctx.quirks.text_plain_content_type;
+    let sent = ical::parse(&ctx.body_text());
+    let shape =
+        match write_rules::check(&sent, kind, ctx.body.len(), ctx.body_overflow, &ctx.quirks) {
+            Ok(s) => s,
+            Err(r) => return r.answer(tp),
+        };
+    let old = current.as_ref().map(Stored::calendar);
+    if let Some(r) = uid_conflict(ctx, &shape, old.as_deref()).await {
+        return r.answer(tp);
     }
-    if s.event_without_end {
-        return Answer::empty(404);
-    }
-    let task_list = matches!(kind, Some(Kind::Tasks | Kind::UpgradedReminders));
-    if (s.has_todo && !task_list) || (s.has_event && task_list) {
-        return Answer::empty(403);
-    }
-    if let Some(uid) = &s.uid
-        && s.has_event
-        && uid_elsewhere(ctx, uid, cal).await
-    {
-        return Answer::empty(403);
-    }
-    let existed = ctx
-        .shared
-        .upstream
-        .send("HEAD", radicale_path, &[], Bytes::new())
-        .await
-        .is_ok_and(|r| r.status == 200);
-    let mut pass = Vec::new();
-    for h in ["if-match", "if-none-match", "content-type"] {
-        if let Some(v) = ctx.header(h) {
-            pass.push((h, v.to_string()));
-        }
-    }
-    if existed {
+    let mut stored = sent;
+    let mut rewritten = write_rules::normalise(&mut stored, &ctx.quirks);
+    let me = me(ctx);
+    let drafts = if ctx.quirks.server_scheduling {
+        scheduling::plan(old.as_deref(), Some(&stored), &me, true)
+    } else {
+        Vec::new()
+    };
+    rewritten |= scheduling::stamp_status(&mut stored, &drafts);
+    let body = if rewritten {
+        Bytes::from(ical::write(&stored))
+    } else {
+        ctx.body.clone()
+    };
+    if current.is_some() {
         crate::stale::before_write(ctx, radicale_path).await;
     }
-    let mut a = forward_plain(ctx, radicale_path, &pass).await;
-    if (200..300).contains(&a.status) {
-        a.status = if existed { 204 } else { 201 };
-        a.body = Bytes::new();
-        a.headers.retain(|(k, _)| k != "content-type");
-        if ctx.quirks.omit_put_etag {
-            a.headers.retain(|(k, _)| k != "etag");
-        }
+    let mut a = store(ctx, radicale_path, body).await;
+    if !(200..300).contains(&a.status) {
+        return a;
+    }
+    a.status = if current.is_some() { 204 } else { 201 };
+    a.body = Bytes::new();
+    let keep_etag = !ctx.quirks.omit_put_etag && (!rewritten || ctx.quirks.etag_when_rewritten);
+    if !keep_etag {
+        a.headers.retain(|(k, _)| k != "etag");
+    }
+    if ctx.quirks.server_scheduling
+        && let Some(tag) = after_store(ctx, old.as_deref(), &stored, &me, drafts)
+    {
+        a = a.with("schedule-tag", &tag);
     }
     a
+}
+
+/// Logs what a stored write sent and gives the object its Schedule-Tag (kept when the change
+/// was inconsequential); `None` when it is not a scheduling object.
+fn after_store(
+    ctx: &Ctx,
+    old: Option<&[Component]>,
+    stored: &[Component],
+    me: &str,
+    drafts: Vec<Draft>,
+) -> Option<String> {
+    let mut s = lock(&ctx.shared.scheduling);
+    if !drafts.is_empty() {
+        s.record(&ctx.path, stored, me, drafts);
+    }
+    if scheduling::role(stored, me) == Role::None {
+        s.forget(&ctx.path);
+        return None;
+    }
+    let keep = old.is_some_and(|o| {
+        scheduling::role(o, me) != Role::None && scheduling::inconsequential(o, stored)
+    });
+    Some(match s.tag(&ctx.path) {
+        Some(t) if keep => t,
+        _ => s.retag(&ctx.path),
+    })
+}
+
+/// A DELETE of a calendar object: preconditions, then Radicale, then the cancellations or
+/// the declining reply (`Schedule-Reply: F` suppresses the reply, RFC 6638 §8.1).
+pub async fn delete(ctx: &Ctx, kind: Option<Kind>, radicale_path: &str) -> Answer {
+    if kind == Some(Kind::SharedReadOnly) {
+        return Answer::empty(403);
+    }
+    let _serial = ctx.shared.writes.lock().await;
+    let current = match current(ctx, radicale_path).await {
+        Ok(c) => c,
+        Err(a) => return a,
+    };
+    if current.is_some()
+        && let Some(a) = preconditions(ctx, current.as_ref())
+    {
+        return a;
+    }
+    let a = forward_plain(ctx, radicale_path, &passed_preconditions(ctx)).await;
+    if !(200..300).contains(&a.status) {
+        return a;
+    }
+    if let Some(old) = current.as_ref().map(Stored::calendar) {
+        let me = me(ctx);
+        let mut s = lock(&ctx.shared.scheduling);
+        if ctx.quirks.server_scheduling {
+            let reply = !ctx
+                .header("schedule-reply")
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("F"));
+            let drafts = scheduling::plan(Some(&old), None, &me, reply);
+            s.record(&ctx.path, &old, &me, drafts);
+        }
+        s.forget(&ctx.path);
+    }
+    a
+}
+
+/// Adds the `Schedule-Tag` to a successful GET or HEAD of a scheduling object.
+pub fn with_schedule_tag(ctx: &Ctx, answer: Answer) -> Answer {
+    if !ctx.quirks.server_scheduling || answer.status != 200 {
+        return answer;
+    }
+    let mut s = lock(&ctx.shared.scheduling);
+    let tag = if ctx.method == "GET" {
+        let cal = ical::parse(&String::from_utf8_lossy(&answer.body));
+        (scheduling::role(&cal, &me(ctx)) != Role::None).then(|| s.tag_or_new(&ctx.path))
+    } else {
+        s.tag(&ctx.path)
+    };
+    drop(s);
+    match tag {
+        Some(t) => answer.with("schedule-tag", &t),
+        None => answer,
+    }
 }
 
 /// Whether a client-chosen calendar id is one iCloud accepts (vdirsyncer: very short names and
@@ -217,19 +312,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn shapes() {
-        let no_end = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTART:20260101T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
-        assert!(shape(no_end).event_without_end);
-        assert_eq!(shape(no_end).uid.as_deref(), Some("a"));
-        let ok = no_end.replace("END:VEVENT", "DURATION:PT1H\r\nEND:VEVENT");
-        assert!(!shape(&ok).event_without_end);
-        let method = no_end.replace(
-            "BEGIN:VCALENDAR\r\n",
-            "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\n",
-        );
-        assert!(shape(&method).has_method);
-        let alarm_only = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:20260101T100000Z\r\nDTEND:2026\r\n 0101T110000Z\r\nBEGIN:VALARM\r\nTRIGGER:-PT5M\r\nEND:VALARM\r\nEND:VEVENT\r\nEND:VCALENDAR";
-        assert!(!shape(alarm_only).event_without_end);
+    fn calendar_ids() {
         assert!(calendar_id_ok("work-2") && !calendar_id_ok("a") && !calendar_id_ok("bad name!"));
     }
 }

@@ -84,11 +84,21 @@ async fn home_listing_has_icloud_collections_and_properties() {
         .next()
         .unwrap()
         .to_string();
+    assert!(feed_url.ends_with(layout::HOLIDAYS_PATH), "{feed_url}");
     let f = send(&client(), "GET", &feed_url, None, None, "")
         .await
         .unwrap();
     assert_eq!(f.status, 200);
-    assert!(f.body.contains("Planning kickoff"), "{}", f.body);
+    assert!(f.body.contains("X-WR-CALNAME:US Holidays"), "{}", f.body);
+    assert!(f.body.contains("SUMMARY:Thanksgiving"), "{}", f.body);
+    // The work calendar's own published feed, on the same host.
+    let work = feed_url.replace(
+        layout::HOLIDAYS_PATH,
+        &format!("/published/2/{}", layout::PUBLISHED_TOKEN),
+    );
+    let w = send(&client(), "GET", &work, None, None, "").await.unwrap();
+    assert_eq!(w.status, 200);
+    assert!(w.body.contains("Planning kickoff"), "{}", w.body);
 }
 
 #[tokio::test]

@@ -146,3 +146,48 @@ pub fn between(body: &str, tag: &str) -> Option<String> {
     let close = open_end + body[open_end..].find(&format!("</{tag}>"))?;
     Some(body[open_end..close].to_string())
 }
+
+/// A request with the emulator's valid credentials and any headers.
+pub async fn request(
+    emu: &Emulator,
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Reply {
+    let mut req = client()
+        .request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), url)
+        .basic_auth(emu.apple_id(), Some(emu.password()))
+        .body(body.to_string());
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let body = resp.text().await.unwrap();
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// A header of a reply as text.
+pub fn header(r: &Reply, name: &str) -> Option<String> {
+    r.headers.get(name).map(|v| v.to_str().unwrap().to_string())
+}
+
+/// Patches the quirks through the control API, as a test in another process would.
+pub async fn patch_quirks(emu: &Emulator, patch: serde_json::Value) {
+    let r = client()
+        .post(url(&emu.control_url(), "/control/quirks"))
+        .json(&patch)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+/// `Content-Type: text/calendar`.
+pub const ICS: (&str, &str) = ("Content-Type", "text/calendar; charset=utf-8");
