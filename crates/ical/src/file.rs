@@ -166,6 +166,31 @@ pub fn parse_file(text: &str) -> Result<CalendarFile, IcalError> {
     Ok(CalendarFile { objects, warnings })
 }
 
+/// Every calendar object of one stored resource: the one object of a resource that keeps the
+/// one-UID rule of RFC 4791 §4.1, read by [`crate::parse`] with its raw text as received; and
+/// for a resource that breaks it (some servers and importers store a whole file as one
+/// resource), one object per UID, read by [`parse_file`], so that no event is dropped. The
+/// common case costs one [`crate::parse`]; only a resource that holds another UID is read
+/// again as a file.
+///
+/// # Errors
+/// As [`crate::parse`]: [`IcalError::TooLarge`] above [`crate::MAX_ICS_BYTES`];
+/// [`IcalError::NoEvent`] when no VEVENT with a usable start is found.
+pub fn parse_objects(ics: &str) -> Result<Vec<CalendarObject>, IcalError> {
+    let first = crate::parse(ics)?;
+    if !first
+        .warnings
+        .iter()
+        .any(|w| w.kind == WarningKind::OtherUid)
+    {
+        return Ok(vec![first]);
+    }
+    match parse_file(ics) {
+        Ok(file) if file.objects.len() > 1 => Ok(file.objects),
+        _ => Ok(vec![first]),
+    }
+}
+
 /// LAST-MODIFIED or DTSTAMP as an instant. RFC 5545 requires UTC for both; a time without `Z`
 /// is read as UTC too rather than dropped, since it still orders versions from one producer.
 fn stamp(c: &Component, name: &str) -> Option<DateTime<Utc>> {
@@ -338,6 +363,35 @@ mod tests {
         assert_ne!(hash(a), hash(&c));
         // Pinned: a change of this value changes the UIDs of every UID-less event users have.
         assert_eq!(hash(a).map(content_uid).as_deref(), Some(PINNED));
+    }
+
+    #[test]
+    fn a_resource_with_several_uids_keeps_every_object_and_one_uid_reads_as_before() {
+        let one = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTART:20260101T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        let objects = parse_objects(one).unwrap();
+        assert_eq!(objects.len(), 1);
+        assert_eq!(
+            objects[0].raw, one,
+            "a one-UID resource keeps its text as received"
+        );
+        let three = "BEGIN:VCALENDAR\r\n\
+            BEGIN:VEVENT\r\nUID:a\r\nDTSTART:20260101T100000Z\r\nEND:VEVENT\r\n\
+            BEGIN:VEVENT\r\nUID:b\r\nDTSTART:20260102T100000Z\r\nEND:VEVENT\r\n\
+            BEGIN:VEVENT\r\nUID:c\r\nDTSTART:20260103T100000Z\r\nEND:VEVENT\r\n\
+            END:VCALENDAR\r\n";
+        let uids: Vec<String> = parse_objects(three)
+            .unwrap()
+            .iter()
+            .map(|o| o.uid.to_string())
+            .collect();
+        assert_eq!(uids, ["a", "b", "c"]);
+        assert!(
+            crate::parse(three)
+                .unwrap()
+                .warnings
+                .iter()
+                .any(|w| w.kind == WarningKind::OtherUid)
+        );
     }
 
     const PINNED: &str = "almanac-content-0497b431c5c16160";

@@ -317,8 +317,9 @@ pub(crate) fn event(
 /// # Quirks
 /// - Google's public feeds rely on `X-WR-TIMEZONE` for times they leave floating; such times
 ///   are read in that zone, as Google Calendar and Apple Calendar display them.
-/// - VEVENTs with a different UID than the first are dropped with a warning (a calendar object
-///   resource holds one UID, RFC 4791 §4.1).
+/// - VEVENTs with a different UID than the first are dropped with a [`WarningKind::OtherUid`]
+///   warning (a calendar object resource holds one UID, RFC 4791 §4.1);
+///   [`crate::parse_objects`] reads them too.
 ///
 /// # Errors
 /// [`IcalError::TooLarge`] above [`MAX_ICS_BYTES`]; [`IcalError::NoEvent`] when no VEVENT with a
@@ -350,7 +351,7 @@ pub fn parse(ics: &str) -> Result<CalendarObject, IcalError> {
         match &uid {
             Some(u) if *u != this_uid => {
                 warnings.push(Warning::new(
-                    WarningKind::Inconsistent,
+                    WarningKind::OtherUid,
                     format!("VEVENT with another UID {this_uid:?} ignored"),
                 ));
                 continue;

@@ -22,6 +22,10 @@ pub enum WarningKind {
     Capped,
     /// Conflicting or duplicated data; the first or most sensible value was kept.
     Inconsistent,
+    /// A VEVENT with another UID than the resource's first. A calendar object resource holds one
+    /// UID (RFC 4791 §4.1), so [`crate::parse`] set it aside; [`crate::parse_objects`] and
+    /// [`crate::parse_file`] read it as an object of its own.
+    OtherUid,
 }
 
 /// A problem in the input that was worked around. Parsing and expansion go on after one.
