@@ -14,6 +14,8 @@ const COMMANDS: &[&str] = &[
     "event_details",
     "sync_problems",
     "open_link",
+    "subscribe",
+    "unsubscribe",
     "settings",
     "set_sync_interval",
     "set_start_at_login",

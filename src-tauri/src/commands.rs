@@ -2,8 +2,8 @@
 //! function, and maps the error.
 
 use crate::ipc::{
-    AccountKindView, AccountView, ErrorCode, EventDetailsView, EventView, IpcError, Overview,
-    ProblemView, SearchHitView, SignInRequest,
+    AccountKindView, AccountView, CalendarView, ErrorCode, EventDetailsView, EventView, IpcError,
+    Overview, ProblemView, SearchHitView, SignInRequest, SubscribeRequest,
 };
 use crate::shell::Shell;
 use crate::views;
@@ -83,7 +83,12 @@ async fn syncing_account(
     shell.sync_in_background(Some(id));
     let (account, problems) = shell
         .engine
-        .with_store(move |s| Ok((s.account(id)?, s.quarantined_count(id)?)))
+        .with_store(move |s| {
+            Ok((
+                s.account(id)?,
+                s.quarantined_count(id)? + s.multi_uid_count(id)?,
+            ))
+        })
         .await
         .map_err(storage)?;
     Ok(views::account_view(
@@ -116,17 +121,24 @@ fn calendars_with_health(s: &Store) -> Result<Vec<(Calendar, Option<String>)>, S
 /// Accounts and calendars, from the local store.
 #[tauri::command]
 pub async fn overview(shell: State<'_, Shell>) -> Result<Overview, IpcError> {
-    let (accounts, calendars) = shell
+    let (accounts, calendars, listed) = shell
         .engine
         .with_store(|s| {
             let accounts = s.accounts()?;
             let problems = accounts
                 .iter()
-                .map(|a| s.quarantined_count(a.id))
-                .collect::<Result<Vec<_>, _>>()?;
+                .map(|a| Ok(s.quarantined_count(a.id)? + s.multi_uid_count(a.id)?))
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            let listed: Vec<CalendarId> = s
+                .subscriptions()?
+                .into_iter()
+                .filter(|f| f.listed)
+                .map(|f| f.calendar.id)
+                .collect();
             Ok((
                 accounts.into_iter().zip(problems).collect::<Vec<_>>(),
                 calendars_with_health(s)?,
+                listed,
             ))
         })
         .await
@@ -138,7 +150,7 @@ pub async fn overview(shell: State<'_, Shell>) -> Result<Overview, IpcError> {
             .map(|(a, quarantined)| {
                 let troubled = calendars
                     .iter()
-                    .filter(|(c, health)| c.account == a.id && health.is_some())
+                    .filter(|(c, health)| c.account == Some(a.id) && health.is_some())
                     .count();
                 views::account_view(
                     a,
@@ -152,11 +164,14 @@ pub async fn overview(shell: State<'_, Shell>) -> Result<Overview, IpcError> {
         calendars: calendars
             .iter()
             .map(|(c, health)| {
-                views::calendar_view(
-                    c,
-                    shell.calendar_progress(c.account, &c.href),
-                    health.clone(),
-                )
+                let kind = accounts
+                    .iter()
+                    .find(|(a, _)| Some(a.id) == c.account)
+                    .map(|(a, _)| a.kind);
+                let progress = c
+                    .account
+                    .and_then(|account| shell.calendar_progress(account, &c.href));
+                views::calendar_view(c, kind, listed.contains(&c.id), progress, health.clone())
             })
             .collect(),
         display_zone: zone.name().to_string(),
@@ -272,6 +287,51 @@ pub async fn remove_account(shell: State<'_, Shell>, account: i32) -> Result<(),
     })
 }
 
+/// Subscribes to a calendar feed (`webcal://` or `https://`), with an account or none. The
+/// feed is fetched once first, so a wrong address stores nothing; later copies come with the
+/// sync schedule.
+#[tauri::command]
+pub async fn subscribe(
+    shell: State<'_, Shell>,
+    request: SubscribeRequest,
+) -> Result<CalendarView, IpcError> {
+    let account = request
+        .account
+        .map(|a| almanac_core::AccountId(i64::from(a)));
+    let name = request
+        .name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    let made = shell
+        .engine
+        .subscribe_feed(&request.url, name, account)
+        .await
+        .map_err(|e| views::subscribe_error(&request.url, &e))?;
+    let calendar = shell
+        .engine
+        .with_store(move |s| s.calendar(made.calendar))
+        .await
+        .map_err(storage)?;
+    Ok(views::calendar_view(&calendar, None, false, None, None))
+}
+
+/// Ends a subscription the user made here, with its events.
+#[tauri::command]
+pub async fn unsubscribe(shell: State<'_, Shell>, calendar: i32) -> Result<(), IpcError> {
+    let id = CalendarId(i64::from(calendar));
+    shell
+        .engine
+        .unsubscribe_feed(id)
+        .await
+        .map_err(|e| match e {
+            almanac_sync::SyncError::Store(StoreError::NotFound { .. }) => {
+                invalid("This subscription belongs to your account on its server; end it there.")
+            }
+            other => storage(other),
+        })
+}
+
 /// Starts a sync of every account now.
 #[tauri::command]
 pub fn sync_now(shell: State<'_, Shell>) {
@@ -294,17 +354,27 @@ pub async fn event_details(
         .await
         .map_err(storage)?;
     let gone = || IpcError::new(ErrorCode::InvalidInput, "This event is no longer there.");
-    let object = almanac_ical::parse(&ics).map_err(|_| gone())?;
-    crate::details::event_details(&object, &cal, &start, zone).ok_or_else(gone)
+    // A resource that breaks the one-UID rule holds several objects; the occurrence is in one.
+    let objects = almanac_ical::parse_objects(&ics).map_err(|_| gone())?;
+    objects
+        .iter()
+        .find_map(|object| crate::details::event_details(object, &cal, &start, zone))
+        .ok_or_else(gone)
 }
 
-/// Calendars that could not be synced and events that could not be read, for the "sync
-/// problems" view.
+/// Calendars that could not be synced, events that could not be read, and items that hold
+/// several events (all shown, with a note), for the "sync problems" view.
 #[tauri::command]
 pub async fn sync_problems(shell: State<'_, Shell>) -> Result<Vec<ProblemView>, IpcError> {
-    let (problems, calendars) = shell
+    let (problems, noted, calendars) = shell
         .engine
-        .with_store(|s| Ok((s.quarantined()?, calendars_with_health(s)?)))
+        .with_store(|s| {
+            Ok((
+                s.quarantined()?,
+                s.multi_uid_resources()?,
+                calendars_with_health(s)?,
+            ))
+        })
         .await
         .map_err(storage)?;
     let troubled = calendars.iter().filter_map(|(c, health)| {
@@ -315,6 +385,7 @@ pub async fn sync_problems(shell: State<'_, Shell>) -> Result<Vec<ProblemView>, 
     let plain: Vec<Calendar> = calendars.iter().map(|(c, _)| c.clone()).collect();
     Ok(troubled
         .chain(problems.iter().map(|p| views::problem_view(p, &plain)))
+        .chain(noted.iter().map(|r| views::multi_uid_view(r, &plain)))
         .collect())
 }
 

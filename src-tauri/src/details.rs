@@ -44,6 +44,7 @@ pub fn event_details(
         calendar_name: calendar.name.clone(),
         color: css_color(calendar.color.as_deref()),
         read_only: calendar.read_only,
+        subscription: calendar.feed_url.is_some(),
         start: time_text(&occurrence.start, s, occurrence.all_day, zone),
         end: time_text(&occurrence.end, e, occurrence.all_day, zone),
         all_day: occurrence.all_day,
@@ -134,7 +135,7 @@ mod tests {
     fn calendar() -> Calendar {
         Calendar {
             id: CalendarId(1),
-            account: AccountId(1),
+            account: Some(AccountId(1)),
             href: Href::new("/1/calendars/work/"),
             name: "Work".into(),
             color: Some("#1BADF8FF".into()),
@@ -144,6 +145,7 @@ mod tests {
             enabled: true,
             notify: true,
             sync_token: None,
+            feed_url: None,
         }
     }
 
@@ -160,6 +162,7 @@ mod tests {
             Some("2026-12-01T10:00:00")
         );
         assert!(view.read_only);
+        assert!(!view.subscription, "read-only, but not a feed");
         assert_eq!(view.color.as_deref(), Some("#1BADF8"));
         assert_eq!(
             view.recurrence.as_deref(),

@@ -70,6 +70,17 @@ pub struct SignInRequest {
     pub server_url: Option<String>,
 }
 
+/// What the "Subscribe to a calendar" dialog sends.
+#[derive(Clone, Debug, Deserialize, TS)]
+pub struct SubscribeRequest {
+    /// The feed's address as typed: `webcal://...` or `https://...`.
+    pub url: String,
+    /// Its name in Almanac; empty or `None`: the feed's own name, else its host.
+    pub name: Option<String>,
+    /// The account to show it with; `None`: with no account.
+    pub account: Option<number::Id>,
+}
+
 /// An account as the sidebar shows it; no secret.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 pub struct AccountView {
@@ -104,8 +115,8 @@ pub struct ProgressView {
 pub struct CalendarView {
     /// The store's key.
     pub id: number::Id,
-    /// Its account.
-    pub account: number::Id,
+    /// Its account; `None` for a subscription made without one.
+    pub account: Option<number::Id>,
     /// Its name.
     pub name: String,
     /// `#RRGGBB` for CSS (iCloud's alpha dropped), if the server gave one.
@@ -120,6 +131,14 @@ pub struct CalendarView {
     pub progress: Option<ProgressView>,
     /// What its last sync could not do or left waiting, in words; `None` when up to date.
     pub health: Option<String>,
+    /// Set for a collection Almanac does not show (a task list): why, in one sentence. The
+    /// sidebar names it apart from the calendars.
+    pub not_shown: Option<String>,
+    /// For a subscription: the address of the feed its events come from (it is read-only).
+    pub feed_url: Option<String>,
+    /// Whether the user may unsubscribe here: a subscription they made, not one their
+    /// account's server lists (iCloud's subscribed calendars end in iCloud).
+    pub can_unsubscribe: bool,
 }
 
 /// Accounts and calendars.
@@ -183,6 +202,9 @@ pub struct EventDetailsView {
     pub color: Option<String>,
     /// Whether the calendar is read-only (shared to the user, or a subscription).
     pub read_only: bool,
+    /// Whether the calendar is a subscription: read-only because its events come from a feed
+    /// someone else publishes (the panel says so rather than naming an owner).
+    pub subscription: bool,
     /// Start in the same form as [`EventView::start`].
     pub start: String,
     /// End (exclusive), in the same form.
@@ -263,9 +285,10 @@ pub struct SearchHitView {
 /// What the shell tells the window happened, so it refreshes what it shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 pub struct ChangedEvent {
-    /// The account concerned.
-    pub account: number::Id,
-    /// `state`, `progress` or `finished`.
+    /// The account concerned; `None` for subscriptions' feeds, which belong to no account's
+    /// sync.
+    pub account: Option<number::Id>,
+    /// `state`, `progress`, `finished` or `feeds`.
     pub reason: String,
 }
 
@@ -292,6 +315,7 @@ mod tests {
             IpcError::decl(&cfg),
             AccountKindView::decl(&cfg),
             SignInRequest::decl(&cfg),
+            SubscribeRequest::decl(&cfg),
             AccountView::decl(&cfg),
             CalendarView::decl(&cfg),
             Overview::decl(&cfg),

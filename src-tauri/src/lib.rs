@@ -44,6 +44,8 @@ pub fn run() -> anyhow::Result<()> {
             commands::event_details,
             commands::sync_problems,
             commands::open_link,
+            commands::subscribe,
+            commands::unsubscribe,
             settings::settings,
             settings::set_sync_interval,
             settings::set_start_at_login,

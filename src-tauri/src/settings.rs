@@ -26,7 +26,7 @@ fn changed(app: &AppHandle) {
     let _ = app.emit(
         CHANGED,
         ChangedEvent {
-            account: 0,
+            account: None,
             reason: "settings".into(),
         },
     );

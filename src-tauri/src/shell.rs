@@ -166,7 +166,7 @@ impl Shell {
                             locked(&progress).remove(&account);
                         }
                         on_state(&app, &engine, account, state).await;
-                        (account, "state")
+                        (Some(account), "state")
                     }
                     Ok(SyncEvent::CalendarProgress {
                         account,
@@ -178,18 +178,20 @@ impl Shell {
                             .entry(account)
                             .or_default()
                             .insert(calendar, (fetched, total));
-                        (account, "progress")
+                        (Some(account), "progress")
                     }
                     Ok(SyncEvent::Finished { account, .. }) => {
                         locked(&progress).remove(&account);
-                        (account, "finished")
+                        (Some(account), "finished")
                     }
+                    // Subscriptions belong to no account's sync.
+                    Ok(SyncEvent::FeedsSynced { .. }) => (None, "feeds"),
                     Ok(SyncEvent::Started { .. } | SyncEvent::CalendarsFound { .. }) => continue,
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
                 };
                 let payload = ChangedEvent {
-                    account: i32::try_from(account.0).unwrap_or(i32::MAX),
+                    account: account.map(|a| i32::try_from(a.0).unwrap_or(i32::MAX)),
                     reason: reason.into(),
                 };
                 trace_event(&payload);

@@ -7,7 +7,7 @@ use crate::ipc::{
 };
 use almanac_caldav::CaldavError;
 use almanac_core::{Account, AccountKind, AccountState, Calendar, EventTime};
-use almanac_store::{AgendaItem, Quarantined, SearchHit};
+use almanac_store::{AgendaItem, MultiUidResource, Quarantined, SearchHit};
 use almanac_sync::SyncError;
 use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
@@ -109,17 +109,27 @@ pub fn css_color(color: Option<&str>) -> Option<String> {
     ok.then(|| format!("#{}", &hex[..6]))
 }
 
-/// A calendar for the sidebar, with its sync's (fetched, total) while one runs and its sync
-/// health in words.
+/// A calendar for the sidebar, with its sync's (fetched, total) while one runs, its sync
+/// health in words, for a task list why it is not shown (said for the kind of account it is
+/// in, `kind`), and for a subscription its feed and whether the user may end it here (not
+/// when the account's server lists it: `listed`).
 pub fn calendar_view(
     calendar: &Calendar,
+    kind: Option<AccountKind>,
+    listed: bool,
     progress: Option<(usize, usize)>,
     health: Option<String>,
 ) -> CalendarView {
+    let events = calendar.components.is_empty()
+        || calendar
+            .components
+            .contains(&almanac_core::ComponentKind::Vevent);
+    let kind = kind.unwrap_or(AccountKind::Caldav);
     CalendarView {
+        not_shown: (!events).then(|| almanac_sync::task_list_text(kind).to_string()),
         health,
         id: id(calendar.id.0),
-        account: id(calendar.account.0),
+        account: calendar.account.map(|a| id(a.0)),
         name: calendar.name.clone(),
         color: css_color(calendar.color.as_deref()),
         enabled: calendar.enabled,
@@ -129,6 +139,8 @@ pub fn calendar_view(
             fetched: count(fetched),
             total: count(total),
         }),
+        feed_url: calendar.feed_url.clone(),
+        can_unsubscribe: calendar.feed_url.is_some() && !listed,
     }
 }
 
@@ -182,6 +194,20 @@ pub fn problem_view(problem: &Quarantined, calendars: &[Calendar]) -> ProblemVie
         summary: problem.summary.clone(),
         uid: problem.uid.as_ref().map(|u| u.as_str().to_string()),
         reason: problem.reason.clone(),
+    }
+}
+
+/// A resource holding events with several UIDs, named by its calendar, with the note that
+/// says all of them are shown.
+pub fn multi_uid_view(resource: &MultiUidResource, calendars: &[Calendar]) -> ProblemView {
+    ProblemView {
+        calendar_name: calendars
+            .iter()
+            .find(|c| c.id == resource.calendar)
+            .map_or_else(|| "(Removed calendar)".into(), |c| c.name.clone()),
+        summary: resource.summary.clone(),
+        uid: resource.uid.as_ref().map(|u| u.as_str().to_string()),
+        reason: almanac_sync::multi_uid_text(resource.uids),
     }
 }
 
@@ -288,9 +314,65 @@ pub fn sign_in_error(kind: AccountKindView, server_url: &str, err: &SyncError) -
                 format!("Almanac could not save its data: {other}"),
             ),
         },
+        SyncError::ReadOnly { calendar } => IpcError::new(
+            ErrorCode::InvalidInput,
+            format!("{calendar} is read-only: its events cannot be changed here."),
+        ),
         SyncError::NotNow { .. } | SyncError::Cancelled => IpcError::new(
             ErrorCode::Unavailable,
             "Almanac is busy with this account; try again in a moment.",
+        ),
+    }
+}
+
+/// The IPC error for a feed that could not be subscribed to, in plain words. Nothing was
+/// stored. The feed is named by its host only: private feeds keep a secret in their path.
+pub fn subscribe_error(url: &str, err: &SyncError) -> IpcError {
+    let host = almanac_caldav::feed_url(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| "The calendar's server".into());
+    let input = |message: String| IpcError::new(ErrorCode::InvalidInput, message);
+    match err {
+        SyncError::Server(CaldavError::InvalidUrl { reason, .. }) => {
+            input(format!("This address cannot be used: {reason}."))
+        }
+        SyncError::Server(CaldavError::Protocol { .. }) => input(format!(
+            "{host} did not answer with a calendar (.ics) file. Check the address."
+        )),
+        SyncError::Server(CaldavError::NotFound { .. }) => {
+            input(format!("{host} has no calendar at this address."))
+        }
+        SyncError::Server(CaldavError::Unauthorized { .. } | CaldavError::Forbidden { .. }) => {
+            input(format!(
+                "{host} refuses this calendar: Almanac subscribes to public calendars only."
+            ))
+        }
+        SyncError::Unavailable(CaldavError::Offline { .. } | CaldavError::Timeout { .. }) => {
+            IpcError::new(
+                ErrorCode::Offline,
+                format!(
+                    "Almanac cannot reach {host}. Check your internet connection and try again."
+                ),
+            )
+        }
+        SyncError::Unavailable(CaldavError::TooLarge { limit, .. }) => input(format!(
+            "This calendar is larger than Almanac reads ({} MB).",
+            limit / (1024 * 1024)
+        )),
+        SyncError::Unavailable(_) | SyncError::Server(_) => IpcError::new(
+            ErrorCode::Server,
+            format!("{host} is having trouble with this calendar; try again in a few minutes."),
+        ),
+        SyncError::Store(almanac_store::StoreError::Conflict { .. }) => {
+            input("You already subscribe to this calendar.".into())
+        }
+        SyncError::Store(almanac_store::StoreError::NotFound { .. }) => {
+            input("That account is no longer signed in.".into())
+        }
+        other => IpcError::new(
+            ErrorCode::Storage,
+            format!("Almanac could not save the subscription: {other}"),
         ),
     }
 }
@@ -374,6 +456,109 @@ mod tests {
         let e = sign_in_error(AccountKindView::Caldav, "https://example.com/", &html);
         assert_eq!(e.code, ErrorCode::NotCaldav);
         assert!(!e.message.contains("200"), "no bare HTTP codes for people");
+    }
+
+    fn calendar(id: i64, name: &str, components: Vec<almanac_core::ComponentKind>) -> Calendar {
+        Calendar {
+            id: CalendarId(id),
+            account: Some(AccountId(1)),
+            href: Href::new(format!("/1/calendars/{id}/")),
+            name: name.into(),
+            color: None,
+            order: None,
+            components,
+            read_only: false,
+            enabled: true,
+            notify: true,
+            sync_token: None,
+            feed_url: None,
+        }
+    }
+
+    #[test]
+    fn an_item_with_several_uids_gets_a_note_naming_its_calendar() {
+        let calendar = calendar(4, "Home", vec![almanac_core::ComponentKind::Vevent]);
+        let resource = MultiUidResource {
+            calendar: CalendarId(4),
+            href: Href::new("/1/calendars/home/export.ics"),
+            uids: 3,
+            uid: Some("first@example.com".into()),
+            summary: Some("Lunch".into()),
+        };
+        let view = multi_uid_view(&resource, &[calendar]);
+        assert_eq!(view.calendar_name, "Home");
+        assert_eq!(view.uid.as_deref(), Some("first@example.com"));
+        assert!(view.reason.contains("shows all 3"), "{}", view.reason);
+    }
+
+    #[test]
+    fn a_task_list_is_named_as_not_shown_with_why() {
+        let mut list = calendar(5, "Reminders", vec![almanac_core::ComponentKind::Vtodo]);
+        let icloud = calendar_view(&list, Some(AccountKind::Icloud), false, None, None);
+        let why = icloud.not_shown.unwrap();
+        assert!(why.contains("not served over CalDAV"), "{why}");
+        let other = calendar_view(&list, Some(AccountKind::Caldav), false, None, None);
+        assert!(!other.not_shown.unwrap().contains("iCloud"));
+        list.components = vec![
+            almanac_core::ComponentKind::Vevent,
+            almanac_core::ComponentKind::Vtodo,
+        ];
+        assert_eq!(
+            calendar_view(&list, Some(AccountKind::Icloud), false, None, None).not_shown,
+            None,
+            "a calendar that holds events too is shown"
+        );
+    }
+
+    #[test]
+    fn a_subscription_shows_its_feed_and_only_the_users_own_can_be_ended_here() {
+        let mut feed = calendar(6, "Holidays", vec![almanac_core::ComponentKind::Vevent]);
+        feed.account = None;
+        feed.read_only = true;
+        feed.feed_url = Some("https://example.com/holidays.ics".into());
+        let own = calendar_view(&feed, None, false, None, None);
+        assert_eq!(own.account, None);
+        assert_eq!(
+            own.feed_url.as_deref(),
+            Some("https://example.com/holidays.ics")
+        );
+        assert!(own.read_only && own.can_unsubscribe);
+        assert_eq!(own.not_shown, None);
+        let listed = calendar_view(&feed, Some(AccountKind::Icloud), true, None, None);
+        assert!(
+            !listed.can_unsubscribe,
+            "iCloud lists it: only iCloud can end it"
+        );
+        let plain = calendar(7, "Work", vec![almanac_core::ComponentKind::Vevent]);
+        assert!(!calendar_view(&plain, None, false, None, None).can_unsubscribe);
+    }
+
+    #[test]
+    fn subscription_failures_name_the_host_and_never_the_path() {
+        let url = "webcal://calendar.example.com/private-8c1f2e/basic.ics";
+        let html = SyncError::Server(CaldavError::Protocol {
+            url: "u".into(),
+            status: 200,
+            reason: "x".into(),
+        });
+        let e = subscribe_error(url, &html);
+        assert_eq!(e.code, ErrorCode::InvalidInput);
+        assert!(e.message.contains("calendar.example.com"), "{}", e.message);
+        assert!(!e.message.contains("private-8c1f2e"), "{}", e.message);
+        let offline = SyncError::Unavailable(CaldavError::Offline {
+            url: "u".into(),
+            reason: "dns".into(),
+        });
+        assert_eq!(subscribe_error(url, &offline).code, ErrorCode::Offline);
+        let twice = SyncError::Store(almanac_store::StoreError::Conflict {
+            what: "subscription",
+        });
+        assert_eq!(
+            subscribe_error(url, &twice).message,
+            "You already subscribe to this calendar."
+        );
+        let refused = SyncError::Server(CaldavError::Unauthorized { url: "u".into() });
+        assert_eq!(subscribe_error(url, &refused).code, ErrorCode::InvalidInput);
     }
 
     #[test]

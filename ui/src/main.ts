@@ -11,6 +11,7 @@ import { guardNavigation } from "./details/links";
 import { byId } from "./dom";
 import {
   type AccountView,
+  type CalendarView,
   type Overview,
   diagnostics,
   eventDetails,
@@ -28,8 +29,10 @@ import {
   setSyncInterval,
   setZoneOverride,
   settings,
+  subscribe,
   syncNow,
   syncProblems,
+  unsubscribe,
 } from "./ipc";
 import { SHORTCUTS, setUpShortcuts } from "./keyboard";
 import { setUpProblems } from "./problems/view";
@@ -37,6 +40,7 @@ import { accountNeedingRelink, setUpRelinkBanner } from "./relink/banner";
 import { setUpSearch } from "./search/panel";
 import { setUpSettings } from "./settings/dialog";
 import { renderSidebar } from "./sidebar/accounts";
+import { setUpSubscribe } from "./subscribe/dialog";
 import { setUpSignIn } from "./signin/form";
 import { throttle } from "./throttle";
 
@@ -99,20 +103,60 @@ setInterval(() => {
 const showRelink = setUpRelinkBanner(() => void refresh());
 const removeDialog = byId("remove-dialog", HTMLDialogElement);
 
-/** Asks before removing: the account's saved calendars go with it. */
-function confirmRemove(account: AccountView): void {
-  const text = byId("remove-text", HTMLElement);
-  const name = account.kind === "icloud" ? `iCloud (${account.username})` : account.username;
-  text.textContent = `Almanac will forget the password of ${name} and delete its saved calendars from this computer. Nothing changes on the server.`;
+/** Asks before something that deletes saved events; `confirmed` runs on "yes". */
+function confirmDeletion(title: string, text: string, yes: string, confirmed: () => void): void {
+  byId("remove-title", HTMLElement).textContent = title;
+  byId("remove-text", HTMLElement).textContent = text;
+  byId("remove-confirm", HTMLButtonElement).textContent = yes;
   removeDialog.returnValue = "";
   removeDialog.addEventListener(
     "close",
     () => {
-      if (removeDialog.returnValue === "remove") void removeAccount(account.id).then(refresh);
+      if (removeDialog.returnValue === "remove") confirmed();
     },
     { once: true },
   );
   removeDialog.showModal();
+}
+
+/** Asks before removing: the account's saved calendars go with it. */
+function confirmRemove(account: AccountView): void {
+  const name = account.kind === "icloud" ? `iCloud (${account.username})` : account.username;
+  confirmDeletion(
+    "Remove this account?",
+    `Almanac will forget the password of ${name} and delete its saved calendars from this computer. Nothing changes on the server.`,
+    "Remove",
+    () => void removeAccount(account.id).then(refresh),
+  );
+}
+
+/** Asks before ending a subscription: its events go with it. */
+function confirmUnsubscribe(calendar: CalendarView): void {
+  confirmDeletion(
+    "Unsubscribe from this calendar?",
+    `Almanac will stop fetching ${calendar.name} and delete its events from this computer. You can subscribe again at any time.`,
+    "Unsubscribe",
+    () => {
+      unsubscribe(calendar.id)
+        .then(refresh)
+        .catch((err: unknown) => {
+          details.notice(describe(err));
+        });
+    },
+  );
+}
+
+/** The latest overview, for the dialogs that list accounts. */
+let latest: Overview = { accounts: [], calendars: [], display_zone: zone, clock_skew_ms: 0 };
+const subscribeDialog = setUpSubscribe({
+  subscribe,
+  subscribed: () => void refresh(),
+  describe,
+});
+for (const id of ["open-subscribe", "signin-subscribe"]) {
+  byId(id, HTMLButtonElement).addEventListener("click", () => {
+    subscribeDialog.show(latest);
+  });
 }
 
 const settingsDialog = setUpSettings({
@@ -170,6 +214,7 @@ async function refresh(): Promise<void> {
   }
   // A slower earlier answer must not replace a newer one.
   if (mine !== refreshTicket) return;
+  latest = data;
   calendarNames = new Map(data.calendars.map((c) => [c.id, c.name]));
   const skewed = setClockSkew(data.clock_skew_ms);
   if (data.display_zone !== zone || skewed) {
@@ -190,10 +235,12 @@ async function refresh(): Promise<void> {
       showProblems: () => {
         showProblems();
       },
+      unsubscribe: confirmUnsubscribe,
     },
     locale,
   );
-  const signedIn = data.accounts.length > 0;
+  // Subscriptions made with no account are enough to use the window.
+  const signedIn = data.accounts.length > 0 || data.calendars.some((c) => c.account === null);
   emptyNote.textContent = "No calendars yet. Sign in to see yours here.";
   emptyNote.hidden = signedIn;
   overlay.hidden = signedIn;

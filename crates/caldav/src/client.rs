@@ -261,17 +261,24 @@ impl CaldavClient {
         calendar: &Href,
         hrefs: &[Href],
     ) -> Result<Fetched, CaldavError> {
-        let answer = self
-            .send(
-                multiget_request(self.url_for(calendar)?, hrefs),
-                RedirectScope::Fixed,
-            )
-            .await?;
-        let fetched = reconcile(hrefs, parse_multiget(&answer)?);
-        if !fetched.unanswered.is_empty() {
-            tracing::warn!(calendar = %calendar, asked = hrefs.len(), unanswered = fetched.unanswered.len(), "multiget left hrefs unanswered");
-        }
-        Ok(fetched)
+        read_multiget(hrefs, &self.multiget_answer(calendar, hrefs).await?)
+    }
+
+    /// One calendar-multiget request for `hrefs`, its answer unread: a caller with many in
+    /// flight reads each ([`read_multiget`]) off its async threads.
+    ///
+    /// # Errors
+    /// Any classified error of sending.
+    pub async fn multiget_answer(
+        &self,
+        calendar: &Href,
+        hrefs: &[Href],
+    ) -> Result<RawResponse, CaldavError> {
+        self.send(
+            multiget_request(self.url_for(calendar)?, hrefs),
+            RedirectScope::Fixed,
+        )
+        .await
     }
 
     /// Bodies and etags of `hrefs`, in batches of the configured size.
@@ -361,6 +368,19 @@ impl CaldavClient {
             )),
         }
     }
+}
+
+/// Reads a calendar-multiget answer in terms of the `hrefs` asked for (see [`reconcile`]).
+/// Pure, and CPU-bound for large answers.
+///
+/// # Errors
+/// The answer's classified status, or [`CaldavError::Protocol`] for a malformed body.
+pub fn read_multiget(hrefs: &[Href], answer: &RawResponse) -> Result<Fetched, CaldavError> {
+    let fetched = reconcile(hrefs, parse_multiget(answer)?);
+    if !fetched.unanswered.is_empty() {
+        tracing::warn!(url = %crate::error::display_url(&answer.url), asked = hrefs.len(), unanswered = fetched.unanswered.len(), "multiget left hrefs unanswered");
+    }
+    Ok(fetched)
 }
 
 #[cfg(test)]

@@ -12,12 +12,14 @@
 //! [`CaldavClient::put_update`], [`CaldavClient::delete`]).
 //!
 //! Modules: [`xml`] (the multistatus parser), [`transport`] (requests as data and the one
-//! sending function), [`scope`] (where credentials may go), [`error`] (classification), and one
-//! module per protocol step with its request builder and response parser.
+//! sending function), [`scope`] (where credentials may go), [`error`] (classification), one
+//! module per protocol step with its request builder and response parser, and [`feed`]: the
+//! conditional GET of a calendar feed (an `.ics` address), which never carries credentials.
 
 pub mod client;
 pub mod discovery;
 pub mod error;
+pub mod feed;
 pub mod listing;
 pub mod multiget;
 pub mod response;
@@ -28,9 +30,11 @@ pub mod write;
 pub mod xml;
 
 pub use client::CaldavClient;
+pub use client::read_multiget;
 pub use discovery::Discovery;
 pub use error::{CaldavError, RetryAfter};
-pub use listing::{Listing, RemoteCalendar, Skipped};
+pub use feed::{FeedAnswer, FeedClient, MAX_FEED_BYTES, Validators, feed_url};
+pub use listing::{Listing, RemoteCalendar, RemoteSubscription, Skipped};
 pub use multiget::{DEFAULT_BATCH, Fetched, FetchedResource};
 pub use sync::{SyncDelta, SyncPage};
 pub use transport::{Credentials, Limits};

@@ -1,5 +1,6 @@
 //! Calendar listing: one PROPFIND depth 1 on the home returns every collection with its name,
-//! colour, order, components, ctag, sync token, privileges and owner.
+//! colour, order, components, ctag, sync token, privileges and owner, and each subscribed
+//! calendar with the address of its feed.
 
 use crate::error::CaldavError;
 use crate::response::{expect_multistatus, member_path, same_collection};
@@ -46,6 +47,22 @@ impl RemoteCalendar {
     }
 }
 
+/// A subscribed calendar in the home (iCloud's calendarserver `subscribed`): a feed the account
+/// keeps for the user, whose events are not CalDAV data but an `.ics` file at `source`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RemoteSubscription {
+    /// Its path in the home.
+    pub href: Href,
+    /// `displayname`, if set.
+    pub name: Option<String>,
+    /// Apple `calendar-color`.
+    pub color: Option<String>,
+    /// Apple `calendar-order`.
+    pub order: Option<i64>,
+    /// calendarserver `source`: the feed's address as the server has it (often `webcal://`).
+    pub source: String,
+}
+
 /// Why a member of the home is not a calendar for us.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Skipped {
@@ -72,12 +89,15 @@ pub enum Skipped {
 pub struct Listing {
     /// Calendars and task lists.
     pub calendars: Vec<RemoteCalendar>,
+    /// Subscribed calendars that name their feed (each is also in `skipped`, as
+    /// [`Skipped::Subscribed`]: nothing of it is synced over CalDAV).
+    pub subscribed: Vec<RemoteSubscription>,
     /// Members that were recognised and left out, with why.
     pub skipped: Vec<(Href, Skipped)>,
 }
 
 const LIST_BODY: &str = r#"<?xml version="1.0" encoding="utf-8"?>
-<d:propfind xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav" xmlns:cs="http://calendarserver.org/ns/" xmlns:a="http://apple.com/ns/ical/"><d:prop><d:resourcetype/><d:displayname/><c:supported-calendar-component-set/><cs:getctag/><d:sync-token/><a:calendar-color/><a:calendar-order/><d:current-user-privilege-set/><d:owner/></d:prop></d:propfind>"#;
+<d:propfind xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav" xmlns:cs="http://calendarserver.org/ns/" xmlns:a="http://apple.com/ns/ical/"><d:prop><d:resourcetype/><d:displayname/><c:supported-calendar-component-set/><cs:getctag/><d:sync-token/><a:calendar-color/><a:calendar-order/><d:current-user-privilege-set/><d:owner/><cs:source/></d:prop></d:propfind>"#;
 
 /// PROPFIND depth 1 on the home.
 pub fn list_request(home: Url) -> Request {
@@ -177,6 +197,22 @@ pub fn parse_listing(response: &RawResponse) -> Result<Listing, CaldavError> {
         } else {
             None
         };
+        if skipped == Some(Skipped::Subscribed) {
+            let source = r
+                .prop(Ns::CalendarServer, "source")
+                .and_then(|s| s.hrefs().next().map(str::trim))
+                .filter(|s| !s.is_empty());
+            match source {
+                Some(source) => listing.subscribed.push(RemoteSubscription {
+                    href: href.clone(),
+                    name: text_prop(r, Ns::Dav, "displayname"),
+                    color: color(r, &href),
+                    order: text_prop(r, Ns::Apple, "calendar-order").and_then(|o| o.parse().ok()),
+                    source: source.to_string(),
+                }),
+                None => tracing::info!(%href, "a subscribed calendar without a source, skipped"),
+            }
+        }
         if let Some(reason) = skipped {
             listing.skipped.push((href, reason));
             continue;
@@ -257,6 +293,16 @@ mod tests {
         assert!(skipped.contains(&("/17149682/calendars/notification/", Skipped::Notification)));
         assert!(skipped.contains(&("/17149682/calendars/holidays/", Skipped::Subscribed)));
         assert_eq!(l.calendars.len(), 4);
+        assert_eq!(
+            l.subscribed,
+            vec![RemoteSubscription {
+                href: Href::new("/17149682/calendars/holidays/"),
+                name: Some("US Holidays".into()),
+                color: None,
+                order: None,
+                source: "webcal://p12-calendars.icloud.com/holiday/US_en.ics".into(),
+            }]
+        );
     }
 
     #[test]

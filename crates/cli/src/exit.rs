@@ -85,6 +85,7 @@ pub fn code_of(err: &SyncError) -> Code {
             ..
         } => Code::Unavailable,
         SyncError::NotNow { .. }
+        | SyncError::ReadOnly { .. }
         | SyncError::Server(_)
         | SyncError::Store(_)
         | SyncError::Secrets(_)
@@ -168,7 +169,10 @@ pub fn explain(err: &SyncError, kind: AccountKind, server_url: &str) -> String {
              ({reason}): check the free disk space, or close a program that holds the file. \
              The server is not at fault."
         ),
-        SyncError::Store(_) | SyncError::Secrets(_) | SyncError::Cancelled => err.to_string(),
+        SyncError::Store(_)
+        | SyncError::Secrets(_)
+        | SyncError::Cancelled
+        | SyncError::ReadOnly { .. } => err.to_string(),
     }
 }
 

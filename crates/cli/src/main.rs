@@ -1,5 +1,6 @@
 //! `almanac`: the headless front end to the same engine and store the desktop app uses: sign in,
-//! sync, calendars, agenda, search, status, and `.ics` files on disk. Each subcommand maps to
+//! sync, calendars, agenda, search, status, subscriptions to calendar feeds, and `.ics` files
+//! on disk. Each subcommand maps to
 //! one library call; exit codes are documented in `--help` (see [`exit::HELP`]): 0 ok, 2 the
 //! account needs a new password, 3 offline or server unavailable, 1 anything else (bad usage
 //! included, so that 2 always means a refused password).
@@ -15,11 +16,13 @@ macro_rules! out {
 
 mod account;
 mod data;
+mod edit;
 mod exit;
 mod ics;
 mod occurrence;
 mod output;
 mod secret_input;
+mod subscribe;
 mod sync;
 mod view;
 mod when;
@@ -69,6 +72,23 @@ enum Command {
     Status(view::StatusArgs),
     /// Work with iCalendar (.ics) files directly, without an account.
     Ics(ics::IcsArgs),
+    /// Subscribe to a calendar feed (webcal:// or https://), read-only, with any account or
+    /// none; `sync` fetches it again.
+    #[command(after_help = exit::HELP)]
+    Subscribe(subscribe::SubscribeArgs),
+    /// End a subscription made with `subscribe`, with its events.
+    Unsubscribe(subscribe::UnsubscribeArgs),
+    /// Change events: stored here at once (offline too), sent by the next `sync`.
+    Event(edit::EventArgs),
+    /// The changes that wait for the server, with their state.
+    Outbox(edit::ListArgs),
+    /// The changes that conflict with the server's, waiting for a choice.
+    Conflicts(edit::ListArgs),
+    /// Settle a conflict: keep mine, theirs, or both.
+    Conflict(edit::ConflictArgs),
+    /// Import every event of an .ics file into a calendar, through the outbox: new ones are
+    /// added, ones already there updated only if newer (SEQUENCE, then LAST-MODIFIED).
+    Import(edit::ImportArgs),
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -81,6 +101,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Search(args) => view::search(&args, &dir()?),
         Command::Status(args) => view::status(&args, &dir()?),
         Command::Ics(args) => ics::run(args),
+        Command::Subscribe(args) => subscribe::subscribe(&args, &dir()?),
+        Command::Unsubscribe(args) => subscribe::unsubscribe(&args, &dir()?),
+        Command::Event(args) => edit::event(args, &dir()?),
+        Command::Outbox(args) => edit::outbox(&args, &dir()?),
+        Command::Conflicts(args) => edit::conflicts(&args, &dir()?),
+        Command::Conflict(args) => edit::conflict(args, &dir()?),
+        Command::Import(args) => edit::import(&args, &dir()?),
     }
 }
 

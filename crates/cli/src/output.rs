@@ -97,7 +97,8 @@ pub fn calendar_json(c: &Calendar) -> Value {
         .collect();
     json!({
         "id": c.id.0,
-        "account": c.account.0,
+        "account": c.account.map(|a| a.0),
+        "feed_url": c.feed_url,
         "name": c.name,
         "href": c.href.as_str(),
         "color": c.color,

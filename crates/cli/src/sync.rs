@@ -44,7 +44,8 @@ pub fn run(args: &SyncArgs, dir: &Path) -> anyhow::Result<()> {
         Some(key) => vec![crate::account::find(&all, key)?.clone()],
         None => all,
     };
-    if accounts.is_empty() && !args.json {
+    let subscribed = rt.block_on(engine.with_store(|s| s.subscriptions()))?.len();
+    if accounts.is_empty() && subscribed == 0 && !args.json {
         out!("No accounts. Add one with `almanac account add icloud --apple-id ID`.");
     }
     let bar = (!args.json && std::io::stdout().is_terminal()).then(progress_bar);
@@ -58,12 +59,19 @@ pub fn run(args: &SyncArgs, dir: &Path) -> anyhow::Result<()> {
         }
         outcomes
     });
+    // Subscriptions' feeds come with every account (not when one was named), each failure
+    // its own feed's: it keeps its last copy and does not fail the command.
+    let feeds = match &args.account {
+        None => Some(rt.block_on(engine.sync_feeds(engine.now() + chrono::Duration::seconds(1)))?),
+        Some(_) => None,
+    }
+    .filter(|f| f.checked > 0);
     if let Some(b) = bar {
         b.finish_and_clear();
     }
     // Accounts' states after the run, for the report.
     let states = rt.block_on(engine.with_store(|s| s.accounts()))?;
-    report(&outcomes, &states, args.json)?;
+    report(&outcomes, &states, args.json, feeds.as_ref())?;
     let worst = outcomes
         .iter()
         .filter_map(|o| o.result.as_ref().err().map(code_of))
@@ -118,7 +126,12 @@ fn summary_of_failures(outcomes: &[Outcome], code: Code) -> String {
     format!("{what} ({failed} of {} accounts failed)", outcomes.len())
 }
 
-fn report(outcomes: &[Outcome], states: &[Account], json: bool) -> anyhow::Result<()> {
+fn report(
+    outcomes: &[Outcome],
+    states: &[Account],
+    json: bool,
+    feeds: Option<&almanac_sync::FeedsReport>,
+) -> anyhow::Result<()> {
     let state_of = |o: &Outcome| {
         states
             .iter()
@@ -127,7 +140,7 @@ fn report(outcomes: &[Outcome], states: &[Account], json: bool) -> anyhow::Resul
             .clone()
     };
     if json {
-        let items: Vec<Value> = outcomes
+        let mut items: Vec<Value> = outcomes
             .iter()
             .map(|o| {
                 let now = state_of(o);
@@ -148,6 +161,9 @@ fn report(outcomes: &[Outcome], states: &[Account], json: bool) -> anyhow::Resul
                 v
             })
             .collect();
+        if let Some(feeds) = feeds {
+            items.push(json!({ "subscriptions": feeds }));
+        }
         return print_json(&Value::Array(items));
     }
     for o in outcomes {
@@ -159,6 +175,9 @@ fn report(outcomes: &[Outcome], states: &[Account], json: bool) -> anyhow::Resul
                 explain(e, o.account.kind, &o.account.server_url)
             ),
         }
+    }
+    for line in feeds.map(crate::subscribe::words).unwrap_or_default() {
+        out!("{line}");
     }
     Ok(())
 }
@@ -231,7 +250,9 @@ impl Progress {
             } => {
                 self.calendars.insert(calendar, (fetched, total));
             }
-            SyncEvent::StateChanged { .. } | SyncEvent::Finished { .. } => {}
+            SyncEvent::StateChanged { .. }
+            | SyncEvent::Finished { .. }
+            | SyncEvent::FeedsSynced { .. } => {}
         }
         self.calendars
             .values()

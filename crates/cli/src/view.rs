@@ -76,7 +76,10 @@ pub fn calendars(args: &CalendarsArgs, dir: &Path) -> anyhow::Result<()> {
     for c in &calendars {
         let mut notes = Vec::new();
         if !holds_events(c) {
-            notes.push("tasks");
+            notes.push("tasks, not shown");
+        }
+        if c.feed_url.is_some() {
+            notes.push("subscription");
         }
         if c.read_only {
             notes.push("read-only");
@@ -89,10 +92,12 @@ pub fn calendars(args: &CalendarsArgs, dir: &Path) -> anyhow::Result<()> {
         } else {
             format!("  ({})", notes.join(", "))
         };
+        let owner = c
+            .account
+            .map_or_else(|| "no account".to_string(), |a| format!("account {a}"));
         out!(
-            "{:>3}  account {}  {:<9}  {}{notes}",
+            "{:>3}  {owner:<10}  {:<9}  {}{notes}",
             c.id,
-            c.account,
             c.color.as_deref().unwrap_or("-"),
             c.name
         );
@@ -282,7 +287,7 @@ mod tests {
         CalendarStatus {
             calendar: Calendar {
                 id: CalendarId(id),
-                account: AccountId(1),
+                account: Some(AccountId(1)),
                 href: Href::new(format!("/cal/{id}/")),
                 name: name.into(),
                 color: None,
@@ -292,6 +297,7 @@ mod tests {
                 enabled: true,
                 notify: true,
                 sync_token: None,
+                feed_url: None,
             },
             resources: 12,
             quarantined: 0,

@@ -570,3 +570,138 @@ fn a_password_missing_from_the_keychain_is_a_state_with_an_action() {
     assert_eq!(status[0]["state"], "active");
     ok(w.run(&["sync"]));
 }
+
+/// One full run from the terminal, as issue 17 asks: a Google export imported (dry run first),
+/// an event deleted offline, a conflict with another client settled, each arriving at the
+/// server with the next sync.
+#[test]
+fn import_delete_and_a_conflict_run_through_the_outbox() {
+    let w = World::start(false);
+    ok(w.add_icloud(&w.emu.password()));
+    ok(w.run(&["sync"]));
+    let export = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../ical/tests/fixtures/google_calendar_export.ics"
+    );
+    let dry = json(&ok(w.run(&[
+        "import",
+        export,
+        "--calendar",
+        "Home",
+        "--dry-run",
+        "--json",
+    ])));
+    assert_eq!(dry["created"].as_array().unwrap().len(), 5, "{dry}");
+    let outbox = json(&ok(w.run(&["outbox", "--json"])));
+    assert_eq!(outbox, Value::Array(vec![]), "a dry run changes nothing");
+    let done = json(&ok(w.run(&[
+        "import",
+        export,
+        "--calendar",
+        "Home",
+        "--json",
+    ])));
+    assert_eq!(done["created"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        json(&ok(w.run(&["outbox", "--json"])))
+            .as_array()
+            .unwrap()
+            .len(),
+        5
+    );
+    let synced = json(&ok(w.run(&["sync", "--json"])));
+    assert_eq!(synced[0]["report"]["pushed"], 5, "{synced}");
+    assert_eq!(
+        json(&ok(w.run(&["outbox", "--json"]))),
+        Value::Array(vec![])
+    );
+    let again = json(&ok(w.run(&[
+        "import",
+        export,
+        "--calendar",
+        "Home",
+        "--json",
+    ])));
+    assert_eq!(
+        again["skipped"].as_array().unwrap().len(),
+        5,
+        "nothing newer: {again}"
+    );
+
+    // Deleted offline (no request), then sent.
+    let flight = "8u5s2f7d1k9m3q6w0e4r8t2y5u@google.com";
+    let mark = w.emu.log_mark();
+    ok(w.run(&["event", "delete", flight]));
+    assert!(
+        w.emu.requests().since(mark).entries.is_empty(),
+        "local first"
+    );
+    let synced = json(&ok(w.run(&["sync", "--json"])));
+    assert_eq!(synced[0]["report"]["pushed"], 1, "{synced}");
+    assert_eq!(
+        w.emu.requests().since(mark).count(|r| r.method == "DELETE"),
+        1
+    );
+
+    // A newer copy imported while another client changed the same event on the server. (The
+    // flight deleted above is new again to an import, as any event the account lacks.)
+    let trip = "5r9t3y7u1i5o9p3a7s1d5f9g3h@google.com";
+    let text = std::fs::read_to_string(export).unwrap();
+    let newer = text.replacen(
+        "SEQUENCE:0\r\nSTATUS:CONFIRMED\r\nSUMMARY:Jakob's birthday",
+        "SEQUENCE:3\r\nSTATUS:CONFIRMED\r\nSUMMARY:Jakob's birthday",
+        1,
+    );
+    assert_ne!(newer, text);
+    let dir = tempfile::tempdir().unwrap();
+    let newer_file = dir.path().join("newer.ics");
+    std::fs::write(&newer_file, newer).unwrap();
+    let imported = json(&ok(w.run(&[
+        "import",
+        newer_file.to_str().unwrap(),
+        "--calendar",
+        "Home",
+        "--json",
+    ])));
+    assert_eq!(imported["updated"], serde_json::json!([trip]), "{imported}");
+    assert_eq!(
+        imported["created"],
+        serde_json::json!([flight]),
+        "{imported}"
+    );
+    let queued = json(&ok(w.run(&["outbox", "--json"])));
+    let href = queued
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["change"] == "edited")
+        .and_then(|e| e["href"].as_str())
+        .unwrap()
+        .to_string();
+    let name = href.rsplit('/').next().unwrap().to_string();
+    // Another client edits the trip on the server meanwhile.
+    let theirs = format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Apple Inc.//iPhone OS 18.1//EN\r\n\
+         BEGIN:VEVENT\r\nUID:{trip}\r\nDTSTAMP:20261201T000000Z\r\nSEQUENCE:1\r\n\
+         DTSTART;VALUE=DATE:20260801\r\nDTEND;VALUE=DATE:20260805\r\n\
+         SUMMARY:Trip (edited on the phone)\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    );
+    w._rt
+        .block_on(w.emu.put_object("home", &name, &theirs))
+        .unwrap();
+    let synced = json(&w.run(&["sync", "--json"]));
+    assert_eq!(synced[0]["report"]["conflicts"], 1, "{synced}");
+    assert_eq!(
+        synced[0]["report"]["pushed"], 1,
+        "the flight, again: {synced}"
+    );
+    let conflicts = json(&ok(w.run(&["conflicts", "--json"])));
+    let id = conflicts[0]["id"].as_i64().unwrap().to_string();
+    ok(w.run(&["conflict", "resolve", &id, "mine"]));
+    let synced = json(&ok(w.run(&["sync", "--json"])));
+    assert_eq!(synced[0]["report"]["pushed"], 1, "{synced}");
+    assert_eq!(
+        json(&ok(w.run(&["conflicts", "--json"]))),
+        Value::Array(vec![])
+    );
+}

@@ -78,14 +78,16 @@ pub enum ComponentKind {
     Vtodo,
 }
 
-/// A calendar collection as the store mirrors it.
+/// A calendar as the store mirrors it: a collection on an account's CalDAV server, or a
+/// subscription to a feed (an `.ics` address), which belongs to an account or to none.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Calendar {
     /// The store's key.
     pub id: CalendarId,
-    /// The account it belongs to.
-    pub account: AccountId,
-    /// The collection's path on the server.
+    /// The account it belongs to; `None` for a subscription the user made without one.
+    pub account: Option<AccountId>,
+    /// The collection's path on the server; for a subscription the user made, its feed's
+    /// address.
     pub href: Href,
     /// `displayname`.
     pub name: String,
@@ -103,6 +105,9 @@ pub struct Calendar {
     pub notify: bool,
     /// The last sync token applied in full, if the server supports sync-collection.
     pub sync_token: Option<SyncToken>,
+    /// For a subscription: the address of the feed its events come from. Such a calendar is
+    /// read-only: a feed is published by someone else and takes no changes.
+    pub feed_url: Option<String>,
 }
 
 #[cfg(test)]

@@ -80,10 +80,14 @@ impl Store {
         };
         let mut due = Vec::new();
         for (calendar, href, calendar_name) in resources {
-            let Ok(object) = almanac_ical::parse(&self.resource_ics(calendar, &href)?) else {
+            let Ok(objects) = almanac_ical::parse_objects(&self.resource_ics(calendar, &href)?)
+            else {
                 continue;
             };
-            for occ in object.expand(window, Limits::default()).occurrences {
+            let occurrences = objects
+                .iter()
+                .flat_map(|o| o.expand(window, Limits::default()).occurrences);
+            for occ in occurrences {
                 let (start_utc, _) = occ.instants(viewer);
                 for alarm in &occ.alarms {
                     let shown = matches!(alarm.action, AlarmAction::Display | AlarmAction::Audio);

@@ -26,10 +26,12 @@ pub struct CalendarListing {
     pub read_only: bool,
 }
 
-const COLUMNS: &str = "id, account_id, href, name, color, sort_order, components, read_only, enabled, sync_token, notify";
+pub(crate) const COLUMNS: &str = "id, account_id, href, name, color, sort_order, components, read_only, enabled, sync_token, notify, feed_url";
 
-/// Account, then the server's order (unordered last), then name: how every list shows them.
-const ORDER: &str = "ORDER BY account_id, sort_order IS NULL, sort_order, name, id";
+/// Account (subscriptions without one last), then the server's order (unordered last), then
+/// name: how every list shows them.
+pub(crate) const ORDER: &str =
+    "ORDER BY account_id IS NULL, account_id, sort_order IS NULL, sort_order, name, id";
 
 fn components_text(components: &[ComponentKind]) -> String {
     components
@@ -55,7 +57,7 @@ pub(crate) fn calendar_from(row: &Row<'_>) -> rusqlite::Result<Calendar> {
         .collect();
     Ok(Calendar {
         id: CalendarId(row.get(0)?),
-        account: AccountId(row.get(1)?),
+        account: row.get::<_, Option<i64>>(1)?.map(AccountId),
         href: Href::new(row.get::<_, String>(2)?),
         name: row.get(3)?,
         color: row.get(4)?,
@@ -65,6 +67,7 @@ pub(crate) fn calendar_from(row: &Row<'_>) -> rusqlite::Result<Calendar> {
         enabled: row.get(8)?,
         sync_token: row.get::<_, Option<String>>(9)?.map(SyncToken::new),
         notify: row.get(10)?,
+        feed_url: row.get(11)?,
     })
 }
 
@@ -101,22 +104,7 @@ impl Store {
             |r| r.get(0),
         )?;
         // A calendar that was removed and came back gets the user's switches back.
-        let restored = self.conn.execute(
-            "UPDATE calendars SET
-                enabled = (SELECT enabled FROM calendar_choices c
-                           WHERE c.account_id = ?1 AND c.href = ?2),
-                notify = (SELECT notify FROM calendar_choices c
-                          WHERE c.account_id = ?1 AND c.href = ?2)
-             WHERE id = ?3 AND EXISTS (SELECT 1 FROM calendar_choices c
-                                       WHERE c.account_id = ?1 AND c.href = ?2)",
-            (account.0, listing.href.as_str(), id),
-        )?;
-        if restored > 0 {
-            self.conn.execute(
-                "DELETE FROM calendar_choices WHERE account_id = ?1 AND href = ?2",
-                (account.0, listing.href.as_str()),
-            )?;
-        }
+        crate::feeds::restore_choices(&self.conn, account, listing.href.as_str(), id)?;
         Ok(CalendarId(id))
     }
 
@@ -135,19 +123,22 @@ impl Store {
             .ok_or_else(|| not_found("calendar", id))
     }
 
-    /// The account's calendars in display order (server order, then name).
+    /// The account's CalDAV collections (calendars and task lists) in display order (server
+    /// order, then name): what its server's listing is compared with. Its subscriptions are
+    /// not among them (see [`Store::subscriptions`]).
     ///
     /// # Errors
     /// [`StoreError::Corrupt`] when a stored value cannot be read back.
     pub fn calendars(&self, account: AccountId) -> Result<Vec<Calendar>, StoreError> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM calendars WHERE account_id = ?1 {ORDER}"
+            "SELECT {COLUMNS} FROM calendars WHERE account_id = ?1 AND feed_url IS NULL {ORDER}"
         ))?;
         let rows = stmt.query_map([account.0], calendar_from)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Every calendar, by account and then display order.
+    /// Every calendar, subscriptions included, by account (subscriptions without one last)
+    /// and then display order.
     ///
     /// # Errors
     /// [`StoreError::Corrupt`] when a stored value cannot be read back.
@@ -206,7 +197,8 @@ impl Store {
         let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT INTO calendar_choices (account_id, href, enabled, notify)
-             SELECT account_id, href, enabled, notify FROM calendars WHERE id = ?1
+             SELECT account_id, href, enabled, notify FROM calendars
+             WHERE id = ?1 AND account_id IS NOT NULL
              ON CONFLICT (account_id, href) DO UPDATE SET enabled = excluded.enabled,
                 notify = excluded.notify",
             [id.0],

@@ -247,7 +247,7 @@ mod tests {
         s.remove_calendar(cal).unwrap();
         let back = s
             .upsert_calendar(
-                listing.account,
+                listing.account.unwrap(),
                 &CalendarListing {
                     href: listing.href.clone(),
                     name: "Cal".into(),

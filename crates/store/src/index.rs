@@ -26,50 +26,58 @@ pub(crate) struct Derived {
     pub text: [String; 3],
 }
 
-/// Expands `obj` for the index: completely when it does not recur, over `horizon` when it
-/// does (nothing when there is no horizon yet: queries expand it on demand).
+/// Expands the objects of one resource for the index: each completely when it does not recur,
+/// over `horizon` when it does (nothing when there is no horizon yet: queries expand it on
+/// demand). A resource holds one object, except one that breaks the one-UID rule, whose
+/// objects are all indexed under it; such a resource counts as recurring when any of its
+/// objects recurs, so that queries beyond the horizon expand all of it from its text and
+/// never list an event twice.
 ///
 /// Expansion runs with the viewer in UTC, so floating and all-day occurrences get their
 /// wall-clock times as if UTC, which is how they are keyed.
-pub(crate) fn derive(obj: &CalendarObject, horizon: Option<(i64, i64)>) -> Derived {
-    let recurring = obj.master.as_ref().is_some_and(|m| m.is_recurring());
-    let window = if recurring {
-        horizon.and_then(|(from, to)| {
-            Some((
-                DateTime::from_timestamp(from, 0)?,
-                DateTime::from_timestamp(to, 0)?,
-            ))
-        })
-    } else {
-        // Year 1 to 9999: a single event (or a set of overrides) is indexed wherever it is.
-        DateTime::from_timestamp(-62_135_596_800, 0)
-            .zip(DateTime::from_timestamp(253_402_300_799, 0))
-    };
+pub(crate) fn derive(objects: &[CalendarObject], horizon: Option<(i64, i64)>) -> Derived {
+    let recurs = |obj: &CalendarObject| obj.master.as_ref().is_some_and(|m| m.is_recurring());
+    let recurring = objects.iter().any(recurs);
+    let horizon = horizon.and_then(|(from, to)| {
+        Some((
+            DateTime::from_timestamp(from, 0)?,
+            DateTime::from_timestamp(to, 0)?,
+        ))
+    });
+    // Year 1 to 9999: a single event (or a set of overrides) is indexed wherever it is.
+    let all_time = DateTime::from_timestamp(-62_135_596_800, 0)
+        .zip(DateTime::from_timestamp(253_402_300_799, 0));
     let mut on_demand = false;
-    let occurrences = match window {
-        Some((start, end)) => {
-            let exp = obj.expand(
-                Window {
-                    start,
-                    end,
-                    viewer: Tz::UTC,
-                },
-                Limits::default(),
-            );
-            if exp.capped && recurring {
-                tracing::warn!(uid = %obj.uid, "series too dense to index; expanded on demand");
-                on_demand = true;
-                Vec::new()
-            } else {
-                if exp.capped {
-                    tracing::warn!(uid = %obj.uid, "expansion capped while indexing");
-                }
-                exp.occurrences
+    let mut occurrences = Vec::new();
+    for obj in objects {
+        let series = recurs(obj);
+        let window = if series { horizon } else { all_time };
+        let Some((start, end)) = window else { continue };
+        let exp = obj.expand(
+            Window {
+                start,
+                end,
+                viewer: Tz::UTC,
+            },
+            Limits::default(),
+        );
+        if exp.capped && series {
+            tracing::warn!(uid = %obj.uid, "series too dense to index; expanded on demand");
+            on_demand = true;
+        } else {
+            if exp.capped {
+                tracing::warn!(uid = %obj.uid, "expansion capped while indexing");
             }
+            occurrences.extend(exp.occurrences);
         }
-        None => Vec::new(),
-    };
-    let events: Vec<_> = obj.master.iter().chain(&obj.overrides).collect();
+    }
+    if on_demand {
+        occurrences.clear();
+    }
+    let events: Vec<_> = objects
+        .iter()
+        .flat_map(|obj| obj.master.iter().chain(&obj.overrides))
+        .collect();
     let join = |field: fn(&almanac_ical::Details) -> Option<&String>| {
         let mut parts: Vec<&str> = Vec::new();
         for e in &events {
@@ -114,11 +122,11 @@ impl Derived {
     }
 }
 
-/// Replaces the occurrence and search rows of a resource.
+/// Replaces the occurrence and search rows of a resource. Each occurrence row carries its own
+/// event's UID (a resource that breaks the one-UID rule holds several).
 pub(crate) fn write(
     conn: &Connection,
     owner: &Owner<'_>,
-    uid: &str,
     derived: &Derived,
 ) -> Result<(), StoreError> {
     let id = owner.id;
@@ -158,7 +166,7 @@ pub(crate) fn write(
             i64::try_from(seq).unwrap_or(i64::MAX),
             owner.calendar,
             owner.href,
-            uid,
+            occ.uid.as_str(),
             derived.recurring,
         ])?;
     }

@@ -12,9 +12,11 @@
 //! file concurrently (the database is in WAL mode).
 //!
 //! # Flow
-//! [`Store::apply_batch`] parses each upserted resource with `almanac_ical::parse`. A resource
-//! that parses is stored with its UID, its occurrences (see below) and a search row; one that
-//! does not is stored raw with a quarantine reason ([`Store::quarantined`]), never dropped. When
+//! [`Store::apply_batch`] parses each upserted resource with `almanac_ical::parse_objects`. A
+//! resource that parses is stored with its UID, its occurrences (see below) and a search row;
+//! one that does not is stored raw with a quarantine reason ([`Store::quarantined`]), never
+//! dropped. A resource that breaks the one-UID rule keeps every event it holds, indexed under
+//! it, and is listed by [`Store::multi_uid_resources`] for a note in the front ends. When
 //! the derivation rules change (a better parser), the next [`Store::open`] re-reads every
 //! resource from its raw text, quarantined ones included.
 //!
@@ -37,10 +39,12 @@ mod accounts;
 mod alarms;
 mod calendars;
 mod error;
+mod feeds;
 mod health;
 mod horizon;
 mod index;
 mod occurrences;
+mod outbox;
 mod resources;
 mod schema;
 mod search;
@@ -52,10 +56,12 @@ mod timecode;
 pub use alarms::{ALARM_REACH, DueAlarm};
 pub use calendars::CalendarListing;
 pub use error::StoreError;
+pub use feeds::Subscription;
 pub use health::{CalendarHealth, MAX_FETCH_TRIES};
 pub use horizon::HorizonSpan;
 pub use occurrences::AgendaItem;
-pub use resources::{Batch, BatchReport, Quarantined, ResourceUpsert};
+pub use outbox::{LocalChange, OutboxEntry};
+pub use resources::{Batch, BatchReport, MultiUidResource, Quarantined, ResourceUpsert};
 pub use search::SearchHit;
 pub use status::{AccountStatus, CalendarStatus};
 pub use sync_lock::SyncLock;

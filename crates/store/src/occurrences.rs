@@ -280,14 +280,17 @@ impl Store {
         };
         while let Some(row) = rows.next()? {
             let ics: String = row.get(0)?;
-            let Ok(obj) = almanac_ical::parse(&ics) else {
+            let Ok(objects) = almanac_ical::parse_objects(&ics) else {
                 continue;
             };
             let href = Href::new(row.get::<_, String>(1)?);
             let calendar = CalendarId(row.get(2)?);
             let name: String = row.get(3)?;
             let color: Option<String> = row.get(4)?;
-            for occ in obj.expand(window, Limits::default()).occurrences {
+            let occurrences = objects
+                .iter()
+                .flat_map(|o| o.expand(window, Limits::default()).occurrences);
+            for occ in occurrences {
                 let (start_utc, end_utc) = occ.instants(viewer);
                 items.push(AgendaItem {
                     calendar,

@@ -67,10 +67,32 @@ pub struct Quarantined {
     pub reason: String,
 }
 
+/// A resource that breaks the one-UID rule of RFC 4791 §4.1: it holds several events with
+/// different UIDs (some servers and importers store a whole file as one resource). Every one
+/// of them is indexed and shown; front ends list these with a note, so that a user who sees
+/// odd behaviour in another client knows why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MultiUidResource {
+    /// Its calendar.
+    pub calendar: CalendarId,
+    /// Its path.
+    pub href: Href,
+    /// How many UIDs it holds (two or more).
+    pub uids: usize,
+    /// The first event's UID.
+    pub uid: Option<Uid>,
+    /// The first summary found in the raw text, as a hint for a person.
+    pub summary: Option<String>,
+}
+
 /// How one resource's text was read.
 enum Reading {
     Event {
+        /// The first object's UID (the resource's, when it keeps the one-UID rule).
         uid: Uid,
+        /// How many UIDs the resource holds: more than one breaks RFC 4791's one-UID rule, and
+        /// every one of them is indexed anyway (see [`Store::multi_uid_resources`]).
+        uids: usize,
         derived: Derived,
     },
     /// A VTODO or VJOURNAL: kept, not shown, not quarantined.
@@ -84,10 +106,17 @@ enum Reading {
 }
 
 fn read(ics: &str, horizon: Option<(i64, i64)>) -> Reading {
-    match almanac_ical::parse(ics) {
-        Ok(obj) => Reading::Event {
-            derived: index::derive(&obj, horizon),
-            uid: obj.uid,
+    match almanac_ical::parse_objects(ics) {
+        Ok(objects) => match objects.first() {
+            Some(first) => Reading::Event {
+                derived: index::derive(&objects, horizon),
+                uid: first.uid.clone(),
+                uids: objects.len(),
+            },
+            None => Reading::Bad {
+                uid: index::scrape(ics, "UID"),
+                reason: IcalError::NoEvent.to_string(),
+            },
         },
         Err(IcalError::NoEvent)
             if ics.contains("BEGIN:VTODO") || ics.contains("BEGIN:VJOURNAL") =>
@@ -108,11 +137,11 @@ fn record(conn: &Connection, owner: &Owner<'_>, reading: &Reading) -> Result<(),
     let id = owner.id;
     let mut update = conn.prepare_cached(
         "UPDATE resources SET uid = ?2, quarantine_reason = ?3, recurring = ?4,
-            start_kind = ?5, start_local = ?6, start_tz = ?7, indexed = 1
+            start_kind = ?5, start_local = ?6, start_tz = ?7, uid_count = ?8, indexed = 1
          WHERE id = ?1",
     )?;
     match reading {
-        Reading::Event { uid, derived } => {
+        Reading::Event { uid, uids, derived } => {
             let start = derived.first_start.as_ref().map(encode);
             update.execute(rusqlite::params![
                 id,
@@ -122,8 +151,9 @@ fn record(conn: &Connection, owner: &Owner<'_>, reading: &Reading) -> Result<(),
                 start.map(|s| s.0),
                 start.map(|s| s.1),
                 start.and_then(|s| s.2),
+                i64::try_from(*uids).unwrap_or(i64::MAX),
             ])?;
-            index::write(conn, owner, uid.as_str(), derived)
+            index::write(conn, owner, derived)
         }
         Reading::NotEvent { uid } | Reading::Bad { uid, .. } => {
             let reason = match reading {
@@ -137,7 +167,8 @@ fn record(conn: &Connection, owner: &Owner<'_>, reading: &Reading) -> Result<(),
                 false,
                 None::<i64>,
                 None::<i64>,
-                None::<String>
+                None::<String>,
+                1,
             ])?;
             index::clear(conn, id)
         }
@@ -179,15 +210,9 @@ pub(crate) fn reindex_pending(
 }
 
 impl Store {
-    /// Applies one batch of changes to a calendar in a single transaction: upserts are parsed,
-    /// stored with their etag and raw text, and indexed (or quarantined); deletes remove the
-    /// resource with its occurrences and search row; the new sync token or ctag, if given, is
-    /// written in the same transaction, so it never runs ahead of the data.
-    ///
-    /// # Errors
-    /// [`StoreError::NotFound`] when the calendar does not exist (it was removed meanwhile);
-    /// other failures as classified. On error nothing of the batch is applied.
-    pub fn apply_batch(
+    /// Applies one batch as given, pending local changes or not: [`Store::apply_batch`] for
+    /// what the server sent, the outbox for the user's own changes.
+    pub(crate) fn apply_resources(
         &mut self,
         calendar: CalendarId,
         batch: &Batch,
@@ -354,6 +379,44 @@ impl Store {
         )?;
         let rows = stmt.query_map([calendar.0], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every resource that holds events with several UIDs, by calendar and href.
+    ///
+    /// # Errors
+    /// As classified by [`StoreError`].
+    pub fn multi_uid_resources(&self) -> Result<Vec<MultiUidResource>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT r.calendar_id, r.href, r.uid, t.ics, r.uid_count
+             FROM resources r JOIN resource_texts t ON t.resource_id = r.id
+             WHERE r.uid_count > 1 ORDER BY r.calendar_id, r.href",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let ics: String = r.get(3)?;
+            Ok(MultiUidResource {
+                calendar: CalendarId(r.get(0)?),
+                href: Href::new(r.get::<_, String>(1)?),
+                uid: r.get::<_, Option<String>>(2)?.map(Uid::new),
+                summary: index::scrape(&ics, "SUMMARY"),
+                uids: usize::try_from(r.get::<_, i64>(4)?).unwrap_or(0),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// How many of the account's resources hold several UIDs, for the UI's count of things to
+    /// look at.
+    ///
+    /// # Errors
+    /// As classified by [`StoreError`].
+    pub fn multi_uid_count(&self, account: almanac_core::AccountId) -> Result<usize, StoreError> {
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM resources r JOIN calendars c ON c.id = r.calendar_id
+             WHERE c.account_id = ?1 AND r.uid_count > 1",
+            [account.0],
+            |r| r.get(0),
+        )?;
+        Ok(usize::try_from(n).unwrap_or(0))
     }
 
     /// How many of the account's resources are quarantined, for `almanac status` and the UI.

@@ -12,11 +12,15 @@
 //! The shape after the last migration:
 //! - `accounts` (kind, username, server_url, home_url, state, backoff_until, last_success;
 //!   unique username + server_url). No secret, ever.
-//! - `calendars` (account, href, name, color, sort_order, components, read_only, enabled, ctag,
-//!   sync_token; unique account + href), cascading from accounts.
-//! - `resources` (calendar, href, etag, uid, quarantine_reason, indexed, recurring (0 single,
-//!   1 series materialised over the horizon, 2 series expanded on demand), first start; unique
-//!   calendar + href) and `resource_texts` (the raw ICS), cascading from calendars.
+//! - `calendars` (account (none for a subscription the user made without one), href, name,
+//!   color, sort_order, components, read_only, enabled, ctag, sync_token, feed_url; unique
+//!   account + href, and href alone without an account), cascading from accounts; `feeds`
+//!   (calendar, listed by the account's server, the feed's ETag and Last-Modified, when it was
+//!   last checked and last fetched) for calendars with a `feed_url`, cascading from calendars.
+//! - `resources` (calendar, href, etag, uid (the first, when it holds several), uid_count,
+//!   quarantine_reason, indexed, recurring (0 single, 1 series materialised over the horizon,
+//!   2 series expanded on demand), first start; unique calendar + href) and `resource_texts`
+//!   (the raw ICS), cascading from calendars.
 //! - `occurrence_index`, WITHOUT ROWID, clustered by (floating, start_key, resource, seq), with
 //!   a partial index for occurrences longer than a week and one by resource; cascading from
 //!   resources.
@@ -211,7 +215,76 @@ const MIGRATIONS: &[&str] = &[
         notify INTEGER NOT NULL,
         CONSTRAINT calendar_choices_key PRIMARY KEY (account_id, href)
     ) WITHOUT ROWID;",
+    // 9: how many UIDs a resource holds. One is the rule (RFC 4791 §4.1); a resource some
+    // server or importer filled with several keeps all their events now, and is listed with a
+    // note. Every resource is read again, since a resource read before kept its first UID only.
+    "ALTER TABLE resources ADD COLUMN uid_count INTEGER NOT NULL DEFAULT 1;
+    CREATE INDEX resources_multi_uid ON resources (calendar_id) WHERE uid_count > 1;
+    UPDATE resources SET indexed = 0;",
+    // 10: subscriptions: calendars whose events come from a feed (`feed_url`), the user's own
+    // (which may belong to no account, so `account_id` becomes nullable: the table is rebuilt,
+    // see REBUILDS) and those an account's server lists (iCloud's subscribed calendars), with
+    // what each feed's server said about its last copy (ETag, Last-Modified) and when it was
+    // last asked and last answered with a copy.
+    "CREATE TABLE calendars_v10 (
+        id INTEGER PRIMARY KEY,
+        account_id INTEGER
+            CONSTRAINT calendars_v10_account_fk REFERENCES accounts (id) ON DELETE CASCADE,
+        href TEXT NOT NULL,
+        name TEXT NOT NULL,
+        color TEXT,
+        sort_order INTEGER,
+        components TEXT NOT NULL,
+        read_only INTEGER NOT NULL DEFAULT 0,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        ctag TEXT,
+        sync_token TEXT,
+        notify INTEGER NOT NULL DEFAULT 1,
+        problem TEXT,
+        missing_since INTEGER,
+        feed_url TEXT,
+        CONSTRAINT calendars_v10_unique_href UNIQUE (account_id, href)
+    );
+    INSERT INTO calendars_v10 (id, account_id, href, name, color, sort_order, components,
+        read_only, enabled, ctag, sync_token, notify, problem, missing_since)
+    SELECT id, account_id, href, name, color, sort_order, components, read_only, enabled, ctag,
+        sync_token, notify, problem, missing_since FROM calendars;
+    DROP TABLE calendars;
+    ALTER TABLE calendars_v10 RENAME TO calendars;
+    CREATE UNIQUE INDEX calendars_unique_own_feed ON calendars (href) WHERE account_id IS NULL;
+    CREATE TABLE feeds (
+        calendar_id INTEGER PRIMARY KEY
+            CONSTRAINT feeds_calendar_fk REFERENCES calendars (id) ON DELETE CASCADE,
+        listed INTEGER NOT NULL DEFAULT 0,
+        etag TEXT,
+        last_modified TEXT,
+        checked_at INTEGER,
+        fetched_at INTEGER
+    );",
+    // The outbox: the user's changes until the server has them (see `outbox.rs`): per
+    // resource, what to send, the server copy it is based on, a revision counter, the server's
+    // reason for a refusal, and for a conflict what happened on the server.
+    "CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        calendar_id INTEGER NOT NULL
+            CONSTRAINT outbox_calendar_fk REFERENCES calendars (id) ON DELETE CASCADE,
+        href TEXT NOT NULL,
+        change TEXT NOT NULL
+            CONSTRAINT outbox_change_known CHECK (change IN ('created', 'modified', 'deleted', 'conflict')),
+        base_etag TEXT,
+        base_ics TEXT,
+        local_ics TEXT,
+        local_rev INTEGER NOT NULL DEFAULT 1,
+        last_error TEXT,
+        conflict TEXT,
+        CONSTRAINT outbox_one_per_resource UNIQUE (calendar_id, href)
+    );",
 ];
+
+/// Migrations that rebuild a table other tables refer to. They run with foreign keys off, as
+/// SQLite's own procedure for such changes says (with them on, dropping the old table would
+/// delete every row that refers to it), and every key is checked before they commit.
+const REBUILDS: &[u32] = &[10];
 
 /// The schema version this build writes.
 pub(crate) const LATEST: u32 = MIGRATIONS.len() as u32;
@@ -262,12 +335,33 @@ pub(crate) fn migrate_to(conn: &mut Connection, target: u32) -> Result<(), Store
         });
     }
     for (n, sql) in (1..=target).zip(MIGRATIONS).skip(found as usize) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", n)?;
-        tx.commit()?;
+        if REBUILDS.contains(&n) {
+            // Foreign keys can only be switched outside a transaction.
+            let enforced: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+            conn.pragma_update(None, "foreign_keys", false)?;
+            let applied = apply(conn, n, sql, true);
+            conn.pragma_update(None, "foreign_keys", enforced)?;
+            applied?;
+        } else {
+            apply(conn, n, sql, false)?;
+        }
         tracing::info!(version = n, "store schema migrated");
     }
+    Ok(())
+}
+
+/// Runs migration `n` and the version bump in one transaction; with `check_keys`, refuses to
+/// commit when any foreign key points nowhere.
+fn apply(conn: &mut Connection, n: u32, sql: &str, check_keys: bool) -> Result<(), StoreError> {
+    let tx = conn.transaction()?;
+    tx.execute_batch(sql)?;
+    if check_keys && tx.prepare("PRAGMA foreign_key_check")?.exists([])? {
+        return Err(StoreError::Corrupt {
+            reason: format!("migration {n} left a foreign key pointing nowhere"),
+        });
+    }
+    tx.pragma_update(None, "user_version", n)?;
+    tx.commit()?;
     Ok(())
 }
 
@@ -398,6 +492,28 @@ mod tests {
                 q[0].reason, "no VEVENT with a usable DTSTART",
                 "re-read from {start}"
             );
+            // The rebuilt calendars table is still what resources refer to, and cascades.
+            let mut store = store;
+            store.remove_account(AccountId(1)).unwrap();
+            assert!(store.all_calendars().unwrap().is_empty());
+            let left: i64 = store
+                .conn
+                .query_row("SELECT count(*) FROM resource_texts", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(left, 0, "keys cascade after the rebuild, from {start}");
+        }
+    }
+
+    #[test]
+    fn the_rebuild_keeps_foreign_keys_as_they_were_switched() {
+        for enforced in [false, true] {
+            let mut conn = Connection::open_in_memory().unwrap();
+            conn.pragma_update(None, "foreign_keys", enforced).unwrap();
+            migrate_to(&mut conn, LATEST).unwrap();
+            let now: bool = conn
+                .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(now, enforced);
         }
     }
 

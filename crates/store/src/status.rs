@@ -1,5 +1,6 @@
 //! What `almanac status` and the account screen show.
 
+use crate::calendars::{COLUMNS, ORDER, calendar_from};
 use crate::{Store, StoreError};
 use almanac_core::{Account, AccountId, Calendar};
 use serde::Serialize;
@@ -13,7 +14,7 @@ pub struct AccountStatus {
     pub home_url: Option<String>,
     /// Resources kept raw because they did not parse.
     pub quarantined: usize,
-    /// Its calendars in display order.
+    /// Its calendars (collections and subscriptions) in display order.
     pub calendars: Vec<CalendarStatus>,
 }
 
@@ -40,8 +41,16 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT count(*), count(quarantine_reason) FROM resources WHERE calendar_id = ?1",
         )?;
+        // Its collections and its subscriptions: each has a health to show.
+        let all: Vec<Calendar> = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM calendars WHERE account_id = ?1 {ORDER}"
+            ))?
+            .query_map([account.0], calendar_from)?
+            .collect::<Result<_, _>>()?;
         let mut calendars = Vec::new();
-        for calendar in self.calendars(account)? {
+        for calendar in all {
             let (resources, quarantined): (i64, i64) =
                 stmt.query_row([calendar.id.0], |r| Ok((r.get(0)?, r.get(1)?)))?;
             calendars.push(CalendarStatus {

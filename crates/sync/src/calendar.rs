@@ -5,6 +5,7 @@
 //! transaction as it arrives; deletions and the token come last.
 
 use crate::engine::{Cancel, Engine, Failure};
+use crate::error::SyncError;
 use crate::events::{SyncEvent, SyncReport};
 use crate::plan::{FetchMode, RemoteChanges, plan_resources, with_pending};
 use almanac_caldav::{CaldavClient, CaldavError, RemoteCalendar};
@@ -121,17 +122,30 @@ impl Engine {
                 let href = &href;
                 in_flight.push(async move {
                     let asked = tokio::time::Instant::now();
-                    let got = client.multiget_batch(href, &batch).await;
-                    (batch, got, asked.elapsed())
+                    let answer = client.multiget_answer(href, &batch).await;
+                    let took = asked.elapsed();
+                    // Reading a large answer is CPU work: off the async threads, so the window
+                    // and the other accounts do not stall.
+                    let (batch, got) = match answer {
+                        Ok(answer) => tokio::task::spawn_blocking(move || {
+                            let got = almanac_caldav::read_multiget(&batch, &answer);
+                            (batch, got)
+                        })
+                        .await
+                        .map_err(|_| SyncError::Cancelled)?,
+                        Err(e) => (batch, Err(e)),
+                    };
+                    Ok::<_, SyncError>((batch, got, took))
                 });
             }
             let next = tokio::select! {
                 next = in_flight.next() => next,
                 cancelled = cancel.cancelled() => return Err(cancelled.into()),
             };
-            let Some((batch, got, took)) = next else {
+            let Some(done) = next else {
                 break;
             };
+            let (batch, got, took) = done?;
             let got = match got {
                 Ok(got) => {
                     size.answered(batch.len(), took);

@@ -116,7 +116,7 @@ impl Cancel {
 pub struct Engine {
     store: Arc<Mutex<Store>>,
     secrets: Arc<dyn Secrets>,
-    limits: Limits,
+    pub(crate) limits: Limits,
     clock: Clock,
     jitter: Jitter,
     backoff: Backoff,
@@ -401,11 +401,11 @@ impl Engine {
             // The confirming request after a first refusal, to the entry host; only when it
             // passes does the sync go on.
             match client.verify_entry().await {
-                Ok(()) => self.run(account, &client, cancel).await,
+                Ok(()) => self.run(account, &client, trigger, cancel).await,
                 Err(e) => Err(Failure::Caldav(e)),
             }
         } else {
-            self.run(account, &client, cancel).await
+            self.run(account, &client, trigger, cancel).await
         };
         let result = match result {
             // A cancel, or our own fault (a full disk, a database another program holds),

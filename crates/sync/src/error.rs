@@ -35,6 +35,13 @@ pub enum SyncError {
     /// The keychain failed or holds no password for the account.
     #[error("the keychain failed: {0}")]
     Secrets(#[from] SecretsError),
+    /// The calendar cannot be changed here: shared read-only with this account, or a
+    /// subscription. Nothing was stored.
+    #[error("{calendar} is read-only: its events cannot be changed here")]
+    ReadOnly {
+        /// The calendar's name.
+        calendar: String,
+    },
     /// The sync was cancelled; what was applied so far stays, and the next sync continues.
     #[error("the sync was cancelled")]
     Cancelled,

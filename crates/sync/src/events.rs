@@ -45,6 +45,11 @@ pub enum SyncEvent {
         /// What happened.
         report: SyncReport,
     },
+    /// A round of subscriptions' feeds was fetched (they belong to no account's sync).
+    FeedsSynced {
+        /// What happened.
+        report: crate::feeds::FeedsReport,
+    },
 }
 
 impl SyncReport {
@@ -60,6 +65,10 @@ impl SyncReport {
         self.missing += other.missing;
         self.calendar_errors.extend(other.calendar_errors);
         self.listing_held |= other.listing_held;
+        self.pushed += other.pushed;
+        self.push_refused += other.push_refused;
+        self.conflicts += other.conflicts;
+        self.unconfirmed_deletions += other.unconfirmed_deletions;
     }
 }
 
@@ -86,4 +95,12 @@ pub struct SyncReport {
     pub calendar_errors: Vec<(Href, String)>,
     /// Whether the server's listing looked anomalous and was not acted on.
     pub listing_held: bool,
+    /// Local changes the server now has.
+    pub pushed: usize,
+    /// Local changes the server refused; kept with its reason, sent again next time.
+    pub push_refused: usize,
+    /// Local changes in conflict with the server's, waiting for the user.
+    pub conflicts: usize,
+    /// Local deletions held for confirmation (more than `push::MASS_DELETE` at once).
+    pub unconfirmed_deletions: usize,
 }

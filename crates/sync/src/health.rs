@@ -1,6 +1,7 @@
 //! A calendar's sync health in words, the same in every front end (the sidebar, the problems
 //! view, `almanac status`, diagnostics).
 
+use almanac_core::AccountKind;
 use almanac_store::{CalendarHealth, MAX_FETCH_TRIES};
 
 /// What is wrong with or waiting in one calendar, in sentences; `None` when it is up to date.
@@ -30,6 +31,29 @@ pub fn health_text(health: &CalendarHealth) -> Option<String> {
         ));
     }
     (!said.is_empty()).then(|| said.join(" "))
+}
+
+/// The note on a resource that holds events with several UIDs, where CalDAV allows one per
+/// resource (RFC 4791 §4.1): nothing is lost here, but another app may show only one of them.
+pub fn multi_uid_text(uids: usize) -> String {
+    format!(
+        "This item on the server holds {uids} events with different UIDs, where CalDAV allows \
+         one per item; Almanac shows all {uids}, but other apps may show only the first."
+    )
+}
+
+/// Why the task lists of an account are named but not shown, in one sentence. iCloud's own
+/// Reminders lists upgraded since iOS 13 (2019) live outside CalDAV (icloud-caldav.md,
+/// "Reminders"), so no CalDAV client sees them, and the lists that remain are legacy ones or
+/// placeholders.
+pub fn task_list_text(kind: AccountKind) -> &'static str {
+    match kind {
+        AccountKind::Icloud => {
+            "Almanac shows events, not tasks; and iCloud Reminders upgraded since iOS 13 are not \
+             served over CalDAV at all, so only Apple's Reminders app can show them."
+        }
+        AccountKind::Caldav => "Almanac shows events, not tasks.",
+    }
 }
 
 fn events(n: usize) -> String {
@@ -71,5 +95,12 @@ mod tests {
                 .unwrap()
                 .starts_with("1 event could not be fetched")
         );
+    }
+
+    #[test]
+    fn a_resource_with_several_uids_is_said_with_its_count() {
+        let note = multi_uid_text(3);
+        assert!(note.contains("3 events with different UIDs"), "{note}");
+        assert!(note.contains("shows all 3"), "{note}");
     }
 }

@@ -13,16 +13,20 @@
 //! changed, the listing is the only request.
 //!
 //! Modules: `engine` (accounts and the state machine), `schedule` (when each account syncs), `home` (the listing), `calendar` (one calendar's
-//! changes, fetched and applied), [`plan`] (pure decisions), [`policy`] (what failures mean).
+//! changes, fetched and applied), [`plan`] (pure decisions), [`policy`] (what failures mean),
+//! [`feeds`] (subscriptions: calendars fetched from an `.ics` address, on the same schedule).
 
 mod calendar;
+mod edit;
 mod engine;
 mod error;
 mod events;
+pub mod feeds;
 mod health;
 mod home;
 pub mod plan;
 pub mod policy;
+pub mod push;
 mod reminders;
 mod run;
 mod schedule;
@@ -33,7 +37,8 @@ pub use engine::{
 };
 pub use error::SyncError;
 pub use events::{SyncEvent, SyncReport};
-pub use health::health_text;
+pub use feeds::{FeedsReport, Subscribed};
+pub use health::{health_text, multi_uid_text, task_list_text};
 pub use policy::Trigger;
 pub use reminders::{ALARM_GRACE, AlarmRound, split_round};
 pub use schedule::{AccountClock, ScheduleControl, next_sync, reachable, run_schedule};

@@ -72,7 +72,9 @@ pub enum CalendarAction {
         /// How to list changes.
         mode: FetchMode,
     },
-    /// Content unchanged, but its name, colour, order or rights changed.
+    /// Store its properties and fetch nothing: its content is unchanged but its name, colour,
+    /// order or rights changed; or it is a task list, stored so that the front ends can name
+    /// it as not shown, and never synced.
     UpdateProperties {
         /// The server's description.
         remote: RemoteCalendar,
@@ -148,7 +150,8 @@ fn properties_unchanged(local: &LocalCalendar, remote: &RemoteCalendar) -> bool 
 ///
 /// | remote | local | decision |
 /// |---|---|---|
-/// | VTODO-only | any | ignored (tasks are not shown) |
+/// | VTODO-only (a task list) | absent, or its properties differ | `UpdateProperties` (stored to be named as not shown; its tasks are never fetched) |
+/// | VTODO-only (a task list) | present, same properties | nothing |
 /// | present | absent | `Add` |
 /// | present, token or ctag equal | present | nothing, or `UpdateProperties` if they differ |
 /// | present, changed, both have tokens | present | `Sync` incremental |
@@ -158,23 +161,33 @@ fn properties_unchanged(local: &LocalCalendar, remote: &RemoteCalendar) -> bool 
 /// | listed with an error status | present | `Unavailable` (kept untouched) |
 /// | absent, first time | present | `Missing` (kept) |
 /// | absent, missing since [`REMOVAL_AGREEMENT`] or longer | present | `Remove` |
-/// | listing has no event calendar | some present | nothing; `Held::EmptyListing` |
+/// | listing has no event calendar | some present, other than listed task lists | nothing; `Held::EmptyListing` |
 pub fn plan_calendars(
     local: &[LocalCalendar],
     remote: &[RemoteCalendar],
     context: &ListingContext,
 ) -> CalendarPlan {
-    let remote: Vec<&RemoteCalendar> = remote.iter().filter(|r| shows_events(r)).collect();
-    if remote.is_empty() && !local.is_empty() {
+    let task_lists: HashSet<&Href> = remote
+        .iter()
+        .filter(|r| !shows_events(r))
+        .map(|r| &r.href)
+        .collect();
+    let held_locally = local
+        .iter()
+        .filter(|l| !task_lists.contains(&l.href))
+        .count();
+    if remote.iter().all(|r| !shows_events(r)) && held_locally > 0 {
         return CalendarPlan {
             actions: Vec::new(),
-            held: vec![Held::EmptyListing { local: local.len() }],
+            held: vec![Held::EmptyListing {
+                local: held_locally,
+            }],
         };
     }
     let by_href: HashMap<&Href, &LocalCalendar> = local.iter().map(|l| (&l.href, l)).collect();
     let mut actions = Vec::new();
-    for remote in &remote {
-        let remote = (*remote).clone();
+    for remote in remote {
+        let remote = remote.clone();
         if by_href
             .get(&remote.href)
             .is_some_and(|l| l.missing_since.is_some())
@@ -182,6 +195,16 @@ pub fn plan_calendars(
             actions.push(CalendarAction::Relisted {
                 href: remote.href.clone(),
             });
+        }
+        if !shows_events(&remote) {
+            // A task list: named in the front ends as not shown, its tasks never fetched.
+            if by_href
+                .get(&remote.href)
+                .is_none_or(|l| !properties_unchanged(l, &remote))
+            {
+                actions.push(CalendarAction::UpdateProperties { remote });
+            }
+            continue;
         }
         match by_href.get(&remote.href) {
             None => actions.push(CalendarAction::Add { remote }),
@@ -555,12 +578,67 @@ mod tests {
         assert_eq!(plan.held, vec![Held::EmptyListing { local: 1 }]);
     }
 
-    #[test]
-    fn task_lists_are_ignored() {
-        let mut todo = remote("/tasks/", "c", None);
+    fn task_list(href: &str) -> RemoteCalendar {
+        let mut todo = remote(href, "c", None);
         todo.components = vec![ComponentKind::Vtodo];
-        let plan = plan_calendars(&[], &[todo], &listed_at(0));
-        assert!(plan.actions.is_empty() && plan.held.is_empty());
+        todo.name = Some("Reminders".into());
+        todo
+    }
+
+    #[test]
+    fn a_new_task_list_is_stored_to_be_named_and_never_synced() {
+        let plan = plan_calendars(
+            &[local("/a/", "c", Some("t"))],
+            &[remote("/a/", "c", Some("t")), task_list("/tasks/")],
+            &listed_at(0),
+        );
+        assert!(
+            matches!(&plan.actions[..], [CalendarAction::UpdateProperties { remote }] if remote.href.as_str() == "/tasks/")
+        );
+    }
+
+    #[test]
+    fn a_known_task_list_is_left_alone_or_renamed_but_never_synced() {
+        let mut known = local("/tasks/", "c", None);
+        known.name = "Reminders".into();
+        let listed = [task_list("/tasks/")];
+        assert_eq!(
+            plan_calendars(&[known.clone()], &listed, &listed_at(0)),
+            CalendarPlan::default(),
+            "a task list changes its ctag with every task, and nothing is fetched for it"
+        );
+        let mut renamed = task_list("/tasks/");
+        renamed.name = Some("Groceries".into());
+        assert!(matches!(
+            &plan_calendars(&[known], &[renamed], &listed_at(0)).actions[..],
+            [CalendarAction::UpdateProperties { .. }]
+        ));
+    }
+
+    #[test]
+    fn a_listing_of_task_lists_only_is_held_while_we_hold_event_calendars() {
+        let plan = plan_calendars(
+            &[local("/a/", "c", Some("t"))],
+            &[task_list("/tasks/")],
+            &listed_at(0),
+        );
+        assert!(plan.actions.is_empty());
+        assert_eq!(plan.held, vec![Held::EmptyListing { local: 1 }]);
+    }
+
+    #[test]
+    fn a_task_list_gone_from_the_listing_goes_like_a_calendar() {
+        let plan = plan_calendars(
+            &[local("/a/", "c", Some("t")), local("/tasks/", "c", None)],
+            &[remote("/a/", "c", Some("t"))],
+            &listed_at(0),
+        );
+        assert_eq!(
+            plan.actions,
+            vec![CalendarAction::Missing {
+                href: Href::new("/tasks/")
+            }]
+        );
     }
 
     #[test]

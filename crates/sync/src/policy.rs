@@ -161,6 +161,9 @@ pub enum Trigger {
     Schedule,
     /// The user ("Sync now", `almanac sync`): it waits only where the server asked for it.
     User,
+    /// The user, confirming that a push may delete more than `push::MASS_DELETE` events
+    /// (`almanac sync --yes`).
+    UserConfirmingDeletions,
 }
 
 /// Whether a sync may send anything for an account in this state now. NeedsRelink never may:
@@ -175,7 +178,7 @@ pub fn may_sync(state: &AccountState, now: DateTime<Utc>, trigger: Trigger) -> b
         AccountState::Backoff {
             server_asked: false,
             ..
-        } if trigger == Trigger::User => true,
+        } if trigger != Trigger::Schedule => true,
         AccountState::Backoff { until, .. } => now >= *until,
         AccountState::Confirming { at } => now >= *at,
         AccountState::NeedsRelink | AccountState::PasswordMissing => false,

@@ -5,6 +5,7 @@
 use crate::engine::{Cancel, Engine, Failure};
 use crate::events::{SyncEvent, SyncReport};
 use crate::plan::{CalendarAction, FetchMode, ListingContext, LocalCalendar, plan_calendars};
+use crate::policy::Trigger;
 use almanac_caldav::{CaldavClient, CaldavError, RemoteCalendar, Skipped};
 use almanac_core::{AccountId, CalendarId, Href};
 use almanac_store::{CalendarListing, Store, StoreError};
@@ -23,9 +24,17 @@ impl Engine {
         &self,
         account: AccountId,
         client: &CaldavClient,
+        trigger: Trigger,
         cancel: &Cancel,
     ) -> Result<SyncReport, Failure> {
         let listing = self.listing(account, client).await?;
+        // Push, then pull: the user's changes reach the server before its changes are read, so
+        // a pull never has to decide about an unsent edit.
+        let mut pushed = SyncReport::default();
+        let confirmed = trigger == Trigger::UserConfirmingDeletions;
+        self.push(account, client, confirmed, cancel, &mut pushed)
+            .await?;
+        self.listed_subscriptions(account, &listing).await?;
         let local = self.local_calendars(account).await?;
         let context = ListingContext {
             unavailable: listing
@@ -40,7 +49,7 @@ impl Engine {
         let plan = plan_calendars(&local, &calendars, &context);
         let mut report = SyncReport {
             listing_held: !plan.held.is_empty(),
-            ..SyncReport::default()
+            ..pushed
         };
         let shown = calendars
             .iter()

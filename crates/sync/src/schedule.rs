@@ -114,6 +114,7 @@ pub async fn run_schedule(engine: Arc<Engine>, control: ScheduleControl) {
     // Set by "sync now" for one round: the user asked, so our own backoff does not hold.
     let mut requested = false;
     let mut was_reachable: HashMap<AccountId, bool> = HashMap::new();
+    let mut feeds = crate::feeds::FeedRounds::default();
     loop {
         let now = engine.now();
         let accounts = engine
@@ -164,6 +165,7 @@ pub async fn run_schedule(engine: Arc<Engine>, control: ScheduleControl) {
                 None => {}
             }
         }
+        feeds.start(&engine, now, every, requested);
         requested = false;
         let (mono, wall) = (Instant::now(), engine.now());
         tokio::select! {
@@ -175,6 +177,7 @@ pub async fn run_schedule(engine: Arc<Engine>, control: ScheduleControl) {
         if engine.now() - wall > slept + RESUME_GAP {
             tracing::info!("resumed from sleep; syncing every account");
             clocks.clear();
+            feeds.everything_next();
         }
     }
 }

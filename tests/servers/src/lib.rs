@@ -1,6 +1,9 @@
 //! Real CalDAV servers for tests: Radicale and Xandikos, installed by `./x test` into the
 //! workspace's `.venv` (or the venv named by `ALMANAC_TEST_VENV`), each started on a free
-//! loopback port in a fresh temporary directory and stopped when its handle drops.
+//! loopback port in a fresh temporary directory and stopped when its handle drops; and
+//! [`feed::FeedServer`], a calendar feed server of our own, for subscriptions.
+
+pub mod feed;
 
 use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream};

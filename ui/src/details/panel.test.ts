@@ -7,6 +7,7 @@ const hostile: EventDetailsView = {
   calendar_name: "Home",
   color: "#34AADC",
   read_only: false,
+  subscription: false,
   start: "2026-12-03T09:00:00",
   end: "2026-12-03T10:00:00",
   all_day: false,
@@ -73,6 +74,14 @@ describe("renderDetails", () => {
     expect(root.querySelector(".details-when")?.textContent).toMatch(/09:00\s*–\s*10:00/);
     expect(root.textContent).toContain("Times in UTC");
     expect(root.querySelector(".details-event-zone")?.textContent).toMatch(/10:00\s*–\s*11:00 in Europe\/Berlin$/);
+  });
+
+  it("says a subscription is read-only because its events come from a feed", () => {
+    const { root } = render({ ...rich, calendar_name: "US Holidays", subscription: true });
+    const note = root.querySelector(".read-only-note")?.textContent ?? "";
+    expect(note).toMatch(/subscription/);
+    expect(note).not.toMatch(/owner/);
+    expect(render(rich).root.querySelector(".read-only-note")?.textContent).toMatch(/owner/);
   });
 
   it("shows every detail of a rich event, and says when the calendar is read-only", () => {

@@ -112,7 +112,11 @@ export function renderDetails(
   dot.style.setProperty("--swatch", view.color ?? "var(--muted)");
   calendar.append(dot, element("span", undefined, view.calendar_name));
   const calendarRow = row("Calendar", calendar);
-  if (view.read_only) calendarRow.append(element("p", "muted read-only-note", "Read-only: only its owner can change this calendar."));
+  if (view.subscription) {
+    calendarRow.append(element("p", "muted read-only-note", "Read-only: a subscription, whose events come from the feed its publisher keeps."));
+  } else if (view.read_only) {
+    calendarRow.append(element("p", "muted read-only-note", "Read-only: only its owner can change this calendar."));
+  }
 
   const parts: HTMLElement[] = [head];
   if (view.status) parts.push(element("p", `details-status status-${view.status.toLowerCase()}`, view.status));

@@ -33,6 +33,20 @@ password: string,
  */
 server_url: string | null, };
 
+export type SubscribeRequest = { 
+/**
+ * The feed's address as typed: `webcal://...` or `https://...`.
+ */
+url: string, 
+/**
+ * Its name in Almanac; empty or `None`: the feed's own name, else its host.
+ */
+name: string | null, 
+/**
+ * The account to show it with; `None`: with no account.
+ */
+account: number | null, };
+
 export type AccountView = { 
 /**
  * The store's key.
@@ -70,9 +84,9 @@ export type CalendarView = {
  */
 id: number, 
 /**
- * Its account.
+ * Its account; `None` for a subscription made without one.
  */
-account: number, 
+account: number | null, 
 /**
  * Its name.
  */
@@ -100,7 +114,21 @@ progress: ProgressView | null,
 /**
  * What its last sync could not do or left waiting, in words; `None` when up to date.
  */
-health: string | null, };
+health: string | null, 
+/**
+ * Set for a collection Almanac does not show (a task list): why, in one sentence. The
+ * sidebar names it apart from the calendars.
+ */
+not_shown: string | null, 
+/**
+ * For a subscription: the address of the feed its events come from (it is read-only).
+ */
+feed_url: string | null, 
+/**
+ * Whether the user may unsubscribe here: a subscription they made, not one their
+ * account's server lists (iCloud's subscribed calendars end in iCloud).
+ */
+can_unsubscribe: boolean, };
 
 export type Overview = { 
 /**
@@ -162,11 +190,12 @@ location: string | null, };
 
 export type ChangedEvent = { 
 /**
- * The account concerned.
+ * The account concerned; `None` for subscriptions' feeds, which belong to no account's
+ * sync.
  */
-account: number, 
+account: number | null, 
 /**
- * `state`, `progress` or `finished`.
+ * `state`, `progress`, `finished` or `feeds`.
  */
 reason: string, };
 
@@ -233,6 +262,11 @@ color: string | null,
  * Whether the calendar is read-only (shared to the user, or a subscription).
  */
 read_only: boolean, 
+/**
+ * Whether the calendar is a subscription: read-only because its events come from a feed
+ * someone else publishes (the panel says so rather than naming an owner).
+ */
+subscription: boolean, 
 /**
  * Start in the same form as [`EventView::start`].
  */

@@ -16,6 +16,8 @@ import type {
   SearchHitView,
   SettingsView,
   SignInRequest,
+  SubscribeRequest,
+  CalendarView,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -65,6 +67,16 @@ export function openAppPasswordPage(): Promise<void> {
 /** Verifies and stores a new account; its first sync starts in the background. */
 export function signIn(request: SignInRequest): Promise<AccountView> {
   return call("sign_in", { request });
+}
+
+/** Subscribes to a calendar feed (webcal:// or https://): fetched once before it is stored. */
+export function subscribe(request: SubscribeRequest): Promise<CalendarView> {
+  return call("subscribe", { request });
+}
+
+/** Ends a subscription made in Almanac, with its events. */
+export function unsubscribe(calendar: number): Promise<void> {
+  return call("unsubscribe", { calendar });
 }
 
 /** Accounts and calendars from the local store. */

@@ -6,8 +6,8 @@ import { type SettingsActions, intervalChoices, intervalLabel, renderAccountSett
 const overview: Overview = {
   accounts: [{ id: 1, kind: "icloud", username: "jane@icloud.com", state: "active", state_text: "Up to date", last_success: null, problems: 0 }],
   calendars: [
-    { id: 7, account: 1, name: "Work <b>", color: "#FF2968", enabled: true, read_only: false, notify: true, progress: null, health: null },
-    { id: 8, account: 1, name: "Team Holidays", color: null, enabled: true, read_only: true, notify: false, progress: null, health: null },
+    { id: 7, account: 1, name: "Work <b>", color: "#FF2968", enabled: true, read_only: false, notify: true, progress: null, health: null, not_shown: null, feed_url: null, can_unsubscribe: false },
+    { id: 8, account: 1, name: "Team Holidays", color: null, enabled: true, read_only: true, notify: false, progress: null, health: null, not_shown: null, feed_url: null, can_unsubscribe: false },
   ],
   display_zone: "UTC",
   clock_skew_ms: 0,
@@ -90,6 +90,25 @@ describe("renderAccountSettings", () => {
     });
     root.querySelector<HTMLButtonElement>(".remove-account")?.click();
     expect(act.removeAccount).toHaveBeenCalledWith(overview.accounts[0]);
+  });
+
+  it("leaves task lists out: they are not shown, so nothing notifies or exports", () => {
+    const root = document.body.appendChild(document.createElement("div"));
+    const list = { id: 9, account: 1, name: "Reminders", color: null, enabled: true, read_only: false, notify: true, progress: null, health: null, not_shown: "Almanac shows events, not tasks.", feed_url: null, can_unsubscribe: false };
+    renderAccountSettings(root, { ...overview, calendars: [...overview.calendars, list] }, actions());
+    expect(root.querySelectorAll(".settings-calendar")).toHaveLength(2);
+    expect(root.querySelector('input[data-notify="9"]')).toBeNull();
+  });
+
+  it("lists subscriptions with no account in their own group, even with no account at all", () => {
+    const root = document.body.appendChild(document.createElement("div"));
+    const own = { id: 12, account: null, name: "F1", color: null, enabled: true, read_only: true, notify: true, progress: null, health: null, not_shown: null, feed_url: "https://f1.example/cal.ics", can_unsubscribe: true };
+    renderAccountSettings(root, { ...overview, accounts: [], calendars: [own] }, actions());
+    expect(root.querySelector('[data-account="none"] .settings-account-name')?.textContent).toBe("Subscriptions");
+    expect(root.querySelector('input[data-notify="12"]')).not.toBeNull();
+    expect(root.querySelector(".remove-account")).toBeNull();
+    renderAccountSettings(root, { ...overview, accounts: [], calendars: [] }, actions());
+    expect(root.textContent).toBe("No accounts yet.");
   });
 
   it("puts a refused notification switch back", async () => {

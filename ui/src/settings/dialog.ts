@@ -3,7 +3,7 @@
  * starting at login, notifications and .ics export per calendar, removing an account, where the
  * data lives, and diagnostics to copy into a bug report. Each change is saved at once.
  */
-import type { AccountView, Overview, SettingsView } from "../ipc";
+import type { AccountView, CalendarView, Overview, SettingsView } from "../ipc";
 import { byId } from "../dom";
 import { knownZones, zoneLabel } from "../calendar/zone";
 
@@ -63,76 +63,92 @@ function accountName(account: AccountView): string {
   return account.kind === "icloud" ? `iCloud (${account.username})` : account.username;
 }
 
+/** One calendar's line: its notifications switch and its export button. */
+function calendarItem(calendar: CalendarView, actions: SettingsActions): HTMLElement {
+  const item = element("li", "settings-calendar");
+  const swatch = element("span", "swatch");
+  swatch.style.setProperty("--swatch", calendar.color ?? "var(--muted)");
+  const name = element("span", "calendar-name", calendar.name);
+  const notify = element("label", "check");
+  const box = element("input");
+  box.type = "checkbox";
+  box.checked = calendar.notify;
+  box.dataset["notify"] = String(calendar.id);
+  box.setAttribute("aria-label", `Notifications for ${calendar.name}`);
+  const status = element("p", "export-result");
+  status.setAttribute("role", "status");
+  box.addEventListener("change", () => {
+    const wanted = box.checked;
+    actions
+      .setCalendarNotify(calendar.id, wanted)
+      .then(actions.changed)
+      .catch((err: unknown) => {
+        box.checked = !wanted;
+        status.textContent = actions.describe(err);
+      });
+  });
+  notify.append(box, element("span", undefined, "Notifications"));
+  const exporter = element("button", "link-button export-calendar", "Export .ics");
+  exporter.type = "button";
+  exporter.dataset["export"] = String(calendar.id);
+  exporter.setAttribute("aria-label", `Export ${calendar.name} as .ics`);
+  exporter.addEventListener("click", () => {
+    exporter.disabled = true;
+    status.textContent = "Exporting…";
+    actions
+      .exportCalendar(calendar.id)
+      .then((path) => {
+        status.textContent = `Saved to ${path}`;
+      })
+      .catch((err: unknown) => {
+        status.textContent = actions.describe(err);
+      })
+      .finally(() => {
+        exporter.disabled = false;
+      });
+  });
+  item.append(swatch, name, notify, exporter, status);
+  return item;
+}
+
 /** Each account with its "Remove account…" button, and its calendars with a notifications
- * switch and an export button each. */
+ * switch and an export button each; then the subscriptions made with no account. Task lists
+ * are left out: they are not shown, so nothing of them notifies or exports. */
 export function renderAccountSettings(root: HTMLElement, data: Overview, actions: SettingsActions): void {
-  if (data.accounts.length === 0) {
+  const unowned = data.calendars.filter((c) => c.account === null);
+  if (data.accounts.length === 0 && unowned.length === 0) {
     root.replaceChildren(element("p", "muted", "No accounts yet."));
     return;
   }
-  root.replaceChildren(
-    ...data.accounts.map((account) => {
-      const section = element("section", "settings-account");
-      section.dataset["account"] = String(account.id);
-      const head = element("div", "settings-account-head");
-      const remove = element("button", "secondary danger-text remove-account", "Remove account…");
-      remove.type = "button";
-      remove.setAttribute("aria-label", `Remove ${accountName(account)}…`);
-      remove.addEventListener("click", () => {
-        actions.removeAccount(account);
-      });
-      head.append(element("h4", "settings-account-name", accountName(account)), remove);
-      const list = element("ul", "settings-calendars");
-      for (const calendar of data.calendars.filter((c) => c.account === account.id)) {
-        const item = element("li", "settings-calendar");
-        const swatch = element("span", "swatch");
-        swatch.style.setProperty("--swatch", calendar.color ?? "var(--muted)");
-        const name = element("span", "calendar-name", calendar.name);
-        const notify = element("label", "check");
-        const box = element("input");
-        box.type = "checkbox";
-        box.checked = calendar.notify;
-        box.dataset["notify"] = String(calendar.id);
-        box.setAttribute("aria-label", `Notifications for ${calendar.name}`);
-        const status = element("p", "export-result");
-        status.setAttribute("role", "status");
-        box.addEventListener("change", () => {
-          const wanted = box.checked;
-          actions
-            .setCalendarNotify(calendar.id, wanted)
-            .then(actions.changed)
-            .catch((err: unknown) => {
-              box.checked = !wanted;
-              status.textContent = actions.describe(err);
-            });
-        });
-        notify.append(box, element("span", undefined, "Notifications"));
-        const exporter = element("button", "link-button export-calendar", "Export .ics");
-        exporter.type = "button";
-        exporter.dataset["export"] = String(calendar.id);
-        exporter.setAttribute("aria-label", `Export ${calendar.name} as .ics`);
-        exporter.addEventListener("click", () => {
-          exporter.disabled = true;
-          status.textContent = "Exporting…";
-          actions
-            .exportCalendar(calendar.id)
-            .then((path) => {
-              status.textContent = `Saved to ${path}`;
-            })
-            .catch((err: unknown) => {
-              status.textContent = actions.describe(err);
-            })
-            .finally(() => {
-              exporter.disabled = false;
-            });
-        });
-        item.append(swatch, name, notify, exporter, status);
-        list.append(item);
-      }
-      section.append(head, list);
-      return section;
-    }),
-  );
+  const sections = data.accounts.map((account) => {
+    const section = element("section", "settings-account");
+    section.dataset["account"] = String(account.id);
+    const head = element("div", "settings-account-head");
+    const remove = element("button", "secondary danger-text remove-account", "Remove account…");
+    remove.type = "button";
+    remove.setAttribute("aria-label", `Remove ${accountName(account)}…`);
+    remove.addEventListener("click", () => {
+      actions.removeAccount(account);
+    });
+    head.append(element("h4", "settings-account-name", accountName(account)), remove);
+    const list = element("ul", "settings-calendars");
+    for (const calendar of data.calendars.filter((c) => c.account === account.id && c.not_shown === null)) {
+      list.append(calendarItem(calendar, actions));
+    }
+    section.append(head, list);
+    return section;
+  });
+  if (unowned.length > 0) {
+    const section = element("section", "settings-account");
+    section.dataset["account"] = "none";
+    const head = element("div", "settings-account-head");
+    head.append(element("h4", "settings-account-name", "Subscriptions"));
+    const list = element("ul", "settings-calendars");
+    for (const calendar of unowned) list.append(calendarItem(calendar, actions));
+    section.append(head, list);
+    sections.push(section);
+  }
+  root.replaceChildren(...sections);
 }
 
 /** What the accounts section shows, to redraw it only when that changes (not on every sync

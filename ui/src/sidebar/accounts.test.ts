@@ -10,14 +10,14 @@ const data: Overview = {
     },
   ],
   calendars: [
-    { id: 7, account: 1, name: "<img src=x onerror=alert(1)>", color: "#FF2968", enabled: true, read_only: false, notify: true, progress: { fetched: 40, total: 120 }, health: null },
-    { id: 8, account: 1, name: "Holidays", color: null, enabled: false, read_only: true, notify: false, progress: null, health: null },
+    { id: 7, account: 1, name: "<img src=x onerror=alert(1)>", color: "#FF2968", enabled: true, read_only: false, notify: true, progress: { fetched: 40, total: 120 }, health: null, not_shown: null, feed_url: null, can_unsubscribe: false },
+    { id: 8, account: 1, name: "Holidays", color: null, enabled: false, read_only: true, notify: false, progress: null, health: null, not_shown: null, feed_url: null, can_unsubscribe: false },
   ],
   display_zone: "Europe/Berlin",
   clock_skew_ms: 0,
 };
 
-const actions = () => ({ toggle: vi.fn(), syncNow: vi.fn(), showProblems: vi.fn() });
+const actions = () => ({ toggle: vi.fn(), syncNow: vi.fn(), showProblems: vi.fn(), unsubscribe: vi.fn() });
 
 describe("renderSidebar", () => {
   it("shows names as text, never as markup", () => {
@@ -67,6 +67,48 @@ describe("renderSidebar", () => {
     const clean = { ...data, accounts: data.accounts.map((a) => ({ ...a, problems: 0 })) };
     renderSidebar(root, clean, act, "en-US");
     expect(root.querySelector(".problems-link")).toBeNull();
+  });
+
+  it("names task lists apart as not shown, with one sentence why, and no checkbox", () => {
+    const root = document.createElement("div");
+    const why = "Almanac shows events, not tasks; and iCloud Reminders upgraded since iOS 13 are not served over CalDAV at all, so only Apple's Reminders app can show them.";
+    const lists = [
+      { id: 9, account: 1, name: "Reminders", color: "#FF9500", enabled: true, read_only: false, notify: true, progress: null, health: null, not_shown: why, feed_url: null, can_unsubscribe: false },
+      { id: 10, account: 1, name: "Groceries <i>", color: null, enabled: true, read_only: false, notify: true, progress: null, health: null, not_shown: why, feed_url: null, can_unsubscribe: false },
+    ];
+    renderSidebar(root, { ...data, calendars: [...data.calendars, ...lists] }, actions(), "en-US");
+    expect(root.querySelector('[data-calendar-row="9"]')).toBeNull();
+    expect(root.querySelector('input[data-calendar="10"]')).toBeNull();
+    const block = root.querySelector(".not-shown");
+    expect(block?.querySelector(".not-shown-names")?.textContent).toBe("Task lists not shown: Reminders, Groceries <i>");
+    expect(block?.querySelector("i")).toBeNull();
+    expect(block?.querySelectorAll(".not-shown-why")).toHaveLength(1);
+    expect(block?.querySelector(".not-shown-why")?.textContent).toBe(why);
+    renderSidebar(root, data, actions(), "en-US");
+    expect(root.querySelector(".not-shown")).toBeNull();
+  });
+
+  it("marks subscriptions, offers to end the user's own, and groups those with no account", () => {
+    const root = document.createElement("div");
+    const act = actions();
+    const feed = "https://calendar.example.com/us.ics";
+    const listed = { id: 11, account: 1, name: "US Holidays", color: "#8E8E93", enabled: true, read_only: true, notify: true, progress: null, health: null, not_shown: null, feed_url: feed, can_unsubscribe: false };
+    const own = { id: 12, account: null, name: "F1 <script>", color: null, enabled: true, read_only: true, notify: true, progress: null, health: "The feed's server failed (500); the last copy Almanac got is shown.", not_shown: null, feed_url: feed, can_unsubscribe: true };
+    renderSidebar(root, { ...data, calendars: [...data.calendars, listed, own] }, act, "en-US");
+    const listedRow = root.querySelector('[data-calendar-row="11"]');
+    expect(listedRow?.querySelector(".badge")?.textContent).toBe("subscription");
+    expect(listedRow?.closest("section")?.dataset["account"]).toBe("1");
+    expect(listedRow?.querySelector("[data-unsubscribe]")).toBeNull();
+    const group = root.querySelector<HTMLElement>('section[data-account="none"]');
+    expect(group?.querySelector(".account-name")?.textContent).toBe("Subscriptions");
+    expect(group?.querySelector("script")).toBeNull();
+    expect(group?.querySelector(".calendar-health")?.textContent).toContain("last copy");
+    const end = group?.querySelector<HTMLButtonElement>('[data-unsubscribe="12"]');
+    expect(end?.getAttribute("aria-label")).toBe("Unsubscribe from F1 <script>");
+    end?.click();
+    expect(act.unsubscribe).toHaveBeenCalledWith(own);
+    renderSidebar(root, data, act, "en-US");
+    expect(root.querySelector('section[data-account="none"]')).toBeNull();
   });
 
   it("reports checkbox changes with the calendar's id", () => {

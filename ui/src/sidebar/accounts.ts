@@ -1,7 +1,9 @@
 /**
  * The sidebar: each account with its state in words, when it last synced, its sync problems,
- * and its calendars with their colours, a checkbox each and (while a sync fetches them) their
- * progress. Built from nodes with textContent only: names come from servers.
+ * its calendars with their colours, a checkbox each and (while a sync fetches them) their
+ * progress, and its task lists named as not shown, with why; then the subscriptions made with
+ * no account. A subscription says so (it is read-only) and, when made in Almanac, can be ended.
+ * Built from nodes with textContent only: names come from servers.
  */
 import type { AccountView, CalendarView, Overview } from "../ipc";
 import { formatInstant } from "../details/format";
@@ -10,6 +12,8 @@ export interface SidebarActions {
   toggle(calendar: number, enabled: boolean): void;
   syncNow(): void;
   showProblems(account: AccountView): void;
+  /** Asks to end a subscription made in Almanac (the confirm dialog). */
+  unsubscribe(calendar: CalendarView): void;
 }
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
@@ -45,8 +49,26 @@ function calendarRow(calendar: CalendarView, actions: SidebarActions): HTMLEleme
     actions.toggle(calendar.id, box.checked);
   });
   label.append(box, element("span", "calendar-name", calendar.name));
-  if (calendar.read_only) label.append(element("span", "badge", "read-only"));
+  if (calendar.feed_url !== null) {
+    // A subscription: read-only because its events come from a feed someone else publishes.
+    const badge = element("span", "badge", "subscription");
+    badge.title = `Read-only: its events come from ${calendar.feed_url}`;
+    label.append(badge);
+  } else if (calendar.read_only) {
+    label.append(element("span", "badge", "read-only"));
+  }
   row.append(label);
+  if (calendar.can_unsubscribe) {
+    const end = element("button", "link-button calendar-remove", "Unsubscribe");
+    end.type = "button";
+    end.setAttribute("aria-label", `Unsubscribe from ${calendar.name}`);
+    end.dataset["unsubscribe"] = String(calendar.id);
+    end.dataset["focusKey"] = `unsubscribe-${String(calendar.id)}`;
+    end.addEventListener("click", () => {
+      actions.unsubscribe(calendar);
+    });
+    row.append(end);
+  }
   if (calendar.health) {
     row.dataset["health"] = "trouble";
     row.append(element("p", "calendar-health", calendar.health));
@@ -62,6 +84,20 @@ function calendarRow(calendar: CalendarView, actions: SidebarActions): HTMLEleme
     row.append(progress);
   }
   return row;
+}
+
+/** The account's task lists, named apart from its calendars: Almanac does not show them, and
+ * says why once (the reason is the same for every list of one account). */
+function notShownBlock(lists: readonly CalendarView[]): HTMLElement {
+  const block = element("div", "not-shown");
+  const names = element("p", "not-shown-names");
+  names.append(element("span", "not-shown-label", "Task lists not shown: "));
+  lists.forEach((list, i) => {
+    if (i > 0) names.append(", ");
+    names.append(element("span", "calendar-name", list.name));
+  });
+  block.append(names, element("p", "not-shown-why", lists[0]?.not_shown ?? ""));
+  return block;
 }
 
 /** Renders accounts and calendars into `root`, replacing what was there. The sidebar is redrawn
@@ -99,13 +135,29 @@ export function renderSidebar(root: HTMLElement, data: Overview, actions: Sideba
       });
       section.append(problems);
     }
+    const own = data.calendars.filter((c) => c.account === account.id);
     const list = element("ul", "calendar-list");
-    for (const calendar of data.calendars.filter((c) => c.account === account.id)) {
+    for (const calendar of own.filter((c) => c.not_shown === null)) {
       list.append(calendarRow(calendar, actions));
     }
     section.append(list);
+    const notShown = own.filter((c) => c.not_shown !== null);
+    if (notShown.length > 0) section.append(notShownBlock(notShown));
     return section;
   });
+  const unowned = data.calendars.filter((c) => c.account === null);
+  if (unowned.length > 0) {
+    // Subscriptions made with no account: their own group, after the accounts.
+    const section = element("section", "account subscriptions");
+    section.dataset["account"] = "none";
+    section.setAttribute("aria-label", "Subscriptions");
+    const head = element("div", "account-head");
+    head.append(element("h3", "account-name", "Subscriptions"));
+    const list = element("ul", "calendar-list");
+    for (const calendar of unowned) list.append(calendarRow(calendar, actions));
+    section.append(head, list);
+    sections.push(section);
+  }
   root.replaceChildren(...sections);
   if (focusKey) {
     for (const el of root.querySelectorAll<HTMLElement>("[data-focus-key]")) {

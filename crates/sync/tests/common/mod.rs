@@ -150,7 +150,12 @@ impl Rig {
         self.engine
             .with_store(move |s| {
                 let mut out = Mirror::new();
-                for c in s.calendars(account)? {
+                // Task lists are stored to be named, never synced: the server's mirror skips them.
+                let events = |c: &almanac_core::Calendar| {
+                    c.components.is_empty()
+                        || c.components.contains(&almanac_core::ComponentKind::Vevent)
+                };
+                for c in s.calendars(account)?.into_iter().filter(events) {
                     let etags = s.local_etags(c.id)?;
                     out.insert(
                         c.href.to_string(),
@@ -395,9 +400,27 @@ pub async fn assert_mirrors(rig: &Rig, account: AccountId, remote: &Remote) {
     let server = remote.mirror().await;
     let local = rig.mirror(account).await;
     assert_eq!(local, server, "store differs from server");
+    // Content, not bytes: a server may store what we sent in its own serialisation (Radicale
+    // reorders properties and ends lines with LF, and still answers with an ETag).
+    let content = |texts: BTreeMap<String, String>| -> BTreeMap<String, Vec<String>> {
+        texts
+            .into_iter()
+            .map(|(href, text)| {
+                let mut lines: Vec<String> = text
+                    .replace("\r\n ", "")
+                    .replace("\n ", "")
+                    .lines()
+                    .map(|l| l.trim_end_matches('\r').to_string())
+                    .filter(|l| !l.is_empty())
+                    .collect();
+                lines.sort();
+                (href, lines)
+            })
+            .collect()
+    };
     assert_eq!(
-        rig.contents(account).await,
-        remote.contents(&server).await,
+        content(rig.contents(account).await),
+        content(remote.contents(&server).await),
         "stored text differs from the server's"
     );
     let expected: BTreeMap<String, usize> = server

@@ -1,0 +1,359 @@
+//! The push: the outbox sent to the server before every pull, each change with a precondition
+//! (`If-None-Match: *` to create, `If-Match` to update or delete), so a write never overwrites
+//! what someone else changed meanwhile and a lost answer never makes a second copy.
+//!
+//! [`plan_push`] decides from the outbox alone (pure, each rule tested); the executor sends and
+//! records each answer. One change the server refuses never blocks the others: its reason is
+//! kept on the event and it is sent again at the next sync. A 412 fetches the server's copy:
+//! a creation that finds its own UID there was ours (a lost answer) and is adopted; an edit
+//! becomes a conflict the user settles, with the server's copy shown meanwhile; a deletion
+//! against a copy edited elsewhere keeps the server's copy (nothing the user did not see is
+//! deleted).
+
+use crate::engine::{Cancel, Engine, Failure};
+use crate::events::SyncReport;
+use almanac_caldav::{CaldavClient, CaldavError, FetchedResource};
+use almanac_core::{AccountId, Etag};
+use almanac_store::{LocalChange, OutboxEntry};
+
+/// More deletions than this in one push wait for the user's confirmation (`--yes` on the CLI):
+/// a bug or a mistaken bulk action must not empty someone's calendar on the server.
+pub const MASS_DELETE: usize = 20;
+
+/// One request of the push, as data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PushAction {
+    /// `DELETE` with `If-Match: base_etag`.
+    Delete(OutboxEntry),
+    /// `PUT` with `If-None-Match: *`.
+    Create(OutboxEntry),
+    /// `PUT` with `If-Match: base_etag`.
+    Update(OutboxEntry),
+}
+
+/// The push plan: what to send, in order, and what waits.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PushPlan {
+    /// Requests, deletions first (they free UIDs a re-creation elsewhere may need).
+    pub actions: Vec<PushAction>,
+    /// Deletions held until the user confirms (more than [`MASS_DELETE`]).
+    pub unconfirmed_deletions: usize,
+}
+
+/// Decides what the push sends.
+///
+/// | outbox | decision |
+/// |---|---|
+/// | created | `Create` |
+/// | modified | `Update` against the base etag |
+/// | deleted | `Delete` against the base etag, unless more than [`MASS_DELETE`] and unconfirmed |
+/// | conflict | nothing: the user chooses first |
+pub fn plan_push(outbox: Vec<OutboxEntry>, deletions_confirmed: bool) -> PushPlan {
+    let deletions = outbox
+        .iter()
+        .filter(|e| e.change == LocalChange::Deleted)
+        .count();
+    let hold_deletions = deletions > MASS_DELETE && !deletions_confirmed;
+    let mut plan = PushPlan {
+        unconfirmed_deletions: if hold_deletions { deletions } else { 0 },
+        ..PushPlan::default()
+    };
+    let mut writes = Vec::new();
+    for entry in outbox {
+        match entry.change {
+            LocalChange::Deleted if hold_deletions => {}
+            LocalChange::Deleted => plan.actions.push(PushAction::Delete(entry)),
+            LocalChange::Created => writes.push(PushAction::Create(entry)),
+            LocalChange::Modified => writes.push(PushAction::Update(entry)),
+            LocalChange::Conflict => {}
+        }
+    }
+    plan.actions.extend(writes);
+    plan
+}
+
+/// Whether a write's failure is the server refusing this change (kept with its reason, the
+/// others go on) rather than trouble reaching the server (the push stops; the next sync
+/// retries).
+fn refused(e: &CaldavError) -> bool {
+    matches!(
+        e,
+        CaldavError::Forbidden { .. }
+            | CaldavError::Server {
+                status: 400..=499,
+                ..
+            }
+            | CaldavError::Protocol { .. }
+            | CaldavError::TooLarge { .. }
+    )
+}
+
+impl Engine {
+    /// Sends the account's outbox. Stops at a failure that stops the run (a refused password,
+    /// a Retry-After, the network); each other failure is that change's.
+    pub(crate) async fn push(
+        &self,
+        account: AccountId,
+        client: &CaldavClient,
+        deletions_confirmed: bool,
+        cancel: &Cancel,
+        report: &mut SyncReport,
+    ) -> Result<(), Failure> {
+        let outbox = self.with_store(move |s| s.outbox(Some(account))).await?;
+        let plan = plan_push(outbox, deletions_confirmed);
+        report.unconfirmed_deletions = plan.unconfirmed_deletions;
+        for action in plan.actions {
+            cancel.check()?;
+            let entry = match &action {
+                PushAction::Delete(e) | PushAction::Create(e) | PushAction::Update(e) => e.clone(),
+            };
+            match self.send_change(client, &action).await {
+                Ok(Sent::Accepted) => report.pushed += 1,
+                // Counted with the conflicts below, or settled in the server's favour.
+                Ok(Sent::Conflict | Sent::ServerKept) => {}
+                Err(Failure::Caldav(e)) if refused(&e) => {
+                    tracing::warn!(href = %entry.href, error = %e, "the server refused a change; kept");
+                    report.push_refused += 1;
+                    let reason = e.to_string();
+                    self.with_store(move |s| s.push_refused(&entry, &reason))
+                        .await?;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        let conflicts = self
+            .with_store(move |s| {
+                Ok(s.outbox(Some(account))?
+                    .iter()
+                    .filter(|e| e.change == LocalChange::Conflict)
+                    .count())
+            })
+            .await?;
+        report.conflicts = conflicts;
+        Ok(())
+    }
+
+    async fn send_change(
+        &self,
+        client: &CaldavClient,
+        action: &PushAction,
+    ) -> Result<Sent, Failure> {
+        match action {
+            PushAction::Delete(entry) => {
+                let etag = entry.base_etag.clone().unwrap_or_else(|| Etag::new(""));
+                match client.delete(&entry.href, &etag).await {
+                    Ok(()) | Err(CaldavError::NotFound { .. }) => {
+                        let entry = entry.clone();
+                        self.with_store(move |s| s.deleted_on_server(&entry))
+                            .await?;
+                        Ok(Sent::Accepted)
+                    }
+                    // Edited elsewhere since the user saw it: the server's copy stays, here too.
+                    Err(CaldavError::PreconditionFailed { .. }) => {
+                        let theirs = self.fetch(client, entry).await?;
+                        let entry = entry.clone();
+                        self.with_store(move |s| match theirs {
+                            Some(t) => s.pushed(&entry, &etag_of(&t), Some(&t.data)),
+                            None => s.deleted_on_server(&entry),
+                        })
+                        .await?;
+                        Ok(Sent::ServerKept)
+                    }
+                    Err(e) => Err(e.into()),
+                }
+            }
+            PushAction::Create(entry) => {
+                let ics = entry.local_ics.clone().unwrap_or_default();
+                match client.put_create(&entry.href, &ics).await {
+                    Ok(etag) => self.acknowledge(client, entry, etag).await,
+                    // Taken: our own earlier upload whose answer was lost (same UID: adopt it),
+                    // or somebody else's (refused, kept).
+                    Err(e @ CaldavError::PreconditionFailed { .. }) => {
+                        match self.fetch(client, entry).await? {
+                            Some(theirs) if same_uid(&theirs.data, &ics) => {
+                                let entry = entry.clone();
+                                self.with_store(move |s| {
+                                    s.pushed(&entry, &etag_of(&theirs), Some(&theirs.data))
+                                })
+                                .await?;
+                                Ok(Sent::Accepted)
+                            }
+                            _ => Err(Failure::Caldav(CaldavError::Forbidden {
+                                url: e.to_string(),
+                                status: 412,
+                            })),
+                        }
+                    }
+                    Err(e) => Err(e.into()),
+                }
+            }
+            PushAction::Update(entry) => {
+                let ics = entry.local_ics.clone().unwrap_or_default();
+                let etag = entry.base_etag.clone().unwrap_or_else(|| Etag::new(""));
+                match client.put_update(&entry.href, &etag, &ics).await {
+                    Ok(etag) => self.acknowledge(client, entry, etag).await,
+                    Err(CaldavError::PreconditionFailed { .. } | CaldavError::NotFound { .. }) => {
+                        let theirs = self.fetch(client, entry).await?;
+                        let entry = entry.clone();
+                        self.with_store(move |s| match &theirs {
+                            Some(t) => s.record_conflict(
+                                &entry,
+                                Some((&etag_of(t), &t.data)),
+                                "edited on the server",
+                            ),
+                            None => s.record_conflict(&entry, None, "deleted on the server"),
+                        })
+                        .await?;
+                        Ok(Sent::Conflict)
+                    }
+                    Err(e) => Err(e.into()),
+                }
+            }
+        }
+    }
+
+    /// A 2xx: stored with the etag the server sent, or, when it sent none (it rewrote the data,
+    /// as iCloud does), with the copy and etag fetched right after.
+    async fn acknowledge(
+        &self,
+        client: &CaldavClient,
+        entry: &OutboxEntry,
+        etag: Option<Etag>,
+    ) -> Result<Sent, Failure> {
+        let (etag, server) = match etag {
+            Some(etag) => (etag, None),
+            None => match self.fetch(client, entry).await? {
+                Some(copy) => (etag_of(&copy), Some(copy.data)),
+                // Not visible yet (iCloud's eventual consistency): the next pull brings it.
+                None => (Etag::new(""), None),
+            },
+        };
+        let entry = entry.clone();
+        self.with_store(move |s| s.pushed(&entry, &etag, server.as_deref()))
+            .await?;
+        Ok(Sent::Accepted)
+    }
+
+    /// The server's current copy of the entry's resource, if it has one.
+    async fn fetch(
+        &self,
+        client: &CaldavClient,
+        entry: &OutboxEntry,
+    ) -> Result<Option<FetchedResource>, Failure> {
+        let calendar = entry.calendar;
+        let collection = self
+            .with_store(move |s| Ok(s.calendar(calendar)?.href))
+            .await?;
+        let got = client
+            .multiget_batch(&collection, std::slice::from_ref(&entry.href))
+            .await?;
+        Ok(got.found.into_iter().next())
+    }
+}
+
+/// What became of one change.
+enum Sent {
+    /// The server has it.
+    Accepted,
+    /// The server's copy changed too: the user chooses.
+    Conflict,
+    /// A deletion met a copy edited elsewhere: the server's copy stays, here too.
+    ServerKept,
+}
+
+fn etag_of(copy: &FetchedResource) -> Etag {
+    copy.etag.clone().unwrap_or_else(|| Etag::new(""))
+}
+
+/// Whether two texts carry the same first UID.
+fn same_uid(a: &str, b: &str) -> bool {
+    let uid = |t: &str| {
+        t.lines()
+            .find_map(|l| l.strip_prefix("UID:"))
+            .map(str::trim)
+            .map(str::to_string)
+    };
+    uid(a).is_some() && uid(a) == uid(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use almanac_core::{CalendarId, Href};
+
+    fn entry(id: i64, change: LocalChange) -> OutboxEntry {
+        OutboxEntry {
+            id,
+            calendar: CalendarId(1),
+            href: Href::new(format!("/cal/{id}.ics")),
+            change,
+            base_etag: (change != LocalChange::Created).then(|| Etag::new("\"1\"")),
+            base_ics: None,
+            local_ics: Some("BEGIN:VCALENDAR".into()),
+            local_rev: 1,
+            last_error: None,
+            conflict: None,
+        }
+    }
+
+    #[test]
+    fn deletions_go_first_and_conflicts_wait_for_the_user() {
+        let plan = plan_push(
+            vec![
+                entry(1, LocalChange::Created),
+                entry(2, LocalChange::Conflict),
+                entry(3, LocalChange::Deleted),
+                entry(4, LocalChange::Modified),
+            ],
+            false,
+        );
+        let kinds: Vec<_> = plan
+            .actions
+            .iter()
+            .map(|a| match a {
+                PushAction::Delete(e) => ("delete", e.id),
+                PushAction::Create(e) => ("create", e.id),
+                PushAction::Update(e) => ("update", e.id),
+            })
+            .collect();
+        assert_eq!(kinds, [("delete", 3), ("create", 1), ("update", 4)]);
+        assert_eq!(plan.unconfirmed_deletions, 0);
+    }
+
+    #[test]
+    fn more_than_twenty_deletions_wait_for_confirmation() {
+        let many: Vec<_> = (0..21).map(|i| entry(i, LocalChange::Deleted)).collect();
+        let held = plan_push(many.clone(), false);
+        assert!(held.actions.is_empty());
+        assert_eq!(held.unconfirmed_deletions, 21);
+        assert_eq!(plan_push(many, true).actions.len(), 21);
+        let twenty: Vec<_> = (0..20).map(|i| entry(i, LocalChange::Deleted)).collect();
+        assert_eq!(plan_push(twenty, false).actions.len(), 20);
+    }
+
+    #[test]
+    fn only_a_refusal_of_the_change_is_kept_as_that_changes_problem() {
+        let url = || "https://x/".to_string();
+        assert!(refused(&CaldavError::Forbidden {
+            url: url(),
+            status: 403
+        }));
+        assert!(refused(&CaldavError::Server {
+            url: url(),
+            status: 415
+        }));
+        assert!(!refused(&CaldavError::Server {
+            url: url(),
+            status: 500
+        }));
+        assert!(!refused(&CaldavError::Timeout { url: url() }));
+        assert!(!refused(&CaldavError::Unauthorized { url: url() }));
+    }
+
+    #[test]
+    fn the_same_uid_means_our_own_upload() {
+        assert!(same_uid("UID:a\r\nX", "BEGIN\r\nUID:a\r\n"));
+        assert!(!same_uid("UID:a\r\n", "UID:b\r\n"));
+        assert!(!same_uid("", ""));
+    }
+}

@@ -1,0 +1,257 @@
+//! The write path against the iCloud emulator (a real Radicale behind it) and a second client:
+//! edits made offline arrive at the next sync with their preconditions; a change made on the
+//! server meanwhile becomes a conflict that loses nothing; a deletion never removes what the
+//! user did not see; a lost answer never makes a duplicate; one refused change blocks none.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use almanac_core::{AccountId, CalendarId, Href};
+use almanac_store::{LocalChange, Store};
+use almanac_sync::SyncError;
+use common::*;
+
+async fn calendar_id(rig: &Rig, account: AccountId, href: &str) -> CalendarId {
+    let href = href.to_string();
+    rig.engine
+        .with_store(move |s| {
+            Ok(s.calendars(account)?
+                .into_iter()
+                .find(|c| c.href.as_str() == href)
+                .map(|c| c.id))
+        })
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+struct Setup {
+    emu: almanac_icloud_emulator::Emulator,
+    rig: Rig,
+    account: AccountId,
+    other: Remote,
+    home: CalendarId,
+    home_href: String,
+}
+
+async fn setup(seed_names: &[&str]) -> Setup {
+    let emu = almanac_icloud_emulator::Emulator::start(almanac_icloud_emulator::Options {
+        seed: Some(21),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    seed(&emu, "home", seed_names).await;
+    let rig = Rig::new(Store::open_in_memory().unwrap(), Default::default());
+    let account = rig.add_icloud(&emu).await;
+    rig.sync(account).await.unwrap();
+    let other = remote(&emu).await;
+    let home_href = format!("{}home/", other.home);
+    let home = calendar_id(&rig, account, &home_href).await;
+    Setup {
+        emu,
+        rig,
+        account,
+        other,
+        home,
+        home_href,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edits_made_offline_arrive_at_the_next_sync() {
+    let s = setup(&["keep", "edit", "drop"]).await;
+    // No request is made for an edit: these three happen "offline".
+    let mark = s.emu.log_mark();
+    let created = s
+        .rig
+        .engine
+        .create_event(s.home, "5F0C1A2B-NEW", event("new", "Created offline", 9))
+        .await
+        .unwrap();
+    let edit = Href::new(format!("{}edit.ics", s.home_href));
+    s.rig
+        .engine
+        .update_event(s.home, edit.clone(), event("edit", "Edited offline", 2))
+        .await
+        .unwrap();
+    let drop = Href::new(format!("{}drop.ics", s.home_href));
+    s.rig
+        .engine
+        .delete_event(s.home, drop.clone())
+        .await
+        .unwrap();
+    assert!(
+        s.emu.requests().since(mark).entries.is_empty(),
+        "local first"
+    );
+    let shown = s.rig.contents(s.account).await;
+    assert!(shown[created.as_str()].contains("Created offline"));
+    assert!(shown[edit.as_str()].contains("Edited offline"));
+    assert!(!shown.contains_key(drop.as_str()));
+    assert_eq!(s.rig.engine.outbox(None).await.unwrap().len(), 3);
+
+    let report = s.rig.sync(s.account).await.unwrap();
+    assert_eq!(report.pushed, 3, "{report:?}");
+    assert!(s.rig.engine.outbox(None).await.unwrap().is_empty());
+    assert_mirrors(&s.rig, s.account, &s.other).await;
+    let server = s.other.contents(&s.other.mirror().await).await;
+    assert!(server[created.as_str()].contains("Created offline"));
+    assert!(server[edit.as_str()].contains("Edited offline"));
+    assert!(
+        server.contains_key(&format!("{}keep.ics", s.home_href)),
+        "untouched"
+    );
+    let deletes = s.emu.requests().since(mark).count(|r| r.method == "DELETE");
+    assert_eq!(deletes, 1, "a DELETE only for what the user deleted");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_against_a_changed_server_copy_becomes_a_conflict_and_loses_nothing() {
+    let s = setup(&["talk"]).await;
+    let href = Href::new(format!("{}talk.ics", s.home_href));
+    s.other
+        .change("home", "talk.ics", &event("talk", "Theirs", 4))
+        .await;
+    s.rig
+        .engine
+        .update_event(s.home, href.clone(), event("talk", "Mine", 4))
+        .await
+        .unwrap();
+    let report = s.rig.sync(s.account).await.unwrap();
+    assert_eq!(report.conflicts, 1, "{report:?}");
+    let conflict = s.rig.engine.outbox(None).await.unwrap().remove(0);
+    assert_eq!(conflict.change, LocalChange::Conflict);
+    assert!(
+        conflict.local_ics.as_deref().unwrap().contains("Mine"),
+        "kept"
+    );
+    assert!(
+        s.rig.contents(s.account).await[href.as_str()].contains("Theirs"),
+        "shown"
+    );
+
+    // Keep mine: sent again against the server's current copy.
+    s.rig
+        .engine
+        .resolve_conflict(conflict.id, true)
+        .await
+        .unwrap();
+    let report = s.rig.sync(s.account).await.unwrap();
+    assert_eq!((report.pushed, report.conflicts), (1, 0), "{report:?}");
+    let server = s.other.contents(&s.other.mirror().await).await;
+    assert!(server[href.as_str()].contains("Mine"));
+    assert_mirrors(&s.rig, s.account, &s.other).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deletion_never_removes_a_copy_edited_elsewhere_and_an_edit_of_a_deleted_one_can_be_restored()
+ {
+    let s = setup(&["a", "b"]).await;
+    // Local delete against a remote edit: the server's copy stays, here too.
+    s.other
+        .change("home", "a.ics", &event("a", "Edited there", 1))
+        .await;
+    let a = Href::new(format!("{}a.ics", s.home_href));
+    s.rig.engine.delete_event(s.home, a.clone()).await.unwrap();
+    // Local edit against a remote delete: a conflict that offers the edit back.
+    s.other.remove("home", "b.ics").await;
+    let b = Href::new(format!("{}b.ics", s.home_href));
+    s.rig
+        .engine
+        .update_event(s.home, b.clone(), event("b", "Edited here", 2))
+        .await
+        .unwrap();
+    let report = s.rig.sync(s.account).await.unwrap();
+    assert_eq!(report.conflicts, 1, "{report:?}");
+    let server = s.other.contents(&s.other.mirror().await).await;
+    assert!(server[a.as_str()].contains("Edited there"), "not deleted");
+    assert!(s.rig.contents(s.account).await[a.as_str()].contains("Edited there"));
+    let conflict = s.rig.engine.outbox(None).await.unwrap().remove(0);
+    assert_eq!(conflict.conflict.as_deref(), Some("deleted on the server"));
+    s.rig
+        .engine
+        .resolve_conflict(conflict.id, true)
+        .await
+        .unwrap();
+    s.rig.sync(s.account).await.unwrap();
+    let server = s.other.contents(&s.other.mirror().await).await;
+    assert!(server[b.as_str()].contains("Edited here"), "restored");
+    assert_mirrors(&s.rig, s.account, &s.other).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_answer_never_makes_a_duplicate_and_a_refused_change_blocks_none() {
+    let s = setup(&["x"]).await;
+    // Our earlier upload reached the server but its answer was lost: the same UID is there.
+    let created = s
+        .rig
+        .engine
+        .create_event(s.home, "LOST-ANSWER", event("lost", "Uploaded once", 5))
+        .await
+        .unwrap();
+    s.other
+        .create(
+            "home",
+            "LOST-ANSWER.ics",
+            &event("lost", "Uploaded once", 5),
+        )
+        .await;
+    // A change the server refuses (not iCalendar at all), and a fine one after it.
+    s.rig
+        .engine
+        .create_event(s.home, "BROKEN", "this is not iCalendar".into())
+        .await
+        .unwrap();
+    s.rig
+        .engine
+        .create_event(s.home, "FINE", event("fine", "Fine", 6))
+        .await
+        .unwrap();
+    let report = s.rig.sync(s.account).await.unwrap();
+    assert_eq!((report.pushed, report.push_refused), (2, 1), "{report:?}");
+    let server = s.other.mirror().await;
+    let home = &server[&s.home_href];
+    assert_eq!(home.keys().filter(|h| h.contains("LOST-ANSWER")).count(), 1);
+    assert!(home.contains_key(&format!("{}FINE.ics", s.home_href)));
+    let left = s.rig.engine.outbox(None).await.unwrap();
+    assert_eq!(left.len(), 1);
+    assert!(left[0].href.as_str().ends_with("BROKEN.ics"));
+    assert!(left[0].last_error.is_some(), "the server's reason is kept");
+    assert!(
+        s.rig
+            .contents(s.account)
+            .await
+            .contains_key(created.as_str())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn read_only_calendars_refuse_edits_in_words() {
+    let s = setup(&["x"]).await;
+    let shared = almanac_icloud_emulator::layout::SHARED_READ_ONLY;
+    let href = format!("{}{shared}/", s.other.home);
+    let listed = s
+        .rig
+        .engine
+        .with_store(move |st| {
+            Ok(st
+                .all_calendars()?
+                .into_iter()
+                .find(|c| c.href.as_str() == href))
+        })
+        .await
+        .unwrap();
+    let Some(calendar) = listed else {
+        panic!("the emulator lists its read-only shared calendar");
+    };
+    assert!(calendar.read_only);
+    let err = s
+        .rig
+        .engine
+        .create_event(calendar.id, "NOPE", event("n", "n", 1))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SyncError::ReadOnly { .. }), "{err:?}");
+    assert!(err.to_string().contains("read-only"));
+}
