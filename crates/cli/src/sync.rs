@@ -5,7 +5,7 @@
 use crate::exit::{Code, Failed, code_of, explain};
 use crate::output::{instant, print_json, state_name};
 use almanac_core::{Account, Href};
-use almanac_sync::{Cancel, Engine, SyncEvent, SyncReport};
+use almanac_sync::{Cancel, Engine, SyncEvent, SyncReport, Trigger};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
@@ -24,6 +24,10 @@ pub struct SyncArgs {
     /// Print a JSON array with one result per account instead of lines.
     #[arg(long)]
     json: bool,
+    /// Confirm that the push may delete more than 20 events on a server at once (without it,
+    /// such deletions wait, and the sync says so).
+    #[arg(long)]
+    yes: bool,
 }
 
 /// One account's outcome.
@@ -53,7 +57,12 @@ pub fn run(args: &SyncArgs, dir: &Path) -> anyhow::Result<()> {
         let relay = bar
             .clone()
             .map(|b| tokio::spawn(show(engine.subscribe(), b)));
-        let outcomes = sync_all(&engine, accounts).await;
+        let trigger = if args.yes {
+            Trigger::UserConfirmingDeletions
+        } else {
+            Trigger::User
+        };
+        let outcomes = sync_all(&engine, accounts, trigger).await;
         if let Some(r) = relay {
             r.abort();
         }
@@ -86,14 +95,12 @@ pub fn run(args: &SyncArgs, dir: &Path) -> anyhow::Result<()> {
     }
 }
 
-async fn sync_all(engine: &Engine, accounts: Vec<Account>) -> Vec<Outcome> {
+async fn sync_all(engine: &Engine, accounts: Vec<Account>, trigger: Trigger) -> Vec<Outcome> {
     let cancel = Cancel::default();
     let watcher = tokio::spawn(stop_on_interrupt(cancel.clone()));
     let mut outcomes = Vec::new();
     for account in accounts {
-        let result = engine
-            .sync_account(account.id, almanac_sync::Trigger::User, &cancel)
-            .await;
+        let result = engine.sync_account(account.id, trigger, &cancel).await;
         let cancelled = matches!(result, Err(almanac_sync::SyncError::Cancelled));
         outcomes.push(Outcome { account, result });
         if cancelled {
@@ -192,6 +199,20 @@ fn words(r: &SyncReport) -> String {
         (r.quarantined, "quarantined (unreadable)"),
         (r.held_deletions, "deletions held for a second look"),
         (r.missing, "not delivered (retried next time)"),
+        (r.pushed, "changes sent"),
+        (
+            r.push_refused,
+            "changes refused by the server (see `almanac outbox`)",
+        ),
+        (r.conflicts, "conflicts to settle (see `almanac conflicts`)"),
+        (
+            r.unconfirmed_deletions,
+            "deletions waiting for `almanac sync --yes`",
+        ),
+        (
+            r.calendars_missing,
+            "calendars missing from the list (kept)",
+        ),
     ] {
         if n > 0 {
             parts.push(format!("{n} {what}"));

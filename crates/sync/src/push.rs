@@ -6,7 +6,8 @@
 //! records each answer. One change the server refuses never blocks the others: its reason is
 //! kept on the event and it is sent again at the next sync. A 412 fetches the server's copy:
 //! a creation that finds its own UID there was ours (a lost answer) and is adopted; an edit
-//! becomes a conflict the user settles, with the server's copy shown meanwhile; a deletion
+//! merges three-way against its base when the two sides changed different properties, and
+//! otherwise becomes a conflict the user settles, with the server's copy shown meanwhile; a deletion
 //! against a copy edited elsewhere keeps the server's copy (nothing the user did not see is
 //! deleted).
 
@@ -14,6 +15,7 @@ use crate::engine::{Cancel, Engine, Failure};
 use crate::events::SyncReport;
 use almanac_caldav::{CaldavClient, CaldavError, FetchedResource};
 use almanac_core::{AccountId, Etag};
+use almanac_ical::Merge;
 use almanac_store::{LocalChange, OutboxEntry};
 
 /// More deletions than this in one push wait for the user's confirmation (`--yes` on the CLI):
@@ -194,6 +196,25 @@ impl Engine {
                     Ok(etag) => self.acknowledge(client, entry, etag).await,
                     Err(CaldavError::PreconditionFailed { .. } | CaldavError::NotFound { .. }) => {
                         let theirs = self.fetch(client, entry).await?;
+                        // Changes to different properties merge (three-way, against the base)
+                        // and go again, once, against the server's current etag.
+                        let merged = match (&theirs, &entry.base_ics) {
+                            (Some(t), Some(base)) => match almanac_ical::merge(base, &ics, &t.data)
+                            {
+                                Merge::Clean(text) => Some((etag_of(t), text)),
+                                Merge::Conflict(_) => None,
+                            },
+                            _ => None,
+                        };
+                        if let Some((their_etag, text)) = merged {
+                            if let Ok(etag) =
+                                client.put_update(&entry.href, &their_etag, &text).await
+                            {
+                                let mut merged_entry = entry.clone();
+                                merged_entry.local_ics = Some(text);
+                                return self.acknowledge(client, &merged_entry, etag).await;
+                            }
+                        }
                         let entry = entry.clone();
                         self.with_store(move |s| match &theirs {
                             Some(t) => s.record_conflict(

@@ -255,3 +255,39 @@ async fn read_only_calendars_refuse_edits_in_words() {
     assert!(matches!(err, SyncError::ReadOnly { .. }), "{err:?}");
     assert!(err.to_string().contains("read-only"));
 }
+
+/// Two sides changed different properties: merged three-way against the base and sent again,
+/// no conflict; both changes reach the server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changes_to_different_properties_merge_without_asking() {
+    let s = setup(&[]).await;
+    // Shape: an iCloud event with a location (icloud-caldav.md, calendar-multiget bodies).
+    let with = |summary: &str, location: &str| {
+        format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Apple Inc.//macOS 15.1//EN\r\n\
+             BEGIN:VEVENT\r\nUID:merge-me\r\nDTSTAMP:20261101T090000Z\r\n\
+             DTSTART:20261203T090000Z\r\nDTEND:20261203T100000Z\r\nSUMMARY:{summary}\r\n\
+             LOCATION:{location}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        )
+    };
+    s.other
+        .create("home", "merge.ics", &with("Review", "Room 1"))
+        .await;
+    s.rig.sync(s.account).await.unwrap();
+    s.other
+        .change("home", "merge.ics", &with("Review", "Room 7"))
+        .await;
+    let href = Href::new(format!("{}merge.ics", s.home_href));
+    s.rig
+        .engine
+        .update_event(s.home, href.clone(), with("Design review", "Room 1"))
+        .await
+        .unwrap();
+    let report = s.rig.sync(s.account).await.unwrap();
+    assert_eq!((report.pushed, report.conflicts), (1, 0), "{report:?}");
+    let server = s.other.contents(&s.other.mirror().await).await;
+    let text = &server[href.as_str()];
+    assert!(text.contains("SUMMARY:Design review"), "{text}");
+    assert!(text.contains("LOCATION:Room 7"), "{text}");
+    assert_mirrors(&s.rig, s.account, &s.other).await;
+}
