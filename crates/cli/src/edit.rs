@@ -1,6 +1,7 @@
-//! Changing calendars from the terminal: every change is stored locally at once (it works
-//! offline, exit 0, queued) and `almanac sync` sends it. `outbox` shows what waits, `conflicts`
-//! what needs a choice, `import` brings a whole `.ics` file in through the same outbox.
+//! The outbox from the terminal: every change is stored locally at once (it works offline,
+//! exit 0, queued) and `almanac sync` sends it. `outbox` shows what waits, `conflicts` what
+//! needs a choice, `import` brings a whole `.ics` file in through the same outbox. Single
+//! events are changed with `almanac event` (`event.rs`).
 
 use crate::data;
 use almanac_core::{Calendar, CalendarId, Href};
@@ -9,22 +10,6 @@ use anyhow::{Context, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
 use std::path::{Path, PathBuf};
-
-/// `almanac event ...`.
-#[derive(Args, Debug)]
-pub struct EventArgs {
-    #[command(subcommand)]
-    command: EventCommand,
-}
-
-#[derive(Subcommand, Debug)]
-enum EventCommand {
-    /// Delete an event (the server sees a DELETE for it at the next sync, and for nothing else).
-    Delete {
-        /// The event's UID.
-        uid: String,
-    },
-}
 
 /// `almanac outbox` and `almanac conflicts`.
 #[derive(Args, Debug)]
@@ -79,38 +64,22 @@ pub struct ImportArgs {
     json: bool,
 }
 
-/// Runs `event`.
-///
-/// # Errors
-/// Unknown event, read-only calendar, store failures.
-pub fn event(args: EventArgs, dir: &Path) -> anyhow::Result<()> {
-    let engine = data::engine(dir)?;
-    let rt = data::runtime()?;
-    match args.command {
-        EventCommand::Delete { uid } => {
-            let (calendar, href) = rt.block_on(engine.with_store({
-                let uid = uid.clone();
-                move |s| find_uid(s, &uid)
-            }))??;
-            rt.block_on(engine.delete_event(calendar, href))?;
-            out!("Deleted {uid} here; the next sync deletes it on the server.");
-        }
-    }
-    Ok(())
-}
-
-/// The one resource holding `uid`, in any account.
-fn find_uid(
+/// The one resource holding `uid`, in any account, with its stored text.
+pub(crate) fn find_uid(
     s: &Store,
     uid: &str,
-) -> Result<anyhow::Result<(CalendarId, Href)>, almanac_store::StoreError> {
+) -> Result<anyhow::Result<(CalendarId, Href, String)>, almanac_store::StoreError> {
     let mut found = Vec::new();
     for account in s.accounts()? {
         found.extend(s.resources_with_uid(account.id, uid)?);
     }
     Ok(match found.len() {
         0 => Err(anyhow::anyhow!("no event with UID {uid}")),
-        1 => Ok(found.remove(0)),
+        1 => {
+            let (calendar, href) = found.remove(0);
+            let text = s.resource_ics(calendar, &href)?;
+            Ok((calendar, href, text))
+        }
         n => Err(anyhow::anyhow!(
             "{n} events have UID {uid} (in different calendars)"
         )),
@@ -230,7 +199,7 @@ fn with_uid(ics: &str, uid: &str) -> String {
 }
 
 /// The calendar of any account called `name`, writable.
-fn calendar_named(s: &Store, name: &str) -> anyhow::Result<Calendar> {
+pub(crate) fn calendar_named(s: &Store, name: &str) -> anyhow::Result<Calendar> {
     let mut found: Vec<Calendar> = s
         .all_calendars()?
         .into_iter()

@@ -86,6 +86,7 @@ pub fn code_of(err: &SyncError) -> Code {
         } => Code::Unavailable,
         SyncError::NotNow { .. }
         | SyncError::ReadOnly { .. }
+        | SyncError::InvalidEdit(_)
         | SyncError::Server(_)
         | SyncError::Store(_)
         | SyncError::Secrets(_)
@@ -172,7 +173,8 @@ pub fn explain(err: &SyncError, kind: AccountKind, server_url: &str) -> String {
         SyncError::Store(_)
         | SyncError::Secrets(_)
         | SyncError::Cancelled
-        | SyncError::ReadOnly { .. } => err.to_string(),
+        | SyncError::ReadOnly { .. }
+        | SyncError::InvalidEdit(_) => err.to_string(),
     }
 }
 

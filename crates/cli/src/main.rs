@@ -17,6 +17,7 @@ macro_rules! out {
 mod account;
 mod data;
 mod edit;
+mod event;
 mod exit;
 mod ics;
 mod occurrence;
@@ -79,7 +80,7 @@ enum Command {
     /// End a subscription made with `subscribe`, with its events.
     Unsubscribe(subscribe::UnsubscribeArgs),
     /// Change events: stored here at once (offline too), sent by the next `sync`.
-    Event(edit::EventArgs),
+    Event(event::EventArgs),
     /// The changes that wait for the server, with their state.
     Outbox(edit::ListArgs),
     /// The changes that conflict with the server's, waiting for a choice.
@@ -103,7 +104,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Ics(args) => ics::run(args),
         Command::Subscribe(args) => subscribe::subscribe(&args, &dir()?),
         Command::Unsubscribe(args) => subscribe::unsubscribe(&args, &dir()?),
-        Command::Event(args) => edit::event(args, &dir()?),
+        Command::Event(args) => event::run(args, &dir()?),
         Command::Outbox(args) => edit::outbox(&args, &dir()?),
         Command::Conflicts(args) => edit::conflicts(&args, &dir()?),
         Command::Conflict(args) => edit::conflict(args, &dir()?),

@@ -705,3 +705,129 @@ fn import_delete_and_a_conflict_run_through_the_outbox() {
         Value::Array(vec![])
     );
 }
+
+/// `almanac event add | edit | delete | reply` as a user types them: local first, sent by the
+/// next sync, only what changed changes; a series edited for one occurrence and cut at another;
+/// an invitation answered, the server telling the organizer.
+#[test]
+fn events_are_added_edited_cut_and_answered_from_the_terminal() {
+    let w = World::start(false);
+    ok(w.add_icloud(&w.emu.password()));
+    ok(w.run(&["sync"]));
+    let tz = ["--tz", "Europe/Berlin"];
+    let added = json(&ok(w.run(&[
+        "event",
+        "add",
+        "--calendar",
+        "Home",
+        "--title",
+        "Team sync",
+        "--start",
+        "2026-12-07T09:30",
+        "--end",
+        "2026-12-07T10:00",
+        "--repeat",
+        "FREQ=WEEKLY;COUNT=6",
+        "--location",
+        "Room 4",
+        "--alarm",
+        "-15m",
+        "--json",
+        tz[0],
+        tz[1],
+    ])));
+    let uid = added["uid"].as_str().unwrap().to_string();
+    assert_eq!(json(&ok(w.run(&["outbox", "--json"])))[0]["change"], "new");
+    let synced = json(&ok(w.run(&["sync", "--json"])));
+    assert_eq!(synced[0]["report"]["pushed"], 1, "{synced}");
+    let server = |w: &World| -> String {
+        let events = w._rt.block_on(w.emu.objects("home")).unwrap();
+        events
+            .into_iter()
+            .find(|(_, text)| text.contains(&uid))
+            .map(|(_, text)| text)
+            .unwrap_or_default()
+    };
+    let sent = server(&w);
+    assert!(
+        sent.contains("TZID=Europe/Berlin:20261207T093000"),
+        "{sent}"
+    );
+    assert!(sent.contains("RRULE:FREQ=WEEKLY;COUNT=6") && sent.contains("TRIGGER:-PT15M"));
+
+    // One occurrence moved, then the series cut two weeks later.
+    ok(w.run(&[
+        "event",
+        "edit",
+        &uid,
+        "--occurrence",
+        "2026-12-14T09:30",
+        "--scope",
+        "this",
+        "--title",
+        "Team sync (moved)",
+        tz[0],
+        tz[1],
+    ]));
+    ok(w.run(&[
+        "event",
+        "delete",
+        &uid,
+        "--occurrence",
+        "2026-12-28T09:30",
+        "--scope",
+        "following",
+        tz[0],
+        tz[1],
+    ]));
+    ok(w.run(&["sync"]));
+    let sent = server(&w);
+    assert!(
+        sent.contains("RECURRENCE-ID;TZID=Europe/Berlin:20261214T093000"),
+        "{sent}"
+    );
+    assert!(sent.contains("SUMMARY:Team sync (moved)"));
+    assert!(!sent.contains("COUNT=6"), "cut: {sent}");
+    assert!(sent.contains("LOCATION:Room 4"), "untouched fields stay");
+
+    // An invitation from someone else, answered.
+    let apple_id = w.emu.apple_id();
+    let invite = format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Apple Inc.//iPhone OS 18.1//EN\r\n\
+         BEGIN:VEVENT\r\nUID:invite-1\r\nDTSTAMP:20261201T000000Z\r\nSEQUENCE:0\r\n\
+         DTSTART:20261210T150000Z\r\nDTEND:20261210T160000Z\r\nSUMMARY:Offsite\r\n\
+         ORGANIZER;CN=Sam:mailto:sam@example.com\r\n\
+         ATTENDEE;CN=Sam;PARTSTAT=ACCEPTED:mailto:sam@example.com\r\n\
+         ATTENDEE;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:{apple_id}\r\n\
+         END:VEVENT\r\nEND:VCALENDAR\r\n"
+    );
+    w._rt
+        .block_on(w.emu.put_object("home", "invite-1.ics", &invite))
+        .unwrap();
+    ok(w.run(&["sync"]));
+    ok(w.run(&["event", "reply", "invite-1", "accept"]));
+    ok(w.run(&["sync"]));
+    let answered = w
+        ._rt
+        .block_on(w.emu.objects("home"))
+        .unwrap()
+        .into_iter()
+        .find(|(name, _)| name == "invite-1.ics")
+        .map(|(_, text)| text)
+        .unwrap();
+    assert!(
+        answered.contains(&format!("PARTSTAT=ACCEPTED:mailto:{apple_id}")),
+        "{answered}"
+    );
+    assert!(
+        answered.contains("PARTSTAT=ACCEPTED:mailto:sam@example.com"),
+        "theirs untouched"
+    );
+    let replies = w.emu.scheduling_log();
+    assert!(
+        replies
+            .iter()
+            .any(|m| m.method == "REPLY" && m.uid == "invite-1"),
+        "{replies:?}"
+    );
+}

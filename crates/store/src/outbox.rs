@@ -431,7 +431,7 @@ impl Store {
     }
 
     /// The account's resources holding `uid` (iCloud keeps UIDs unique in an account; other
-    /// servers per calendar), as (calendar, path).
+    /// servers per calendar), as (calendar, path); subscriptions' copies are not the account's.
     ///
     /// # Errors
     /// SQLite failures, classified.
@@ -442,7 +442,7 @@ impl Store {
     ) -> Result<Vec<(CalendarId, Href)>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT r.calendar_id, r.href FROM resources r JOIN calendars c ON c.id = r.calendar_id
-             WHERE c.account_id = ?1 AND r.uid = ?2 ORDER BY r.id",
+             WHERE c.account_id = ?1 AND c.feed_url IS NULL AND r.uid = ?2 ORDER BY r.id",
         )?;
         let rows = stmt.query_map((account.0, uid), |r| {
             Ok((CalendarId(r.get(0)?), Href::new(r.get::<_, String>(1)?)))

@@ -5,8 +5,9 @@
 
 use crate::engine::Engine;
 use crate::error::SyncError;
-use almanac_core::{AccountId, CalendarId, Href};
-use almanac_store::OutboxEntry;
+use almanac_core::{AccountId, CalendarId, Href, Uid};
+use almanac_ical::{Changes, PartStat, ResourceWrite, Scope, ScopedEdit};
+use almanac_store::{OutboxEntry, Store, StoreError};
 
 impl Engine {
     /// Creates an event in `calendar` from its whole text, under the path `<name>.ics` (the
@@ -60,6 +61,94 @@ impl Engine {
             .await
     }
 
+    /// Changes an event (one occurrence, it and the following ones, or all), touching only
+    /// what `changes` names. A "this and following" edit splits the series: the later part
+    /// becomes a new event with `fresh` as its UID (and path), created before the original is
+    /// cut, so the server never holds fewer occurrences than the user sees.
+    ///
+    /// # Errors
+    /// [`SyncError::ReadOnly`]; [`SyncError::InvalidEdit`] when the change does not fit the
+    /// event; store failures.
+    pub async fn edit_event(
+        &self,
+        calendar: CalendarId,
+        href: Href,
+        scope: Scope,
+        changes: Changes,
+        fresh: Uid,
+    ) -> Result<Option<Href>, SyncError> {
+        self.writable(calendar).await?;
+        let now = self.now();
+        self.apply_scoped(calendar, href, move |raw| {
+            almanac_ical::edit(raw, &scope, &changes, now, || fresh)
+        })
+        .await
+    }
+
+    /// Deletes one occurrence (an EXDATE), it and the following ones (the series ends before
+    /// it), or the whole event.
+    ///
+    /// # Errors
+    /// As [`Engine::edit_event`].
+    pub async fn delete_occurrences(
+        &self,
+        calendar: CalendarId,
+        href: Href,
+        scope: Scope,
+    ) -> Result<(), SyncError> {
+        self.writable(calendar).await?;
+        let now = self.now();
+        self.apply_scoped(calendar, href, move |raw| {
+            almanac_ical::delete(raw, &scope, now)
+        })
+        .await
+        .map(|_| ())
+    }
+
+    /// Answers an invitation as `attendee` (the account's address): only that attendee's
+    /// PARTSTAT changes; the server sends the reply (iCloud's scheduling).
+    ///
+    /// # Errors
+    /// As [`Engine::edit_event`]; [`SyncError::InvalidEdit`] when `attendee` is not invited.
+    pub async fn reply(
+        &self,
+        calendar: CalendarId,
+        href: Href,
+        attendee: String,
+        answer: PartStat,
+        scope: Scope,
+    ) -> Result<(), SyncError> {
+        let now = self.now();
+        self.apply_scoped(calendar, href, move |raw| {
+            almanac_ical::set_partstat(raw, &attendee, answer, &scope, now).map(|text| ScopedEdit {
+                resource: ResourceWrite::Put(text),
+                new_resource: None,
+            })
+        })
+        .await
+        .map(|_| ())
+    }
+
+    /// Reads the stored text, applies `change`, and stores the outcome through the outbox.
+    async fn apply_scoped<F>(
+        &self,
+        calendar: CalendarId,
+        href: Href,
+        change: F,
+    ) -> Result<Option<Href>, SyncError>
+    where
+        F: FnOnce(&str) -> Result<ScopedEdit, almanac_ical::IcalError> + Send + 'static,
+    {
+        let raw = {
+            let href = href.clone();
+            self.with_store(move |s| s.resource_ics(calendar, &href))
+                .await?
+        };
+        let edit = change(&raw).map_err(SyncError::InvalidEdit)?;
+        self.with_store(move |s| store_edit(s, calendar, &href, &raw, edit))
+            .await
+    }
+
     /// The pending changes of an account (all: `None`), oldest first.
     ///
     /// # Errors
@@ -86,4 +175,34 @@ impl Engine {
         }
         Ok(())
     }
+}
+
+/// Stores a scoped edit: the split-off series first (so it is pushed first), then the edited
+/// or deleted original. An edit that changes nothing stores nothing.
+fn store_edit(
+    s: &mut Store,
+    calendar: CalendarId,
+    href: &Href,
+    raw: &str,
+    edit: ScopedEdit,
+) -> Result<Option<Href>, StoreError> {
+    let created = match edit.new_resource {
+        Some(new) => {
+            let collection = s.calendar(calendar)?.href;
+            let path = Href::new(format!(
+                "{}/{}.ics",
+                collection.as_str().trim_end_matches('/'),
+                new.uid.as_str()
+            ));
+            s.create_local(calendar, &path, &new.text)?;
+            Some(path)
+        }
+        None => None,
+    };
+    match edit.resource {
+        ResourceWrite::Put(text) if text == raw => {}
+        ResourceWrite::Put(text) => s.modify_local(calendar, href, &text)?,
+        ResourceWrite::Delete => s.delete_local(calendar, href)?,
+    }
+    Ok(created)
 }

@@ -548,6 +548,48 @@ impl Emulator {
         demo::housekeep(&self.shared.upstream, calendar, name).await
     }
 
+    /// Every object of a calendar as the server holds it, as (name, text): what a test checks
+    /// on the server side after a client wrote.
+    ///
+    /// # Errors
+    /// When Radicale cannot be reached or does not know the calendar.
+    pub async fn objects(&self, calendar: &str) -> Result<Vec<(String, String)>, EmulatorError> {
+        let up = &self.shared.upstream;
+        let collection = format!("{}{calendar}/", up.prefix());
+        let seed = |e: &dyn std::fmt::Display| EmulatorError::Seed(e.to_string());
+        let listing = up
+            .send(
+                "PROPFIND",
+                &collection,
+                &[("Depth", "1".to_string())],
+                Bytes::new(),
+            )
+            .await
+            .map_err(|e| seed(&e))?;
+        let body = String::from_utf8_lossy(&listing.body);
+        let mut out = Vec::new();
+        for piece in body.split("href>").skip(1) {
+            let Some(href) = piece.split("</").next() else {
+                continue;
+            };
+            let Some(name) = href.rsplit('/').next().filter(|n| n.ends_with(".ics")) else {
+                continue;
+            };
+            if out.iter().any(|(n, _): &(String, String)| n == name) {
+                continue;
+            }
+            let got = up
+                .send("GET", &format!("{collection}{name}"), &[], Bytes::new())
+                .await
+                .map_err(|e| seed(&e))?;
+            out.push((
+                name.to_string(),
+                String::from_utf8_lossy(&got.body).into_owned(),
+            ));
+        }
+        Ok(out)
+    }
+
     /// Deletes a calendar object directly in Radicale.
     ///
     /// # Errors
