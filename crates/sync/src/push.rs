@@ -206,14 +206,13 @@ impl Engine {
                             },
                             _ => None,
                         };
-                        if let Some((their_etag, text)) = merged {
-                            if let Ok(etag) =
+                        if let Some((their_etag, text)) = merged
+                            && let Ok(etag) =
                                 client.put_update(&entry.href, &their_etag, &text).await
-                            {
-                                let mut merged_entry = entry.clone();
-                                merged_entry.local_ics = Some(text);
-                                return self.acknowledge(client, &merged_entry, etag).await;
-                            }
+                        {
+                            let mut merged_entry = entry.clone();
+                            merged_entry.local_ics = Some(text);
+                            return self.acknowledge(client, &merged_entry, etag).await;
                         }
                         let entry = entry.clone();
                         self.with_store(move |s| match &theirs {
