@@ -314,6 +314,10 @@ pub fn sign_in_error(kind: AccountKindView, server_url: &str, err: &SyncError) -
                 format!("Almanac could not save its data: {other}"),
             ),
         },
+        SyncError::InvalidEdit(e) => IpcError::new(
+            ErrorCode::InvalidInput,
+            format!("This change cannot be made: {e}."),
+        ),
         SyncError::ReadOnly { calendar } => IpcError::new(
             ErrorCode::InvalidInput,
             format!("{calendar} is read-only: its events cannot be changed here."),
