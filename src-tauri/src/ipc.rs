@@ -177,6 +177,8 @@ pub struct EventView {
     pub color: Option<String>,
     /// `LOCATION`.
     pub location: Option<String>,
+    /// Whether it has a change the server does not have yet (a quiet mark in the views).
+    pub pending: bool,
 }
 
 /// A person on an event: organizer or attendee. Untrusted text.

@@ -252,6 +252,7 @@ mod tests {
             all_day: false,
             recurrence_id: None,
             status: None,
+            pending: false,
         };
         let items = [
             item("Past", utc(1, 7, 0)),

@@ -181,6 +181,7 @@ pub fn event_view(item: &AgendaItem, zone: Tz) -> EventView {
         all_day: item.all_day,
         color: css_color(item.calendar_color.as_deref()),
         location: item.location.clone(),
+        pending: item.pending,
     }
 }
 
@@ -606,6 +607,7 @@ mod tests {
             all_day: true,
             recurrence_id: None,
             status: None,
+            pending: false,
         };
         let view = event_view(&item, chrono_tz::Pacific::Kiritimati);
         assert_eq!(

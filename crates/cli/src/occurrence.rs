@@ -28,6 +28,8 @@ pub struct OccurrenceOut<'a> {
     pub status: Option<&'a str>,
     /// Whether an override changed this occurrence (known for expansions only).
     pub changed: bool,
+    /// Whether its event has a change the server does not have yet (stored events only).
+    pub pending: bool,
 }
 
 impl<'a> From<&'a Occurrence> for OccurrenceOut<'a> {
@@ -41,6 +43,7 @@ impl<'a> From<&'a Occurrence> for OccurrenceOut<'a> {
             recurrence_id: o.recurrence_id.as_ref(),
             status: o.status.map(|s| s.as_str()),
             changed: o.is_override,
+            pending: false,
         }
     }
 }
@@ -56,6 +59,7 @@ impl<'a> From<&'a AgendaItem> for OccurrenceOut<'a> {
             recurrence_id: i.recurrence_id.as_ref(),
             status: i.status.map(|s| s.as_str()),
             changed: false,
+            pending: i.pending,
         }
     }
 }
@@ -88,11 +92,13 @@ impl OccurrenceOut<'_> {
             self.recurrence_id.map(format_time).into(),
         );
         m.insert("status".into(), self.status.into());
+        m.insert("pending".into(), self.pending.into());
         m
     }
 
     /// One line in the viewer's zone: `2026-03-30 10:00–11:00  Title`, or the day(s) of an
-    /// all-day event; `[changed]` and a status other than confirmed are appended.
+    /// all-day event; `[changed]`, `[not yet on the server]` and a status other than confirmed
+    /// are appended.
     pub fn readable(&self, viewer: Tz) -> String {
         let summary = self.summary.unwrap_or("(no title)");
         let mut line = if let (EventTime::Date { date: s }, EventTime::Date { date: e }) =
@@ -116,6 +122,9 @@ impl OccurrenceOut<'_> {
         };
         if self.changed {
             line.push_str("  [changed]");
+        }
+        if self.pending {
+            line.push_str("  [not yet on the server]");
         }
         if let Some(status) = self.status.filter(|s| *s != "confirmed") {
             line.push_str(&format!("  ({status})"));
@@ -154,6 +163,7 @@ mod tests {
             recurrence_id: None,
             status: Some("tentative"),
             changed: false,
+            pending: false,
         };
         assert_eq!(
             out.readable(chrono_tz::America::New_York),

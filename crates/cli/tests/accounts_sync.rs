@@ -217,6 +217,7 @@ fn sign_in_sync_browse_revoke_relink_and_remove() {
         "recurrence_id": null,
         "status": null,
         "calendar": "Work",
+        "pending": false,
     });
     assert_eq!(kickoff[0], &expected);
     let readable = ok(w.run(&[
@@ -649,7 +650,7 @@ fn import_delete_and_a_conflict_run_through_the_outbox() {
     let text = std::fs::read_to_string(export).unwrap();
     let newer = text.replacen(
         "SEQUENCE:0\r\nSTATUS:CONFIRMED\r\nSUMMARY:Jakob's birthday",
-        "SEQUENCE:3\r\nSTATUS:CONFIRMED\r\nSUMMARY:Jakob's birthday",
+        "SEQUENCE:3\r\nSTATUS:CONFIRMED\r\nSUMMARY:Jakob's 37th birthday",
         1,
     );
     assert_ne!(newer, text);

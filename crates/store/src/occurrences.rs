@@ -42,6 +42,9 @@ pub struct AgendaItem {
     pub recurrence_id: Option<EventTime>,
     /// `STATUS` (cancelled occurrences of a series are already left out).
     pub status: Option<Status>,
+    /// Whether its event has a change the server does not have yet: shown as "not yet on the
+    /// server" until the push settles it.
+    pub pending: bool,
 }
 
 /// Wall-clock and instant windows differ by the viewer's DST shift at most; candidates of
@@ -137,6 +140,7 @@ fn item_from(row: &Row<'_>, query: &Query<'_>) -> rusqlite::Result<Option<Agenda
         calendar: CalendarId(calendar),
         calendar_name: name.clone(),
         calendar_color: color.clone(),
+        pending: false,
     }))
 }
 
@@ -253,7 +257,25 @@ impl Store {
         let expand = if inside { "= 2" } else { "IN (1, 2)" };
         self.expand_series(expand, &query, &mut items)?;
         self.agenda_hint.set(items.len());
+        self.mark_pending(&mut items)?;
         Ok(sort(items))
+    }
+
+    /// Marks the items whose resource has a change in the outbox (usually none or a few, so
+    /// one small query instead of a join on every row of the hot path).
+    fn mark_pending(&self, items: &mut [AgendaItem]) -> Result<(), StoreError> {
+        let pending: std::collections::HashSet<(i64, String)> = self
+            .conn
+            .prepare_cached("SELECT calendar_id, href FROM outbox")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        if pending.is_empty() {
+            return Ok(());
+        }
+        for item in items {
+            item.pending = pending.contains(&(item.calendar.0, item.href.as_str().to_string()));
+        }
+        Ok(())
     }
 
     /// Expands the series whose `recurring` code matches `codes` (an SQL condition) over the
@@ -307,6 +329,7 @@ impl Store {
                     all_day: occ.all_day,
                     recurrence_id: occ.recurrence_id,
                     status: occ.status,
+                    pending: false,
                 });
             }
         }
@@ -335,6 +358,7 @@ mod tests {
             all_day: false,
             recurrence_id: None,
             status: None,
+            pending: false,
         }
     }
 

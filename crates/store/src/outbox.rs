@@ -537,6 +537,15 @@ mod tests {
         let href = Href::new("/cal/new.ics");
         s.create_local(c, &href, &event("n", "Lunch")).unwrap();
         assert_eq!(summaries(&s), ["Lunch"]);
+        let from = Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap();
+        let to = Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap();
+        let shown = s
+            .occurrences_between(from, to, chrono_tz::UTC, true)
+            .unwrap();
+        assert!(
+            shown.iter().all(|i| i.pending),
+            "marked as not yet on the server"
+        );
         let queued = s.outbox(None).unwrap();
         assert_eq!(queued.len(), 1);
         assert_eq!(
@@ -582,6 +591,12 @@ mod tests {
         let entry = s.outbox(None).unwrap().remove(0);
         s.pushed(&entry, &Etag::new("\"3\""), None).unwrap();
         assert!(s.outbox(None).unwrap().is_empty());
+        let from = Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap();
+        let to = Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap();
+        let shown = s
+            .occurrences_between(from, to, chrono_tz::UTC, true)
+            .unwrap();
+        assert!(shown.iter().all(|i| !i.pending), "on the server now");
         assert_eq!(s.local_etags(c).unwrap()[&href].as_str(), "\"3\"");
     }
 

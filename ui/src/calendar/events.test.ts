@@ -4,7 +4,7 @@ import { occurrenceId, occurrenceKey, toEventInput } from "./events";
 
 const view = (over: Partial<EventView>): EventView => ({
   id: "1|/a.ics|", calendar: 1, href: "/cal/a.ics", title: "Holiday", start: "2026-12-24", end: "2026-12-25",
-  all_day: true, color: "#FF2968", location: null, ...over,
+  all_day: true, color: "#FF2968", location: null, pending: false, ...over,
 });
 
 describe("toEventInput", () => {
@@ -20,6 +20,11 @@ describe("toEventInput", () => {
     expect(input.end).toBe("2026-12-01T11:00:00");
     expect(input.backgroundColor).toBeUndefined();
     expect(input.allDay).toBe(false);
+  });
+
+  it("marks an event the server does not have yet, and only that one", () => {
+    expect(toEventInput(view({ pending: true })).classNames).toEqual(["event-pending"]);
+    expect(toEventInput(view({})).classNames).toBeUndefined();
   });
 
   it("keeps what event_details needs, with the start string as the shell sent it", () => {

@@ -23,6 +23,8 @@ export function toEventInput(event: EventView): EventInput {
     allDay: event.all_day,
     extendedProps: { ...key, location: event.location },
   };
+  // Not on the server yet: a quiet mark, and words for the pointer and screen readers.
+  if (event.pending) input.classNames = ["event-pending"];
   if (event.color) {
     // A tint of the calendar's colour behind text in the theme's colour, with the colour itself
     // as the edge and dot: readable on every iCloud colour (white on yellow is not), in light

@@ -127,7 +127,8 @@ export function mountCalendar(element: HTMLElement, setup: CalendarSetup): Calen
       const id = occurrenceId(key);
       info.el.dataset["occurrence"] = id;
       const calendarName = setup.calendarName(key.calendar);
-      info.el.title = calendarName ? `${info.event.title} (${calendarName})` : info.event.title;
+      const named = calendarName ? `${info.event.title} (${calendarName})` : info.event.title;
+      info.el.title = info.event.classNames.includes("event-pending") ? `${named}, not yet on the server` : named;
       // Right-to-left titles read and align as such.
       for (const title of info.el.querySelectorAll(".fc-event-title, .fc-list-event-title")) title.setAttribute("dir", "auto");
       const lost = document.activeElement === document.body || document.activeElement === null;

@@ -186,7 +186,11 @@ color: string | null,
 /**
  * `LOCATION`.
  */
-location: string | null, };
+location: string | null, 
+/**
+ * Whether it has a change the server does not have yet (a quiet mark in the views).
+ */
+pending: boolean, };
 
 export type ChangedEvent = { 
 /**
