@@ -5,17 +5,24 @@
 //!
 //! Flow of [`Engine::sync_account`]: the stored calendar home (discovery the first time, and
 //! once more when the stored home fails as a moved one does, see [`policy::may_have_moved`])
-//! → one PROPFIND depth 1 listing every calendar with its ctag and sync token →
-//! [`plan::plan_calendars`] → per changed calendar, sync-collection from the stored token (or
-//! the whole membership) → [`plan::plan_resources`] (with the mass-deletion guard) →
-//! calendar-multiget in batches → the store applies each batch in one transaction, the last
-//! one with the new token → [`policy::next_state`] decides the account's state. When nothing
-//! changed, the listing is the only request.
+//! → one PROPFIND depth 1 listing every calendar with its ctag and sync token → the push of
+//! the user's changes ([`push::plan_push`]: If-None-Match / If-Match, 412 into a three-way
+//! merge or a conflict) → [`plan::plan_calendars`] → the changed calendars concurrently, each
+//! with sync-collection from its stored token (or the whole membership) →
+//! [`plan::plan_resources`] (with the mass-deletion guard) → calendar-multiget batches in
+//! flight side by side → the store applies each batch in one transaction, deletions and the
+//! new token last → [`policy::next_state`] decides the account's state. When nothing changed,
+//! the listing is the only request.
 //!
-//! Modules: `engine` (accounts and the state machine), `schedule` (when each account syncs), `home` (the listing), `calendar` (one calendar's
+//! Modules, in the order a sync meets them: `engine` (the account state machine), `accounts`
+//! (sign in, relink, remove), `home` (the listing), [`push`] (the outbox sent), `run` (one
+//! run: the calendar plan carried out, calendars concurrently), `calendar` (one calendar's
 //! changes, fetched and applied), [`plan`] (pure decisions), [`policy`] (what failures mean),
-//! [`feeds`] (subscriptions: calendars fetched from an `.ics` address, on the same schedule).
+//! `schedule` (when each account syncs), `edit` (the user's changes, local first), `health`
+//! (a calendar's trouble in words), [`feeds`] (subscriptions: calendars fetched from an `.ics`
+//! address, on the same schedule), `reminders` (alarms due).
 
+mod accounts;
 mod calendar;
 mod edit;
 mod engine;
@@ -31,9 +38,10 @@ mod reminders;
 mod run;
 mod schedule;
 
+pub use accounts::{secret_key, start_url};
 pub use engine::{
-    Cancel, Clock, Engine, EngineParts, ICLOUD_URL, Jitter, clock_from_env, secret_key, start_url,
-    system_clock, system_jitter,
+    Cancel, Clock, Engine, EngineParts, ICLOUD_URL, Jitter, clock_from_env, system_clock,
+    system_jitter,
 };
 pub use error::SyncError;
 pub use events::{SyncEvent, SyncReport};
