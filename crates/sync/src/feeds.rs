@@ -1,7 +1,7 @@
 //! Subscriptions: calendars whose events come from a feed (an `.ics` address) instead of a
 //! CalDAV collection. The user's own ([`Engine::subscribe_feed`], for any account or none) and those
 //! an account's server lists (iCloud's subscribed calendars, stored from each listing by
-//! [`Engine::listed_subscriptions`]) are fetched alike, on the sync schedule, by
+//! `Engine::listed_subscriptions`) are fetched alike, on the sync schedule, by
 //! [`Engine::sync_feeds`].
 //!
 //! Flow of one feed: a conditional GET with what its server said about the stored copy
