@@ -307,3 +307,107 @@ fn a_killed_initial_sync_leaves_a_sound_store_and_the_next_sync_converges() {
         "only {interrupted} of {kills} syncs were still running at their kill point"
     );
 }
+
+/// `count` events in one file, with UIDs of their own (`tag`), for `almanac import`.
+fn import_file(dir: &Path, count: usize, tag: &str) -> PathBuf {
+    let mut text =
+        String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Almanac tests//EN\r\n");
+    for i in 0..count {
+        let (day, hour) = (1 + i % 28, 8 + i % 10);
+        text.push_str(&format!(
+            "BEGIN:VEVENT\r\nUID:{tag}-{i}@almanac.test\r\nDTSTAMP:20261101T000000Z\r\n\
+             DTSTART:202612{day:02}T{hour:02}0000Z\r\nDURATION:PT30M\r\nSUMMARY:Pushed {i}\r\n\
+             END:VEVENT\r\n"
+        ));
+    }
+    text.push_str("END:VCALENDAR\r\n");
+    let path = dir.join(format!("{tag}.ics"));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn outbox_len(data: &Path) -> usize {
+    let out = almanac(data).args(["outbox", "--json"]).output().unwrap();
+    assert!(out.status.success(), "outbox: {}", text(&out));
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    list.as_array().unwrap().len()
+}
+
+/// A push killed with SIGKILL at seeded points: no edit is lost (the outbox still holds what
+/// the server does not have), and no event reaches the server twice (each create goes to its
+/// own `<uuid>.ics` with `If-None-Match: *`, and a replayed one finds itself there).
+#[test]
+fn a_killed_push_loses_no_edit_and_makes_no_duplicate() {
+    let changes = usize::try_from(env_number("ALMANAC_CRASH_PUSHES", 120)).unwrap();
+    let kills = env_number("ALMANAC_CRASH_KILLS", 5);
+    let test_server = almanac_test_servers::radicale()
+        .expect("Radicale starts (run `./x test` once to create the test venv)");
+    let server = server_of(&test_server);
+    let calendars = generate(Spec {
+        seed: 7,
+        calendars: 1,
+        events: 5,
+        years: 1,
+    });
+    seed(&server, &calendars).unwrap();
+    let collections: Vec<String> = calendars.iter().map(|c| collection(&server, c)).collect();
+    let scratch = tempfile::tempdir().unwrap();
+    let name = calendars[0].name.clone();
+    let prepare = |data: &Path, tag: &str| {
+        add_account(data, &test_server.base_url, &server);
+        sync_to_completion(data);
+        let file = import_file(scratch.path(), changes, tag);
+        let out = almanac(data)
+            .args(["import", file.to_str().unwrap(), "--calendar", &name])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "import: {}", text(&out));
+        assert_eq!(outbox_len(data), changes);
+    };
+
+    // One uninterrupted push, to time.
+    let timed = scratch.path().join("timed");
+    prepare(&timed, "timed");
+    let started = Instant::now();
+    sync_to_completion(&timed);
+    let full = started.elapsed();
+    assert_eq!(outbox_len(&timed), 0);
+
+    let mut rng = Rng::new(7);
+    let mut interrupted = 0;
+    for round in 0..kills {
+        let data = scratch.path().join(format!("push-{round}"));
+        prepare(&data, &format!("round{round}"));
+        let fraction = (round as f64 + (rng.below(1000) as f64) / 1000.0) / kills as f64;
+        let delay = full.mul_f64(0.05 + 0.9 * fraction);
+        let mut child = almanac(&data).args(["sync", "--json"]).spawn().unwrap();
+        // The random delay is the point of the test: where in the push the kill lands.
+        std::thread::sleep(delay);
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap();
+            interrupted += 1;
+        }
+        let _ = finish(child, "killed push");
+        check_integrity(&data);
+        let left = outbox_len(&data);
+        assert!(left <= changes, "round {round}: {left} left");
+        sync_to_completion(&data);
+        assert_eq!(
+            outbox_len(&data),
+            0,
+            "round {round}: every change reached the server"
+        );
+        let expected = server_state(&server, &collections);
+        let rounds = usize::try_from(round).unwrap() + 2;
+        assert_eq!(
+            expected.len(),
+            5 + changes * rounds,
+            "round {round}: every change once on the server, none twice"
+        );
+        assert_converged(&data, &expected, &format!("push round {round}"));
+    }
+    assert!(
+        interrupted * 2 >= kills,
+        "only {interrupted} of {kills} pushes were still running at their kill point"
+    );
+}
