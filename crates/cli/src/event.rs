@@ -28,6 +28,17 @@ enum EventCommand {
     Delete(DeleteArgs),
     /// Answer an invitation (your own participation only; the server tells the organizer).
     Reply(ReplyArgs),
+    /// Move an event to another calendar of its account (not one with attendees).
+    Move(MoveArgs),
+}
+
+#[derive(Args, Debug)]
+struct MoveArgs {
+    /// The event's UID.
+    uid: String,
+    /// The calendar to move it to, by name.
+    #[arg(long)]
+    to_calendar: String,
 }
 
 #[derive(Args, Debug)]
@@ -298,6 +309,18 @@ pub fn run(args: EventArgs, dir: &Path) -> anyhow::Result<()> {
             let scope = scope_of(&d.which, &raw, tz)?;
             rt.block_on(engine.delete_occurrences(calendar, href, scope))?;
             out!("Deleted here; the next sync deletes it on the server.");
+        }
+        EventCommand::Move(m) => {
+            let (calendar, href, _) = find(&m.uid)?;
+            let name = m.to_calendar.clone();
+            let target = rt.block_on(
+                engine.with_store(move |s| Ok(crate::edit::calendar_named(s, &name))),
+            )??;
+            rt.block_on(engine.move_event(calendar, href, target.id))?;
+            out!(
+                "Moved to {}; the next sync moves it on the server.",
+                target.name
+            );
         }
         EventCommand::Reply(r) => {
             let tz = crate::zone::chosen(r.tz.as_deref())?;

@@ -149,6 +149,63 @@ impl Engine {
             .await
     }
 
+    /// Moves an event to another calendar of the same account, as a deletion where it is and a
+    /// creation where it goes, under the same UID: the push sends deletions first, which frees
+    /// the UID on iCloud (unique in the whole account) before the creation needs it. Events
+    /// with attendees are refused: on a server that schedules, the deletion would cancel the
+    /// meeting for everyone and the creation invite them again.
+    ///
+    /// # Errors
+    /// [`SyncError::ReadOnly`] for either calendar; [`SyncError::InvalidEdit`] for an event with
+    /// attendees or a target in another account; store failures.
+    pub async fn move_event(
+        &self,
+        from: CalendarId,
+        href: Href,
+        to: CalendarId,
+    ) -> Result<Href, SyncError> {
+        self.writable(from).await?;
+        self.writable(to).await?;
+        let refuse = |reason: &str| {
+            SyncError::InvalidEdit(almanac_ical::IcalError::InvalidChange {
+                reason: reason.to_string(),
+            })
+        };
+        let (text, same_account, target) = {
+            let href = href.clone();
+            self.with_store(move |s| {
+                let (a, b) = (s.calendar(from)?, s.calendar(to)?);
+                Ok((s.resource_ics(from, &href)?, a.account == b.account, b.href))
+            })
+            .await?
+        };
+        if !same_account {
+            return Err(refuse("events move between calendars of one account"));
+        }
+        if text.lines().any(|l| l.starts_with("ATTENDEE")) {
+            return Err(refuse(
+                "an event with attendees cannot be moved here: the server would cancel it for \
+                 everyone and invite them again",
+            ));
+        }
+        let name = href
+            .as_str()
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let moved = Href::new(format!("{}/{name}", target.as_str().trim_end_matches('/')));
+        let at = moved.clone();
+        // The copy first: should the process die in between, the event is there twice
+        // (the server refuses the second UID, and says so), never gone.
+        self.with_store(move |s| {
+            s.create_local(to, &at, &text)?;
+            s.delete_local(from, &href)
+        })
+        .await?;
+        Ok(moved)
+    }
+
     /// The pending changes of an account (all: `None`), oldest first.
     ///
     /// # Errors

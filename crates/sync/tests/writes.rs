@@ -291,3 +291,59 @@ async fn changes_to_different_properties_merge_without_asking() {
     assert!(text.contains("LOCATION:Room 7"), "{text}");
     assert_mirrors(&s.rig, s.account, &s.other).await;
 }
+
+/// A move between calendars keeps the UID and reaches the server as a deletion then a
+/// creation, in that order, so iCloud's account-wide UID rule (the emulator enforces it) never
+/// sees two copies; an event with attendees is refused, in words.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_event_moves_between_calendars_under_icloud_s_uid_rule() {
+    let s = setup(&["trip"]).await;
+    let work_href = format!("{}work/", s.other.home);
+    let work = calendar_id(&s.rig, s.account, &work_href).await;
+    let from = Href::new(format!("{}trip.ics", s.home_href));
+    let moved = s
+        .rig
+        .engine
+        .move_event(s.home, from.clone(), work)
+        .await
+        .unwrap();
+    assert!(moved.as_str().starts_with(&work_href));
+    let mark = s.emu.log_mark();
+    let report = s.rig.sync(s.account).await.unwrap();
+    assert_eq!((report.pushed, report.push_refused), (2, 0), "{report:?}");
+    let writes: Vec<String> = s
+        .emu
+        .requests()
+        .since(mark)
+        .entries
+        .iter()
+        .filter(|r| r.method == "DELETE" || r.method == "PUT")
+        .map(|r| r.method.clone())
+        .collect();
+    assert_eq!(writes, ["DELETE", "PUT"]);
+    let server = s.other.mirror().await;
+    assert!(!server[&s.home_href].contains_key(from.as_str()));
+    assert!(server[&work_href].contains_key(moved.as_str()));
+    assert_mirrors(&s.rig, s.account, &s.other).await;
+
+    let meeting = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Apple Inc.//macOS 15.1//EN\r\n\
+        BEGIN:VEVENT\r\nUID:meeting\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261204T090000Z\r\n\
+        DTEND:20261204T100000Z\r\nSUMMARY:Meeting\r\nORGANIZER:mailto:sam@example.com\r\n\
+        ATTENDEE;PARTSTAT=ACCEPTED:mailto:sam@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    s.emu
+        .put_object("home", "meeting.ics", meeting)
+        .await
+        .unwrap();
+    s.rig.sync(s.account).await.unwrap();
+    let err = s
+        .rig
+        .engine
+        .move_event(
+            s.home,
+            Href::new(format!("{}meeting.ics", s.home_href)),
+            work,
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("attendees"), "{err}");
+}
