@@ -347,3 +347,219 @@ async fn an_event_moves_between_calendars_under_icloud_s_uid_rule() {
         .unwrap_err();
     assert!(err.to_string().contains("attendees"), "{err}");
 }
+
+mod two_clients {
+    //! The property of issue 17: this client and another edit the same calendar through the
+    //! server, with faults in between; after the faults stop and a few syncs, every edit this
+    //! client made is on the server or kept in a conflict, never silently lost, and the
+    //! server saw a DELETE only for what this client deleted.
+    use super::*;
+    use almanac_icloud_emulator::{Fault, Scope};
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    #[derive(Clone, Debug)]
+    enum Step {
+        LocalEdit(usize),
+        LocalDelete(usize),
+        RemoteEdit(usize),
+        RemoteDelete(usize),
+        Fault(bool),
+        Sync,
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            3 => (0..4usize).prop_map(Step::LocalEdit),
+            1 => (0..4usize).prop_map(Step::LocalDelete),
+            2 => (0..4usize).prop_map(Step::RemoteEdit),
+            1 => (0..4usize).prop_map(Step::RemoteDelete),
+            1 => any::<bool>().prop_map(Step::Fault),
+            2 => Just(Step::Sync),
+        ]
+    }
+
+    // Shape: an iCloud event (icloud-caldav.md); this client edits SUMMARY, the other LOCATION,
+    // so most overlaps merge and some (a deletion on one side) become conflicts.
+    fn text(name: &str, summary: &str, location: &str) -> String {
+        format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Apple Inc.//macOS 15.1//EN\r\n\
+             BEGIN:VEVENT\r\nUID:{name}\r\nDTSTAMP:20261101T090000Z\r\n\
+             DTSTART:20261205T090000Z\r\nDTEND:20261205T100000Z\r\nSUMMARY:{summary}\r\n\
+             LOCATION:{location}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        )
+    }
+
+    async fn run_case(steps: Vec<Step>) {
+        let s = setup(&[]).await;
+        let names: Vec<String> = (0..4).map(|i| format!("e{i}")).collect();
+        for name in &names {
+            s.other
+                .create(
+                    "home",
+                    &format!("{name}.ics"),
+                    &text(name, "start", "Room 0"),
+                )
+                .await;
+        }
+        s.rig.sync(s.account).await.unwrap();
+        let mut mine: BTreeMap<String, String> = BTreeMap::new();
+        let mut deleted_here = Vec::new();
+        let mut n = 0;
+        let mark = s.emu.log_mark();
+        for step in steps {
+            n += 1;
+            match step {
+                Step::LocalEdit(i) => {
+                    let name = &names[i];
+                    let href = Href::new(format!("{}{name}.ics", s.home_href));
+                    let summary = format!("mine {n}");
+                    let location =
+                        s.rig
+                            .contents(s.account)
+                            .await
+                            .get(href.as_str())
+                            .and_then(|t| {
+                                t.lines()
+                                    .find_map(|l| l.strip_prefix("LOCATION:"))
+                                    .map(|l| l.trim().to_string())
+                            });
+                    let Some(location) = location else { continue };
+                    let edited = s
+                        .rig
+                        .engine
+                        .update_event(s.home, href, text(name, &summary, &location))
+                        .await;
+                    // Refused edits (a conflict to settle first) are the user's to see, not lost.
+                    if edited.is_ok() {
+                        mine.insert(name.clone(), summary);
+                    }
+                }
+                Step::LocalDelete(i) => {
+                    let href = Href::new(format!("{}{}.ics", s.home_href, names[i]));
+                    if s.rig.engine.delete_event(s.home, href).await.is_ok() {
+                        mine.remove(&names[i]);
+                        deleted_here.push(names[i].clone());
+                    }
+                }
+                // The other client writes straight to the server store, past the faults
+                // injected for this client's requests.
+                Step::RemoteEdit(i) => {
+                    let name = &names[i];
+                    let file = format!("{name}.ics");
+                    let current = s.emu.objects("home").await.unwrap();
+                    if let Some((_, now)) = current.iter().find(|(n, _)| *n == file) {
+                        let summary = now
+                            .lines()
+                            .find_map(|l| l.strip_prefix("SUMMARY:"))
+                            .unwrap_or("start")
+                            .trim()
+                            .to_string();
+                        let edited = text(name, &summary, &format!("Room {n}"));
+                        s.emu.put_object("home", &file, &edited).await.unwrap();
+                    }
+                }
+                Step::RemoteDelete(i) => {
+                    let file = format!("{}.ics", names[i]);
+                    let current = s.emu.objects("home").await.unwrap();
+                    if let Some((_, now)) = current.iter().find(|(n, _)| *n == file) {
+                        // An edit of mine the server already has is the other client's to
+                        // delete; one it does not have yet must survive as a conflict.
+                        let arrived = mine.get(&names[i]).is_some_and(|m| {
+                            now.contains(&format!("SUMMARY:{m}\r"))
+                                || now.contains(&format!("SUMMARY:{m}\n"))
+                        });
+                        if arrived {
+                            mine.remove(&names[i]);
+                        }
+                        s.emu.delete_object("home", &file).await.unwrap();
+                    }
+                }
+                Step::Fault(reset) => {
+                    let fault = if reset {
+                        Fault::ConnectionReset
+                    } else {
+                        Fault::Status {
+                            status: 500,
+                            retry_after: None,
+                        }
+                    };
+                    s.emu.inject(fault, Scope::Next(1));
+                }
+                Step::Sync => {
+                    s.rig.wait_out(s.account).await;
+                    let result = s.rig.sync(s.account).await;
+                    assert!(
+                        !matches!(result, Err(SyncError::NeedsRelink { .. })),
+                        "{result:?}"
+                    );
+                }
+            }
+        }
+        s.emu.clear_faults();
+        for _ in 0..3 {
+            s.rig.wait_out(s.account).await;
+            let _ = s.rig.sync(s.account).await;
+        }
+        let server = s.other.contents(&s.other.mirror().await).await;
+        let outbox = s.rig.engine.outbox(None).await.unwrap();
+        for (name, summary) in &mine {
+            let href = format!("{}{name}.ics", s.home_href);
+            let on_server = server
+                .get(&href)
+                .is_some_and(|t| t.contains(&format!("SUMMARY:{summary}")));
+            let in_conflict = outbox.iter().any(|e| {
+                e.href.as_str() == href
+                    && e.change == LocalChange::Conflict
+                    && e.local_ics.as_deref().is_some_and(|t| t.contains(summary))
+            });
+            assert!(
+                on_server || in_conflict,
+                "{name}: my edit {summary:?} is neither on the server nor kept: {:?} / {outbox:?}",
+                server.get(&href)
+            );
+        }
+        assert!(
+            outbox.iter().all(|e| e.change == LocalChange::Conflict),
+            "only conflicts wait once the faults stop: {outbox:?}"
+        );
+        for entry in s
+            .emu
+            .requests()
+            .since(mark)
+            .entries
+            .iter()
+            .filter(|r| r.method == "DELETE")
+        {
+            let name = entry
+                .path
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .trim_end_matches(".ics");
+            assert!(
+                deleted_here.iter().any(|d| d == name),
+                "a DELETE nobody asked for: {entry:?}"
+            );
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 8,
+            max_shrink_iters: 16,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn every_edit_reaches_the_server_or_waits_in_a_conflict(steps in proptest::collection::vec(step(), 4..16)) {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(run_case(steps));
+        }
+    }
+}
