@@ -220,7 +220,7 @@ fn pick_of(names: &[String], pick: usize) -> Option<String> {
     (!names.is_empty()).then(|| names[pick % names.len()].clone())
 }
 
-async fn run_case(steps: Vec<Step>) {
+async fn converges(steps: Vec<Step>) {
     let emu = Emulator::start(Options {
         seed: Some(3),
         ..Options::default()
@@ -289,11 +289,6 @@ proptest! {
 
     #[test]
     fn the_store_converges_to_the_server(steps in proptest::collection::vec(step(), 4..24)) {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(run_case(steps));
+        common::run_case(converges(steps));
     }
 }

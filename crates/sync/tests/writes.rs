@@ -390,7 +390,7 @@ mod two_clients {
         )
     }
 
-    async fn run_case(steps: Vec<Step>) {
+    async fn edits_under_faults(steps: Vec<Step>) {
         let s = setup(&[]).await;
         let names: Vec<String> = (0..4).map(|i| format!("e{i}")).collect();
         for name in &names {
@@ -554,12 +554,7 @@ mod two_clients {
 
         #[test]
         fn every_edit_reaches_the_server_or_waits_in_a_conflict(steps in proptest::collection::vec(step(), 4..16)) {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(run_case(steps));
+            common::run_case(edits_under_faults(steps));
         }
     }
 }

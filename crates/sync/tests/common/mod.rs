@@ -12,6 +12,17 @@ use chrono::{DateTime, TimeZone, Utc};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
+/// Runs one property-test case on its own two-thread runtime (proptest's cases are plain
+/// functions; each case starts its own emulator).
+pub fn run_case<F: std::future::Future<Output = ()>>(case: F) {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(case);
+}
+
 /// Calendar path → (member path → etag).
 pub type Mirror = BTreeMap<String, BTreeMap<String, String>>;
 
