@@ -179,3 +179,82 @@ async fn an_unreachable_server_means_offline_and_keeps_local_data() {
     assert_eq!(state, AccountState::Offline);
     assert_eq!(local_etags(&engine).await.len(), 1, "local data survives");
 }
+
+/// The write path against Xandikos: a created, an edited and a deleted event arrive with their
+/// preconditions; an edit against a copy changed there meanwhile becomes a conflict (Xandikos
+/// answers the stale If-Match with 412) and "keep mine" then wins against its new etag.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writes_arrive_with_preconditions_and_a_stale_edit_is_a_conflict() {
+    let server = almanac_test_servers::xandikos().unwrap();
+    let remote = server_client(&server.base_url);
+    for (i, name) in ["keep", "edit", "drop"].iter().enumerate() {
+        let href = Href::new(format!("{CALENDAR}{name}.ics"));
+        remote
+            .put_create(&href, &event(name, name, 1 + i as u32))
+            .await
+            .unwrap();
+    }
+    let engine = engine();
+    let account = engine
+        .add_account(
+            AccountKind::Caldav,
+            &server.base_url,
+            "alice",
+            Password::new("secret"),
+        )
+        .await
+        .unwrap();
+    let cancel = Cancel::default();
+    let sync = || engine.sync_account(account, almanac_sync::Trigger::User, &cancel);
+    sync().await.unwrap();
+    let calendar = engine
+        .with_store(|s| {
+            Ok(s.all_calendars()?
+                .into_iter()
+                .find(|c| c.href.as_str() == CALENDAR)
+                .map(|c| c.id))
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    let created = engine
+        .create_event(calendar, "NEW-XANDIKOS", event("new", "Created here", 8))
+        .await
+        .unwrap();
+    let edit = Href::new(format!("{CALENDAR}edit.ics"));
+    engine
+        .update_event(calendar, edit.clone(), event("edit", "Edited here", 2))
+        .await
+        .unwrap();
+    engine
+        .delete_event(calendar, Href::new(format!("{CALENDAR}drop.ics")))
+        .await
+        .unwrap();
+    let report = sync().await.unwrap();
+    assert_eq!(report.pushed, 3, "{report:?}");
+    assert_eq!(local_etags(&engine).await, server_etags(&remote).await);
+    assert!(server_etags(&remote).await.contains_key(&created));
+
+    // Changed there meanwhile: a conflict that keeps both versions, then "keep mine".
+    let etags = server_etags(&remote).await;
+    remote
+        .put_update(&edit, &etags[&edit], &event("edit", "Changed there", 2))
+        .await
+        .unwrap();
+    engine
+        .update_event(calendar, edit.clone(), event("edit", "Changed here", 2))
+        .await
+        .unwrap();
+    let report = sync().await.unwrap();
+    assert_eq!(report.conflicts, 1, "{report:?}");
+    let conflict = engine.outbox(None).await.unwrap().remove(0);
+    engine.resolve_conflict(conflict.id, true).await.unwrap();
+    let report = sync().await.unwrap();
+    assert_eq!((report.pushed, report.conflicts), (1, 0), "{report:?}");
+    let got = remote
+        .multiget_batch(&Href::new(CALENDAR), &[edit])
+        .await
+        .unwrap();
+    assert!(got.found[0].data.contains("Changed here"));
+    assert_eq!(local_etags(&engine).await, server_etags(&remote).await);
+}
