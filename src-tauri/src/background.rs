@@ -1,21 +1,25 @@
-//! What runs while Almanac lives, window open or not: the sync schedule, the alarm clock that
-//! turns VALARMs from the local store into notifications, and the tray kept in step.
+//! What runs while Almanac lives, window open or not: the sync schedule, the relay of engine
+//! events to the window, the alarm clock that turns VALARMs from the local store into
+//! notifications, and the tray kept in step.
 
+use crate::ipc::{CHANGED, ChangedEvent};
 use crate::notices;
 use crate::shell::Shell;
 use crate::tray;
-use almanac_sync::Engine;
+use almanac_core::{AccountId, AccountState};
+use almanac_sync::{Engine, SyncEvent};
 use chrono::Duration;
 use chrono_tz::Tz;
 use std::sync::Arc;
-use tauri::{AppHandle, Manager};
+use tauri::{AppHandle, Emitter, Manager};
 use tauri_plugin_notification::NotificationExt;
 
 /// The longest the alarm clock sleeps: how often the tray's "next event" is brought up to date.
 const ALARM_NAP: Duration = Duration::seconds(60);
 
-/// Starts the schedule and the alarm clock.
+/// Starts the relay of engine events, the schedule and the alarm clock.
 pub fn start(app: &AppHandle, shell: &Shell) {
+    relay_events(app, shell);
     tauri::async_runtime::spawn(almanac_sync::run_schedule(
         Arc::clone(&shell.engine),
         shell.schedule.clone(),
@@ -114,4 +118,100 @@ pub async fn refresh_tray(app: &AppHandle, engine: &Engine, zone: Tz) {
     if let Err(err) = tray::show(app, &model) {
         tracing::debug!(%err, "tray not updated");
     }
+}
+
+/// Forwards engine events to the window as [`ChangedEvent`]s, keeps the tray in step, and
+/// tells the user once, by a desktop notification, when an account needs a new password.
+fn relay_events(app: &AppHandle, shell: &Shell) {
+    let mut events = shell.engine.subscribe();
+    let engine = Arc::clone(&shell.engine);
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            let (account, reason) = match events.recv().await {
+                Ok(SyncEvent::StateChanged { account, state }) => {
+                    // Progress belongs to a running sync; a failed run leaves none behind.
+                    if state != AccountState::Syncing {
+                        clear_progress(&app, account);
+                    }
+                    on_state(&app, &engine, account, state).await;
+                    (Some(account), "state")
+                }
+                Ok(SyncEvent::CalendarProgress {
+                    account,
+                    calendar,
+                    fetched,
+                    total,
+                }) => {
+                    if let Some(shell) = app.try_state::<Shell>() {
+                        shell.set_calendar_progress(account, calendar, (fetched, total));
+                    }
+                    (Some(account), "progress")
+                }
+                Ok(SyncEvent::Finished { account, .. }) => {
+                    clear_progress(&app, account);
+                    (Some(account), "finished")
+                }
+                // Subscriptions belong to no account's sync.
+                Ok(SyncEvent::FeedsSynced { .. }) => (None, "feeds"),
+                Ok(SyncEvent::Started { .. } | SyncEvent::CalendarsFound { .. }) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            };
+            let payload = ChangedEvent {
+                account: account.map(|a| i32::try_from(a.0).unwrap_or(i32::MAX)),
+                reason: reason.into(),
+            };
+            trace_event(&payload);
+            let _ = app.emit(CHANGED, payload);
+        }
+    });
+}
+
+/// Forgets an account's sync progress.
+fn clear_progress(app: &AppHandle, account: AccountId) {
+    if let Some(shell) = app.try_state::<Shell>() {
+        shell.clear_progress(account);
+    }
+}
+
+/// With `ALMANAC_IPC_TRACE=<file>`, every event sent to the window is also appended to that
+/// file as a JSON line, so tests can search the real IPC event stream for secrets.
+fn trace_event(payload: &ChangedEvent) {
+    let Some(path) = std::env::var_os("ALMANAC_IPC_TRACE") else {
+        return;
+    };
+    let line = match serde_json::to_string(payload) {
+        Ok(line) => line,
+        Err(_) => return,
+    };
+    use std::io::Write;
+    let written = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut f| writeln!(f, "{line}"));
+    if let Err(err) = written {
+        tracing::debug!(%err, "IPC trace not written");
+    }
+}
+
+/// Redraws the tray and, on the move to NeedsRelink (which happens once per revocation: the
+/// engine sends nothing more with the refused password), notifies.
+async fn on_state(app: &AppHandle, engine: &Engine, account: AccountId, state: AccountState) {
+    let zone = app
+        .try_state::<Shell>()
+        .map_or_else(crate::shell::system_zone, |s| s.display_zone());
+    refresh_tray(app, engine, zone).await;
+    if state != AccountState::NeedsRelink {
+        return;
+    }
+    let Ok(accounts) = engine.with_store(|s| s.accounts()).await else {
+        return;
+    };
+    let Some(acct) = accounts.iter().find(|a| a.id == account) else {
+        return;
+    };
+    let (title, body) = notices::relink_notice(acct);
+    notify(app, &title, &body);
 }

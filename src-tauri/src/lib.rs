@@ -76,10 +76,10 @@ pub fn run() -> anyhow::Result<()> {
             }
             tracing::info!(version = %app.package_info().version, "Almanac starting");
             let shell = shell::Shell::open(&data_dir)?;
-            shell.relay_events(app.handle().clone());
             let model = tray::tray_model(&tray::TrayStatus::UpToDate, None);
+            let schedule = shell.schedule.clone();
             // The tray is a convenience: without it the window still shows every state.
-            if let Err(err) = tray::create(app.handle(), &model) {
+            if let Err(err) = tray::create(app.handle(), &model, move || schedule.sync_now()) {
                 tracing::warn!(%err, "no tray icon; state shows in the window only");
             }
             app.manage(shell);

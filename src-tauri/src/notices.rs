@@ -1,11 +1,19 @@
 //! The words of desktop notifications and of the tray's "next event" line. Pure, so they are
 //! tested without a notification daemon.
 
-use crate::tray::NextEvent;
 use almanac_core::{Account, AccountKind};
 use almanac_store::{AgendaItem, DueAlarm};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+
+/// The next event, as the tray's second line shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NextEvent {
+    /// The event's title.
+    pub title: String,
+    /// When, already formatted in the user's zone and locale ("Today 14:00").
+    pub when: String,
+}
 
 /// Whether the user's locale writes times on a 12-hour clock (US English and a few others);
 /// read from the same variables the C library uses.

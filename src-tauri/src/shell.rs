@@ -1,18 +1,17 @@
 //! The app's one piece of state: the engine over the store in the app's data directory and the
-//! OS keychain, and the relay of engine events to the window.
+//! OS keychain, the display zone, the schedule's controls, and sync progress. State only: what
+//! reacts to the engine's events lives in `background`.
 
-use crate::ipc::{CHANGED, ChangedEvent};
 use almanac_caldav::Limits;
+use almanac_core::AccountId;
 use almanac_core::Href;
-use almanac_core::{AccountId, AccountState};
 use almanac_secrets::KeyringSecrets;
 use almanac_store::Store;
-use almanac_sync::{Cancel, Engine, EngineParts, ScheduleControl, SyncEvent};
+use almanac_sync::{Cancel, Engine, EngineParts, ScheduleControl};
 use chrono_tz::Tz;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
-use tauri::{AppHandle, Emitter, Manager};
 
 /// Shared by every command.
 pub struct Shell {
@@ -27,7 +26,7 @@ pub struct Shell {
     /// Where the store and the logs live.
     pub data_dir: PathBuf,
     /// (fetched, total) per calendar of each account whose sync is fetching events.
-    progress: Arc<Mutex<Progress>>,
+    progress: Mutex<Progress>,
     /// The sync schedule's controls (interval, "sync now").
     pub schedule: ScheduleControl,
 }
@@ -89,7 +88,7 @@ impl Shell {
             icloud_url: std::env::var("ALMANAC_ICLOUD_URL")
                 .unwrap_or_else(|_| almanac_sync::ICLOUD_URL.into()),
             data_dir: data_dir.to_path_buf(),
-            progress: Arc::default(),
+            progress: Mutex::default(),
             schedule: ScheduleControl::new(minutes_duration(minutes)),
         })
     }
@@ -151,53 +150,22 @@ impl Shell {
         });
     }
 
-    /// Forwards engine events to the window as [`ChangedEvent`]s, keeps the tray in step, and
-    /// tells the user once, by a desktop notification, when an account needs a new password.
-    pub fn relay_events(&self, app: AppHandle) {
-        let mut events = self.engine.subscribe();
-        let engine = Arc::clone(&self.engine);
-        let progress = Arc::clone(&self.progress);
-        tauri::async_runtime::spawn(async move {
-            loop {
-                let (account, reason) = match events.recv().await {
-                    Ok(SyncEvent::StateChanged { account, state }) => {
-                        // Progress belongs to a running sync; a failed run leaves none behind.
-                        if state != AccountState::Syncing {
-                            locked(&progress).remove(&account);
-                        }
-                        on_state(&app, &engine, account, state).await;
-                        (Some(account), "state")
-                    }
-                    Ok(SyncEvent::CalendarProgress {
-                        account,
-                        calendar,
-                        fetched,
-                        total,
-                    }) => {
-                        locked(&progress)
-                            .entry(account)
-                            .or_default()
-                            .insert(calendar, (fetched, total));
-                        (Some(account), "progress")
-                    }
-                    Ok(SyncEvent::Finished { account, .. }) => {
-                        locked(&progress).remove(&account);
-                        (Some(account), "finished")
-                    }
-                    // Subscriptions belong to no account's sync.
-                    Ok(SyncEvent::FeedsSynced { .. }) => (None, "feeds"),
-                    Ok(SyncEvent::Started { .. } | SyncEvent::CalendarsFound { .. }) => continue,
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
-                };
-                let payload = ChangedEvent {
-                    account: account.map(|a| i32::try_from(a.0).unwrap_or(i32::MAX)),
-                    reason: reason.into(),
-                };
-                trace_event(&payload);
-                let _ = app.emit(CHANGED, payload);
-            }
-        });
+    /// Records one calendar's (fetched, total) while its account's sync fetches.
+    pub fn set_calendar_progress(
+        &self,
+        account: AccountId,
+        calendar: Href,
+        progress: (usize, usize),
+    ) {
+        locked(&self.progress)
+            .entry(account)
+            .or_default()
+            .insert(calendar, progress);
+    }
+
+    /// Forgets an account's progress: its sync ended (or failed).
+    pub fn clear_progress(&self, account: AccountId) {
+        locked(&self.progress).remove(&account);
     }
 }
 
@@ -209,45 +177,4 @@ pub fn minutes_duration(minutes: u32) -> std::time::Duration {
 /// A poisoned lock still holds usable progress figures.
 fn locked(progress: &Mutex<Progress>) -> std::sync::MutexGuard<'_, Progress> {
     progress.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// With `ALMANAC_IPC_TRACE=<file>`, every event sent to the window is also appended to that
-/// file as a JSON line, so tests can search the real IPC event stream for secrets.
-fn trace_event(payload: &ChangedEvent) {
-    let Some(path) = std::env::var_os("ALMANAC_IPC_TRACE") else {
-        return;
-    };
-    let line = match serde_json::to_string(payload) {
-        Ok(line) => line,
-        Err(_) => return,
-    };
-    use std::io::Write;
-    let written = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .and_then(|mut f| writeln!(f, "{line}"));
-    if let Err(err) = written {
-        tracing::debug!(%err, "IPC trace not written");
-    }
-}
-
-/// Redraws the tray and, on the move to NeedsRelink (which happens once per revocation: the
-/// engine sends nothing more with the refused password), notifies.
-async fn on_state(app: &AppHandle, engine: &Engine, account: AccountId, state: AccountState) {
-    let zone = app
-        .try_state::<Shell>()
-        .map_or_else(system_zone, |s| s.display_zone());
-    crate::background::refresh_tray(app, engine, zone).await;
-    if state != AccountState::NeedsRelink {
-        return;
-    }
-    let Ok(accounts) = engine.with_store(|s| s.accounts()).await else {
-        return;
-    };
-    let Some(acct) = accounts.iter().find(|a| a.id == account) else {
-        return;
-    };
-    let (title, body) = crate::notices::relink_notice(acct);
-    crate::background::notify(app, &title, &body);
 }

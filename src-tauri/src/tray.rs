@@ -2,6 +2,7 @@
 //! can be tested without a tray host (GNOME has none by default, and CI never does); the thin
 //! part that talks to Tauri only renders a model.
 
+use crate::notices::NextEvent;
 use almanac_core::{Account, AccountKind, AccountState};
 use tauri::image::Image;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
@@ -24,15 +25,6 @@ pub enum TrayStatus {
         /// Which account, in words ("iCloud", "Fastmail").
         account: String,
     },
-}
-
-/// The next event, as the tray's second line shows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NextEvent {
-    /// The event's title.
-    pub title: String,
-    /// When, already formatted in the user's zone and locale ("Today 14:00").
-    pub when: String,
 }
 
 /// Which icon the tray shows; each has a badge of its own shape, so colour is not the only signal.
@@ -206,24 +198,24 @@ fn menu<R: Runtime>(app: &AppHandle<R>, model: &TrayModel) -> tauri::Result<Menu
     Ok(menu)
 }
 
-/// Creates the tray icon. Without a StatusNotifier host this still succeeds and the app runs;
-/// state then shows in the window only.
+/// Creates the tray icon; its "Sync now" calls `sync_now`. Without a StatusNotifier host this
+/// still succeeds and the app runs; state then shows in the window only.
 ///
 /// # Errors
 /// When the menu or the icon cannot be built.
-pub fn create<R: Runtime>(app: &AppHandle<R>, model: &TrayModel) -> tauri::Result<TrayIcon<R>> {
+pub fn create<R: Runtime>(
+    app: &AppHandle<R>,
+    model: &TrayModel,
+    sync_now: impl Fn() + Send + Sync + 'static,
+) -> tauri::Result<TrayIcon<R>> {
     TrayIconBuilder::with_id("main")
         .icon(Image::from_bytes(icon_bytes(model.icon))?)
         .tooltip(&model.tooltip)
         .menu(&menu(app, model)?)
-        .on_menu_event(|app, event| match event.id().as_ref() {
+        .on_menu_event(move |app, event| match event.id().as_ref() {
             ids::QUIT => app.exit(0),
             ids::OPEN | ids::FIX_SIGN_IN => show_main_window(app),
-            ids::SYNC_NOW => {
-                if let Some(shell) = app.try_state::<crate::shell::Shell>() {
-                    shell.sync_in_background(None);
-                }
-            }
+            ids::SYNC_NOW => sync_now(),
             _ => {}
         })
         .build(app)

@@ -16,8 +16,8 @@
 
 use crate::IcalError;
 use crate::alarm::Trigger;
-use crate::alarm::valarm;
-use crate::edit::invalid;
+use crate::alarm_text::valarm;
+use crate::invalid;
 use crate::lines::{Doc, Patch, clean_text};
 use crate::series::normalize_rrule;
 use crate::tz::to_utc;

@@ -20,7 +20,6 @@
 //!   DURATION keeps DURATION; one with neither DTEND nor DURATION gets a DTEND when an end is
 //!   given (iCloud answers 404 to a VEVENT with neither).
 
-use crate::IcalError;
 use crate::alarm::Trigger;
 use crate::lexer::Component;
 use crate::lines::{
@@ -29,6 +28,7 @@ use crate::lines::{
 use crate::series::{move_time, normalize_rrule};
 use crate::tz::to_utc;
 use crate::value::IcalDuration;
+use crate::{IcalError, invalid};
 use almanac_core::EventTime;
 use chrono::{DateTime, Utc};
 
@@ -231,7 +231,7 @@ pub(crate) fn edit_component(
     recurrence(&mut s, v, edit)?;
     if let Some(wanted) = &changes.alarms {
         s.patches
-            .extend(crate::alarm::alarm_patches(doc, c, wanted));
+            .extend(crate::alarm_text::alarm_patches(doc, c, wanted));
     }
     if let Some(uid) = &edit.uid
         && c.prop("UID").map(|p| p.value.trim()) != Some(uid.as_str())
@@ -487,11 +487,5 @@ fn date_line(name: &str, old: &RawLine, t: &EventTime, tail: Option<&str>, eol: 
             params.extend(param.filter(|p| p.starts_with("TZID=")));
             content_line(name, &params, &format!("{value}/{tail}"), eol)
         }
-    }
-}
-
-pub(crate) fn invalid(reason: &str) -> IcalError {
-    IcalError::InvalidChange {
-        reason: reason.to_owned(),
     }
 }

@@ -27,7 +27,7 @@
 //! line kept byte for byte ([`Changes`] says what changed; [`ScopedEdit`] says what to upload);
 //! [`set_partstat`] answers an invitation; [`merge`] combines our edit with a newer server copy
 //! property by property. The rules live in the module overviews of `edit` (one VEVENT: which
-//! properties change, SEQUENCE), `scope` and `split` (recurring scopes), `series` (the time
+//! properties change, SEQUENCE), `scope` and its `split` (recurring scopes), `series` (the time
 //! algebra of a series), `reply`, `merge`, `compose`, `outgoing` and `vtimezone`.
 //!
 //! The content-line lexer is our own rather than `icalendar`'s: `icalendar` 0.17 rejects a
@@ -37,6 +37,7 @@
 //! driven with a step budget (see `recur`).
 
 mod alarm;
+mod alarm_text;
 mod compose;
 mod describe;
 mod edit;
@@ -55,7 +56,6 @@ mod resource_text;
 mod scope;
 mod series;
 mod simple_rule;
-mod split;
 mod times;
 mod tz;
 mod value;
@@ -127,4 +127,11 @@ pub enum IcalError {
         /// The address given.
         address: String,
     },
+}
+
+/// An [`IcalError::InvalidChange`] for `reason`.
+pub(crate) fn invalid(reason: &str) -> IcalError {
+    IcalError::InvalidChange {
+        reason: reason.to_owned(),
+    }
 }

@@ -11,6 +11,7 @@
 //! otherwise run for minutes), under `catch_unwind`.
 
 use crate::simple_rule::SimpleRule;
+use crate::value::weekday;
 use crate::warning::{Warning, WarningKind};
 use almanac_core::EventTime;
 use chrono::{DateTime, Month, NaiveDateTime, NaiveTime, TimeZone, Weekday};
@@ -37,19 +38,6 @@ pub(crate) struct RuleExpansion {
     pub starts: Vec<NaiveDateTime>,
     /// Set when the step budget ran out before the range end.
     pub capped: bool,
-}
-
-pub(crate) fn weekday(s: &str) -> Option<Weekday> {
-    Some(match s.trim().to_ascii_uppercase().as_str() {
-        "MO" => Weekday::Mon,
-        "TU" => Weekday::Tue,
-        "WE" => Weekday::Wed,
-        "TH" => Weekday::Thu,
-        "FR" => Weekday::Fri,
-        "SA" => Weekday::Sat,
-        "SU" => Weekday::Sun,
-        _ => return None,
-    })
 }
 
 fn as_rrule_time(local: NaiveDateTime) -> DateTime<rrule::Tz> {

@@ -17,8 +17,11 @@
 //!   RECURRENCE-ID matches none); removing the rule drops them all, with the RDATEs
 //!   (CalendarServer refuses an override beside a master that does not repeat).
 
-use crate::edit::{ComponentEdit, Fate, Sequence, edit_component, invalid};
+mod split;
+
+use crate::edit::{ComponentEdit, Fate, Sequence, edit_component};
 use crate::event::Event;
+use crate::invalid;
 use crate::lines::{Doc, Patch, Vevent, time_value};
 use crate::outgoing::finish;
 use crate::series::{
@@ -100,7 +103,7 @@ pub fn edit(
     check(raw)?;
     match scope {
         Scope::This(rid) => edit_this(raw, rid, changes, now).map(ScopedEdit::put),
-        Scope::Following(rid) => crate::split::edit_following(raw, rid, changes, now, new_uid),
+        Scope::Following(rid) => split::edit_following(raw, rid, changes, now, new_uid),
         Scope::All => edit_all(raw, changes, now, Sequence::Bump).map(ScopedEdit::put),
     }
 }
@@ -121,7 +124,7 @@ pub fn delete(raw: &str, scope: &Scope, now: DateTime<Utc>) -> Result<ScopedEdit
             let (_, m) = series(&vs)?;
             let split = occurrence(&vs, m, rid)?;
             if before(&m.start, &split, &m.start) {
-                crate::split::truncate(&doc, &vs, &split, now)?
+                split::truncate(&doc, &vs, &split, now)?
             } else {
                 ResourceWrite::Delete
             }

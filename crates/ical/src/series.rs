@@ -6,8 +6,8 @@
 //! series, or as a DATE for a timed one, names the occurrence it falls on there.
 
 use crate::IcalError;
-use crate::edit::invalid;
 use crate::event::{Event, RDate};
+use crate::invalid;
 use crate::tz::{add_naive, add_utc, in_frame_of, to_utc, wall_clock, with_wall_clock};
 use crate::value::{parse_date, parse_date_time};
 use almanac_core::EventTime;

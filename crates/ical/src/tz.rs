@@ -247,7 +247,7 @@ fn nth_weekday(year: i32, month: u32, byday: &str) -> Option<NaiveDate> {
         "" => 1,
         v => v.trim_start_matches('+').parse().ok()?,
     };
-    let weekday = crate::recur::weekday(byday.get(split..)?)?;
+    let weekday = crate::value::weekday(byday.get(split..)?)?;
     let n = n.unsigned_abs();
     if byday.starts_with('-') {
         let next = if month == 12 {

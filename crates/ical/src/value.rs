@@ -1,6 +1,6 @@
 //! Property values: DATE, DATE-TIME, DURATION, PERIOD and TEXT (RFC 5545 §3.3).
 
-use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 
 /// `YYYYMMDD`.
 pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
@@ -155,6 +155,20 @@ pub(crate) fn split_list(s: &str) -> Vec<&str> {
         .map(str::trim)
         .filter(|v| !v.is_empty())
         .collect()
+}
+
+/// A weekday code of a recurrence rule (`MO` … `SU`, RFC 5545 §3.3.10).
+pub(crate) fn weekday(s: &str) -> Option<Weekday> {
+    Some(match s.trim().to_ascii_uppercase().as_str() {
+        "MO" => Weekday::Mon,
+        "TU" => Weekday::Tue,
+        "WE" => Weekday::Wed,
+        "TH" => Weekday::Thu,
+        "FR" => Weekday::Fri,
+        "SA" => Weekday::Sat,
+        "SU" => Weekday::Sun,
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use crate::error::not_found;
 use crate::{Store, StoreError};
 use almanac_core::{AccountId, Calendar, CalendarId, ComponentKind, Href, SyncToken};
-use rusqlite::{OptionalExtension, Row};
+use rusqlite::{Connection, OptionalExtension, Row};
 
 /// One calendar as the server lists it (PROPFIND depth 1 on the home).
 ///
@@ -104,7 +104,7 @@ impl Store {
             |r| r.get(0),
         )?;
         // A calendar that was removed and came back gets the user's switches back.
-        crate::feeds::restore_choices(&self.conn, account, listing.href.as_str(), id)?;
+        restore_choices(&self.conn, account, listing.href.as_str(), id)?;
         Ok(CalendarId(id))
     }
 
@@ -252,6 +252,32 @@ impl Store {
             .optional()?
             .ok_or_else(|| not_found("calendar", id))
     }
+}
+
+/// Gives a calendar that comes back (by account and href) the switches the user left on it.
+pub(crate) fn restore_choices(
+    conn: &Connection,
+    account: AccountId,
+    href: &str,
+    id: i64,
+) -> Result<(), StoreError> {
+    let restored = conn.execute(
+        "UPDATE calendars SET
+            enabled = (SELECT enabled FROM calendar_choices c
+                       WHERE c.account_id = ?1 AND c.href = ?2),
+            notify = (SELECT notify FROM calendar_choices c
+                      WHERE c.account_id = ?1 AND c.href = ?2)
+         WHERE id = ?3 AND EXISTS (SELECT 1 FROM calendar_choices c
+                                   WHERE c.account_id = ?1 AND c.href = ?2)",
+        (account.0, href, id),
+    )?;
+    if restored > 0 {
+        conn.execute(
+            "DELETE FROM calendar_choices WHERE account_id = ?1 AND href = ?2",
+            (account.0, href),
+        )?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

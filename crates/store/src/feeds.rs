@@ -12,12 +12,12 @@
 //! (iCloud's `subscribed-strip-alarms`). Their events are stored as resources like any other, one per UID, through
 //! [`Store::apply_batch`], so browsing, search and alarms need nothing of their own.
 
-use crate::calendars::{COLUMNS, ORDER, calendar_from};
+use crate::calendars::{COLUMNS, ORDER, calendar_from, restore_choices};
 use crate::error::not_found;
 use crate::{CalendarListing, Store, StoreError};
 use almanac_core::{AccountId, Calendar, CalendarId};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::OptionalExtension;
 
 /// A subscription with the state of its feed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,32 +46,6 @@ impl Subscription {
 
 fn timestamp(seconds: Option<i64>) -> Option<DateTime<Utc>> {
     seconds.and_then(|s| DateTime::from_timestamp(s, 0))
-}
-
-/// Gives a calendar that comes back (by account and href) the switches the user left on it.
-pub(crate) fn restore_choices(
-    conn: &Connection,
-    account: AccountId,
-    href: &str,
-    id: i64,
-) -> Result<(), StoreError> {
-    let restored = conn.execute(
-        "UPDATE calendars SET
-            enabled = (SELECT enabled FROM calendar_choices c
-                       WHERE c.account_id = ?1 AND c.href = ?2),
-            notify = (SELECT notify FROM calendar_choices c
-                      WHERE c.account_id = ?1 AND c.href = ?2)
-         WHERE id = ?3 AND EXISTS (SELECT 1 FROM calendar_choices c
-                                   WHERE c.account_id = ?1 AND c.href = ?2)",
-        (account.0, href, id),
-    )?;
-    if restored > 0 {
-        conn.execute(
-            "DELETE FROM calendar_choices WHERE account_id = ?1 AND href = ?2",
-            (account.0, href),
-        )?;
-    }
-    Ok(())
 }
 
 impl Store {

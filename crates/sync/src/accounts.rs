@@ -2,21 +2,12 @@
 //! new password (kept local data, so the next sync is incremental), and removing. The keychain
 //! key and the discovery start are here too: every front end names an account the same way.
 
-use crate::engine::{Engine, ICLOUD_URL, locked};
+use crate::engine::{Engine, ICLOUD_URL, locked, secret_key};
 use crate::error::SyncError;
 use crate::policy::may_have_moved;
 use almanac_caldav::Url;
 use almanac_core::{AccountId, AccountKind, AccountState, Password};
-use almanac_secrets::SecretKey;
 use almanac_store::StoreError;
-
-/// The keychain key of an account.
-pub fn secret_key(username: &str, server_url: &str) -> SecretKey {
-    SecretKey {
-        username: username.to_string(),
-        server: server_url.to_string(),
-    }
-}
 
 /// Where an account of `kind` starts discovery, given what the user typed (if anything), in
 /// the one spelling that is stored and used: discovery's reading of it

@@ -2,13 +2,12 @@
 //! store, reports progress, and moves the account's state by the policy. SQLite work runs on
 //! blocking threads; the network work is async.
 
-use crate::accounts::secret_key;
 use crate::error::SyncError;
 use crate::events::{SyncEvent, SyncReport};
 use crate::policy::{Backoff, Outcome, Trigger, may_sync, next_state, outcome_of};
 use almanac_caldav::{CaldavClient, CaldavError, Credentials, Limits};
 use almanac_core::{AccountId, AccountState, Password};
-use almanac_secrets::Secrets;
+use almanac_secrets::{SecretKey, Secrets};
 use almanac_store::{Store, StoreError};
 use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
@@ -124,6 +123,14 @@ pub struct Engine {
     events: broadcast::Sender<SyncEvent>,
     pub(crate) failures: Mutex<HashMap<AccountId, u32>>,
     running: Mutex<HashSet<AccountId>>,
+}
+
+/// The keychain key of an account.
+pub fn secret_key(username: &str, server_url: &str) -> SecretKey {
+    SecretKey {
+        username: username.to_string(),
+        server: server_url.to_string(),
+    }
 }
 
 pub(crate) fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -48,7 +48,7 @@ pub enum SyncEvent {
     /// A round of subscriptions' feeds was fetched (they belong to no account's sync).
     FeedsSynced {
         /// What happened.
-        report: crate::feeds::FeedsReport,
+        report: FeedsReport,
     },
 }
 
@@ -103,4 +103,21 @@ pub struct SyncReport {
     pub conflicts: usize,
     /// Local deletions held for confirmation (more than `push::MASS_DELETE` at once).
     pub unconfirmed_deletions: usize,
+}
+
+/// What one round of [`crate::Engine::sync_feeds`] did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct FeedsReport {
+    /// Feeds asked for.
+    pub checked: usize,
+    /// Of those, feeds that answered "not modified" (or with the same events).
+    pub unchanged: usize,
+    /// Events stored (new or changed).
+    pub fetched: usize,
+    /// Events removed because the feed no longer has them.
+    pub deleted: usize,
+    /// Removals held by the mass-deletion guard until a second copy agrees.
+    pub held_deletions: usize,
+    /// Feeds that failed, by name, with the problem in words; each kept its last good copy.
+    pub failed: Vec<(String, String)>,
 }

@@ -15,14 +15,13 @@
 
 use crate::engine::Engine;
 use crate::error::SyncError;
-use crate::events::SyncEvent;
+use crate::events::{FeedsReport, SyncEvent};
 use almanac_caldav::{
     CaldavError, FeedAnswer, FeedClient, Listing, MAX_FEED_BYTES, Validators, feed_url,
 };
 use almanac_core::{AccountId, CalendarId, Href};
 use almanac_store::{Batch, CalendarListing, Subscription};
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use std::collections::HashSet;
 
 mod plan;
@@ -31,23 +30,6 @@ pub use plan::{
     FeedPlan, FeedProblem, ListedAction, feed_name, feed_problem_text, feed_resources, plan_feed,
     plan_listed, read_copy,
 };
-
-/// What one round of [`Engine::sync_feeds`] did.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct FeedsReport {
-    /// Feeds asked for.
-    pub checked: usize,
-    /// Of those, feeds that answered "not modified" (or with the same events).
-    pub unchanged: usize,
-    /// Events stored (new or changed).
-    pub fetched: usize,
-    /// Events removed because the feed no longer has them.
-    pub deleted: usize,
-    /// Removals held by the mass-deletion guard until a second copy agrees.
-    pub held_deletions: usize,
-    /// Feeds that failed, by name, with the problem in words; each kept its last good copy.
-    pub failed: Vec<(String, String)>,
-}
 
 /// A new subscription, as [`Engine::subscribe_feed`] made it.
 #[derive(Clone, Debug, PartialEq, Eq)]

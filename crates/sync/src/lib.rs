@@ -38,14 +38,14 @@ mod reminders;
 mod run;
 mod schedule;
 
-pub use accounts::{secret_key, start_url};
+pub use accounts::start_url;
 pub use engine::{
-    Cancel, Clock, Engine, EngineParts, ICLOUD_URL, Jitter, clock_from_env, system_clock,
-    system_jitter,
+    Cancel, Clock, Engine, EngineParts, ICLOUD_URL, Jitter, clock_from_env, secret_key,
+    system_clock, system_jitter,
 };
 pub use error::SyncError;
-pub use events::{SyncEvent, SyncReport};
-pub use feeds::{FeedsReport, Subscribed};
+pub use events::{FeedsReport, SyncEvent, SyncReport};
+pub use feeds::Subscribed;
 pub use health::{health_text, multi_uid_text, task_list_text};
 pub use policy::Trigger;
 pub use reminders::{ALARM_GRACE, AlarmRound, split_round};

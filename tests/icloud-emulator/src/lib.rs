@@ -147,31 +147,21 @@
 pub mod account;
 pub mod control;
 pub mod demo;
-mod discovery;
 pub mod faults;
 mod ical;
 pub mod layout;
 pub mod log;
-mod moves;
-pub mod partial;
-mod report;
 pub mod rng;
-mod routes;
-pub mod scheduling;
 mod server;
-mod stale;
-mod sticky;
-mod uids;
 mod upstream;
 mod view;
-mod write_rules;
-mod writes;
 pub mod xml;
 
 pub use account::{AccountError, ChallengeStyle, Quirks, RateLimit};
 pub use faults::{Fault, Scope};
 pub use log::{LoggedRequest, RequestLog};
-pub use scheduling::{ItipMessage, MessageKind};
+pub use server::scheduling::{ItipMessage, MessageKind};
+pub use server::{partial, scheduling};
 
 use account::Account;
 use bytes::Bytes;
@@ -317,10 +307,10 @@ impl Emulator {
             partition_numbers: options.partitions.clone(),
             seq: AtomicU64::new(0),
             server_build,
-            stale: std::sync::Mutex::new(stale::StaleReads::default()),
-            sticky: std::sync::Mutex::new(sticky::Graveyard::default()),
-            scheduling: std::sync::Mutex::new(scheduling::Scheduling::default()),
-            uid_index: std::sync::Mutex::new(uids::UidIndex::default()),
+            stale: std::sync::Mutex::new(server::stale::StaleReads::default()),
+            sticky: std::sync::Mutex::new(server::sticky::Graveyard::default()),
+            scheduling: std::sync::Mutex::new(server::scheduling::Scheduling::default()),
+            uid_index: std::sync::Mutex::new(server::uids::UidIndex::default()),
             writes: tokio::sync::Mutex::new(()),
         });
         let mut tasks = vec![tokio::spawn(server::serve(

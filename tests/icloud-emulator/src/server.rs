@@ -2,6 +2,24 @@
 //! every request goes through — old-partition check, throttle, injected faults (those scoped
 //! to a calendar only inside its collection), Basic auth, then routing — with iCloud's headers
 //! on every answer and one log entry per request.
+//!
+//! The request handlers are this module's children: they share its [`Ctx`], [`Answer`] and
+//! [`Shared`] state, and [`routes`] dispatches to them; `forward` holds what several of them
+//! pass on to Radicale.
+
+pub mod partial;
+pub mod scheduling;
+
+mod discovery;
+mod forward;
+mod moves;
+mod report;
+mod routes;
+pub(crate) mod stale;
+pub(crate) mod sticky;
+pub(crate) mod uids;
+mod write_rules;
+mod writes;
 
 use crate::account::{Account, ChallengeStyle};
 use crate::faults::{Fault, Faults};
@@ -63,13 +81,13 @@ pub struct Shared {
     /// The `Server` header's hex build id.
     pub server_build: String,
     /// Previous object versions still served after a write (eventual consistency).
-    pub stale: Mutex<crate::stale::StaleReads>,
+    pub stale: Mutex<stale::StaleReads>,
     /// Objects of deleted calendars, for the sticky-events quirk.
-    pub sticky: Mutex<crate::sticky::Graveyard>,
+    pub sticky: Mutex<sticky::Graveyard>,
     /// Schedule-Tags and the log of iTIP messages "sent" (server-side scheduling).
-    pub scheduling: Mutex<crate::scheduling::Scheduling>,
+    pub scheduling: Mutex<scheduling::Scheduling>,
     /// The UIDs the account holds, for account-wide uniqueness.
-    pub uid_index: Mutex<crate::uids::UidIndex>,
+    pub uid_index: Mutex<uids::UidIndex>,
     /// Held by each object write (PUT, DELETE, MOVE) from its first check to its last, so
     /// the account-wide UID check and the stored version it compared cannot race.
     pub writes: tokio::sync::Mutex<()>,
@@ -302,7 +320,7 @@ async fn decide(
     let now = Instant::now();
     if let Role::Partition(i) = ctx.role {
         if ctx.path.starts_with("/published/") {
-            return Delivery::Normal(crate::routes::published(ctx).await);
+            return Delivery::Normal(routes::published(ctx).await);
         }
         if i != lock(&shared.account).partition {
             *label = Some("old-partition".into());
@@ -319,7 +337,7 @@ async fn decide(
             Answer::empty(t.status).with("retry-after", &t.retry_after_secs.to_string()),
         );
     }
-    let calendar = crate::partial::request_calendar(&ctx.map.home(), &ctx.path);
+    let calendar = partial::request_calendar(&ctx.map.home(), &ctx.path);
     let fault = lock(&shared.faults).take_request_fault(calendar.as_deref(), now);
     let mut truncate = false;
     if let Some(fault) = fault {
@@ -353,7 +371,7 @@ async fn decide(
     if !authorized {
         return Delivery::Normal(unauthorized(&ctx.quirks.challenge));
     }
-    let answer = crate::routes::route(ctx, label).await;
+    let answer = routes::route(ctx, label).await;
     if truncate {
         Delivery::Truncated(answer)
     } else {

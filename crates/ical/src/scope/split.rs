@@ -17,10 +17,10 @@
 //! Apple's own split (`POST ?action=split`) keeps the old UID on the future half; a client
 //! cannot ask that of plain CalDAV, so the new UID goes to the future half, as in Evolution.
 
+use super::{NewResource, ResourceWrite, ScopedEdit, edit_all, occurrence, series};
 use crate::edit::{ComponentEdit, Fate, Sequence, edit_component};
 use crate::lines::{Doc, Patch, Vevent};
 use crate::outgoing::finish;
-use crate::scope::{NewResource, ResourceWrite, ScopedEdit, edit_all, occurrence, series};
 use crate::series::{before, has_occurrences, rule_from, rule_until_before, same_occurrence};
 use crate::{Changes, IcalError};
 use almanac_core::{EventTime, Uid};

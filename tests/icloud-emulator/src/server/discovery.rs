@@ -2,8 +2,8 @@
 //! the home listing's synthesized entries (inbox, outbox, notification, a subscribed
 //! calendar), and the split `200`/`404` propstats every PROPFIND gets.
 
+use super::{Answer, Ctx};
 use crate::layout;
-use crate::server::{Answer, Ctx};
 use crate::upstream;
 use crate::xml::{self, CALDAV, CS, DAV, Element, ICAL};
 use bytes::Bytes;
@@ -229,7 +229,7 @@ pub async fn home(ctx: &Ctx, label: &mut Option<String>) -> Answer {
                 ms = ms.child(resp);
             }
         }
-        crate::partial::listing(ctx, &mut ms, label);
+        super::partial::listing(ctx, &mut ms, label);
     }
     Answer::xml(207, &ms, ctx.quirks.text_plain_content_type)
 }

@@ -13,11 +13,11 @@
 //! A MOVE sends no scheduling messages: that is why clients prefer it to DELETE plus PUT,
 //! which cancels and re-invites (writing-caldav.md §1.5).
 
+use super::write_rules::{self, Refusal};
+use super::writes::{self, Stored};
+use super::{Answer, Ctx, lock};
 use crate::layout::{self, Kind};
-use crate::server::{Answer, Ctx, lock};
 use crate::upstream::calendar_of;
-use crate::write_rules::{self, Refusal};
-use crate::writes::{self, Stored};
 use bytes::Bytes;
 
 /// The client path of a Destination header (which may be an absolute URL).
@@ -101,8 +101,8 @@ fn after_move(ctx: &Ctx, source: &Stored, dest: &str) -> Answer {
     if !ctx.quirks.server_scheduling {
         return answer;
     }
-    let role = crate::scheduling::role(&source.calendar(), &writes::me(ctx));
-    if role == crate::scheduling::Role::None {
+    let role = super::scheduling::role(&source.calendar(), &writes::me(ctx));
+    if role == super::scheduling::Role::None {
         return answer;
     }
     let tag = s.tag_or_new(dest);

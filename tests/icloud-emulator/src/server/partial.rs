@@ -6,8 +6,8 @@
 //! Its href helpers are public so that a test can predict a respelling ([`respell`]) or compare
 //! hrefs the way the faults do ([`same_href`]).
 
+use super::{Answer, Ctx, lock};
 use crate::faults::Fault;
-use crate::server::{Answer, Ctx, lock};
 use crate::upstream::calendar_of;
 use crate::xml::{DAV, Element, Node};
 use std::time::Instant;

@@ -4,8 +4,8 @@
 //! comp-filter. sync-collection and calendar-query list the collection itself as an
 //! extra entry, as iCloud does.
 
-use crate::routes::rewrite_request_hrefs;
-use crate::server::{Answer, Ctx, lock};
+use super::forward::rewrite_request_hrefs;
+use super::{Answer, Ctx, lock};
 use crate::upstream;
 use crate::xml::{self, CALDAV, DAV, Element};
 use bytes::Bytes;
@@ -102,7 +102,7 @@ async fn sync_collection(
     radicale_path: &str,
     label: &mut Option<String>,
 ) -> Answer {
-    if let Some(forbidden) = crate::partial::stale_token(ctx, &root, label) {
+    if let Some(forbidden) = super::partial::stale_token(ctx, &root, label) {
         return forbidden;
     }
     for el in root.elements_mut().filter(|e| e.is(DAV, "sync-token")) {
@@ -169,8 +169,8 @@ async fn multiget(
         Ok(ms) => ms,
         Err(a) => return a,
     };
-    crate::stale::multiget(ctx, &mut ms);
-    let calendar = crate::partial::request_calendar(&ctx.map.home(), &ctx.path);
+    super::stale::multiget(ctx, &mut ms);
+    let calendar = super::partial::request_calendar(&ctx.map.home(), &ctx.path);
     let missing =
         lock(&ctx.shared.faults).take_multiget_missing(&hrefs, calendar.as_deref(), Instant::now());
     if !missing.is_empty() {
@@ -190,7 +190,7 @@ async fn multiget(
             }
         }
     }
-    crate::partial::multiget(ctx, &hrefs, &mut ms, label);
+    super::partial::multiget(ctx, &hrefs, &mut ms, label);
     Answer::xml(207, &ms, ctx.quirks.text_plain_content_type)
 }
 

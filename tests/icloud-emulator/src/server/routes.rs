@@ -1,12 +1,13 @@
 //! Routing of authenticated requests, and the calendar-collection operations that Radicale
 //! carries out behind the emulator (PROPFIND, GET, PUT, DELETE, PROPPATCH, MKCALENDAR).
 
-use crate::discovery;
+use super::discovery;
+use super::forward::{forward_plain, rewrite_request_hrefs};
+use super::report;
+use super::writes;
+use super::{Answer, Ctx, Role, lock};
 use crate::layout::{self, Kind};
-use crate::report;
-use crate::server::{Answer, Ctx, Role, lock};
 use crate::upstream::{self, calendar_of};
-use crate::writes;
 use crate::xml::{self, DAV, Element};
 use std::time::Instant;
 
@@ -115,7 +116,7 @@ async fn calendar(ctx: &Ctx, cal: &str, label: &mut Option<String>) -> Answer {
         "MKCALENDAR" => {
             let a = forward_multistatus(ctx, &radicale_path).await;
             if a.status == 201 {
-                crate::sticky::after_create(ctx, cal).await;
+                super::sticky::after_create(ctx, cal).await;
             }
             a
         }
@@ -126,7 +127,7 @@ async fn calendar(ctx: &Ctx, cal: &str, label: &mut Option<String>) -> Answer {
             forward_multistatus(ctx, &radicale_path).await
         }
         "GET" | "HEAD" => {
-            let a = match crate::stale::get(ctx) {
+            let a = match super::stale::get(ctx) {
                 Some(old) => old,
                 None => forward_plain(ctx, &radicale_path, &[]).await,
             };
@@ -142,12 +143,12 @@ async fn calendar(ctx: &Ctx, cal: &str, label: &mut Option<String>) -> Answer {
                 .map(|v| ("if-match", v.to_string()))
                 .into_iter()
                 .collect();
-            crate::sticky::before_delete(ctx, cal, &radicale_path).await;
+            super::sticky::before_delete(ctx, cal, &radicale_path).await;
             forward_plain(ctx, &radicale_path, &pass).await
         }
         "DELETE" => writes::delete(ctx, kind, &radicale_path).await,
         "MOVE" if !is_collection_path(ctx, cal) => {
-            crate::moves::move_object(ctx, kind, &radicale_path).await
+            super::moves::move_object(ctx, kind, &radicale_path).await
         }
         // KashCal: MOVE between calendars fails on iCloud (see `moves.rs`); COPY likewise.
         "MOVE" | "COPY" => Answer::empty(403),
@@ -183,7 +184,7 @@ async fn forward_multistatus(ctx: &Ctx, radicale_path: &str) -> Answer {
     match xml::parse(&String::from_utf8_lossy(&reply.body)) {
         Ok(mut ms) => {
             upstream::reshape(&mut ms, &ctx.map);
-            crate::write_rules::advertise_max_size(&mut ms, ctx.quirks.max_resource_size);
+            super::write_rules::advertise_max_size(&mut ms, ctx.quirks.max_resource_size);
             if ctx.quirks.empty_values_as_none {
                 upstream::none_for_missing(&mut ms);
             }
@@ -191,56 +192,4 @@ async fn forward_multistatus(ctx: &Ctx, radicale_path: &str) -> Answer {
         }
         Err(_) => Answer::empty(502),
     }
-}
-
-/// Client hrefs inside an XML request body, mapped to Radicale's paths.
-pub fn rewrite_request_hrefs(ctx: &Ctx) -> bytes::Bytes {
-    let text = ctx.body_text();
-    if text.trim().is_empty() {
-        return ctx.body.clone();
-    }
-    match xml::parse(&text) {
-        Ok(mut root) => {
-            map_hrefs(&mut root, &ctx.map);
-            bytes::Bytes::from(xml::write(&root))
-        }
-        Err(_) => ctx.body.clone(),
-    }
-}
-
-fn map_hrefs(el: &mut Element, map: &upstream::Mapping) {
-    for child in el.elements_mut() {
-        if child.is(DAV, "href") {
-            if let Some(p) = map.to_radicale(&child.text_content()) {
-                child.set_text(&p);
-            }
-        } else {
-            map_hrefs(child, map);
-        }
-    }
-}
-
-pub async fn forward_plain(ctx: &Ctx, radicale_path: &str, headers: &[(&str, String)]) -> Answer {
-    let Ok(reply) = ctx
-        .shared
-        .upstream
-        .send(&ctx.method, radicale_path, headers, ctx.body.clone())
-        .await
-    else {
-        return Answer::empty(502);
-    };
-    let mut a = Answer {
-        status: reply.status,
-        headers: Vec::new(),
-        body: reply.body,
-    };
-    if let Some(e) = reply.etag {
-        a = a.with("etag", &e);
-    }
-    if let Some(ct) = reply.content_type
-        && !a.body.is_empty()
-    {
-        a = a.with("content-type", &ct);
-    }
-    a
 }

@@ -334,7 +334,7 @@ pub struct Scheduling {
 }
 
 fn key(href: &str) -> String {
-    crate::partial::percent_decode(href)
+    super::partial::percent_decode(href)
 }
 
 impl Scheduling {

@@ -2,7 +2,7 @@
 //! `stale_reads_after_write` quirk at N, the next N reads of an updated object (GET, or its
 //! entry in a calendar-multiget) still serve the previous body and ETag.
 
-use crate::server::{Answer, Ctx, lock};
+use super::{Answer, Ctx, lock};
 use crate::xml::{CALDAV, DAV, Element};
 use bytes::Bytes;
 use std::collections::HashMap;

@@ -1,8 +1,8 @@
 //! "Sticky" events (python-caldav #3): with the `sticky_events` quirk, a calendar deleted and
 //! then recreated under the same id gets its old events back, as users saw on iCloud.
 
+use super::{Ctx, lock};
 use crate::demo;
-use crate::server::{Ctx, lock};
 use crate::xml::{self, CALDAV, DAV, Element};
 use bytes::Bytes;
 use std::collections::HashMap;

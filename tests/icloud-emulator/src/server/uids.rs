@@ -11,9 +11,9 @@
 //! anywhere in the account; CalendarServer says `unique-scheduling-object-resource` for
 //! another calendar, and TbSync #187 saw iCloud answer `412` (`uid_conflict_status`).
 
+use super::partial::same_href;
+use super::{Ctx, lock};
 use crate::ical;
-use crate::partial::same_href;
-use crate::server::{Ctx, lock};
 use crate::xml::{self, CALDAV, DAV, Element};
 use bytes::Bytes;
 use std::collections::HashMap;

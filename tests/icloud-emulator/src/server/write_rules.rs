@@ -4,10 +4,10 @@
 //! A refusal names its RFC 4791 §5.3.2.1 precondition in a `DAV:error` body, as CalendarServer
 //! (the open-source ancestor iCloud is believed to descend from) does.
 
+use super::Answer;
 use crate::account::Quirks;
 use crate::ical::{self, Component, Item};
 use crate::layout::Kind;
-use crate::server::Answer;
 use crate::xml::{CALDAV, DAV, Element};
 
 /// The PRODID iCloud writes on objects it creates itself (seen in server-made data).

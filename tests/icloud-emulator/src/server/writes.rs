@@ -20,12 +20,12 @@
 //!   L2774–2781), and Evolution issue #178 saw a server that writes `SCHEDULE-STATUS` never
 //!   return an ETag, "but a Schedule-Tag header". `omit_put_etag` leaves it out always.
 
+use super::forward::forward_plain;
+use super::scheduling::{self, Draft, Role};
+use super::write_rules::{self, Refusal, Shape};
+use super::{Answer, Ctx, lock};
 use crate::ical::{self, Component};
 use crate::layout::Kind;
-use crate::routes::forward_plain;
-use crate::scheduling::{self, Draft, Role};
-use crate::server::{Answer, Ctx, lock};
-use crate::write_rules::{self, Refusal, Shape};
 use bytes::Bytes;
 
 /// The stored version of an object.
@@ -124,7 +124,7 @@ async fn uid_conflict(ctx: &Ctx, shape: &Shape, old: Option<&[Component]>) -> Op
     {
         return Some(conflict(403, ctx.path.clone()));
     }
-    let holder = crate::uids::holder(ctx, uid, &ctx.path).await?;
+    let holder = super::uids::holder(ctx, uid, &ctx.path).await?;
     Some(conflict(ctx.quirks.uid_conflict_status, holder))
 }
 
@@ -198,7 +198,7 @@ pub async fn put(ctx: &Ctx, kind: Option<Kind>, radicale_path: &str) -> Answer {
         ctx.body.clone()
     };
     if current.is_some() {
-        crate::stale::before_write(ctx, radicale_path).await;
+        super::stale::before_write(ctx, radicale_path).await;
     }
     let mut a = store(ctx, radicale_path, body).await;
     if !(200..300).contains(&a.status) {
