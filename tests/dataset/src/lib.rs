@@ -1,6 +1,6 @@
 //! Generated calendar data for the suites that need volume: a seeded generator of
-//! iCloud-shaped events ([`generate`]), a seeder that puts them into a loopback CalDAV server
-//! with plain HTTP ([`seed`]), and a listing of what a collection holds ([`Server::etags`]) to
+//! iCloud-shaped events ([`generate()`]), a seeder that puts them into a loopback CalDAV server
+//! with plain HTTP ([`seed()`]), and a listing of what a collection holds ([`Server::etags`]) to
 //! compare a store with. The crash-safety test (`tests/crash_safety.rs`) and the sync
 //! benchmark (`almanac-sync-bench`, run by `tests/bench/sync.sh`) both use it.
 //!
