@@ -247,6 +247,23 @@ impl Engine {
         trigger: Trigger,
         cancel: &Cancel,
     ) -> Result<SyncReport, SyncError> {
+        let report = self.sync_locked(account, trigger, cancel).await?;
+        // Said once the account is free again (its guard and lock dropped): whoever hears
+        // "finished" and syncs at once is not refused as "already syncing".
+        self.emit(SyncEvent::Finished {
+            account,
+            report: report.clone(),
+        });
+        Ok(report)
+    }
+
+    /// [`Engine::sync_account`] while holding the account's guard and cross-process lock.
+    async fn sync_locked(
+        &self,
+        account: AccountId,
+        trigger: Trigger,
+        cancel: &Cancel,
+    ) -> Result<SyncReport, SyncError> {
         let acct = self.with_store(move |s| s.account(account)).await?;
         let now = (self.clock)();
         if !may_sync(&acct.state, now, trigger) || !locked(&self.running).insert(account) {
@@ -354,10 +371,6 @@ impl Engine {
                     s.refresh_horizon(at).map(|_| ())
                 })
                 .await?;
-                self.emit(SyncEvent::Finished {
-                    account,
-                    report: report.clone(),
-                });
                 Ok(report)
             }
             Err(_) if outcome == Outcome::RefusedTwice => Err(SyncError::NeedsRelink {
