@@ -30,6 +30,16 @@ impl Spec {
         events: 10_000,
         years: 3,
     };
+
+    /// The first and the last day an event can start on, `YYYY-MM-DD`.
+    pub fn span(&self) -> (String, String) {
+        let dashed = |days: i64| {
+            let d = ymd(days);
+            format!("{}-{}-{}", &d[..4], &d[4..6], &d[6..])
+        };
+        let last = FIRST_DAY + i64::from(self.years.max(1)) * 365 - 1;
+        (dashed(FIRST_DAY), dashed(last))
+    }
 }
 
 /// One calendar object: its resource name and its iCalendar text.

@@ -55,5 +55,10 @@ mod tests {
         assert!(share("BEGIN:VALARM") >= 50 && share("X-APPLE-STRUCTURED-LOCATION") > 20);
         let mean = all.iter().map(|o| o.ics.len()).sum::<usize>() / all.len();
         assert!((1100..1400).contains(&mean), "mean size {mean}");
+        let span = Spec::BENCH.span();
+        assert_eq!(
+            (span.0.as_str(), span.1.as_str()),
+            ("2025-01-01", "2027-12-31")
+        );
     }
 }

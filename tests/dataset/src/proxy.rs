@@ -1,12 +1,29 @@
-//! A counting TCP proxy for plain HTTP/1.1 on loopback: it forwards every connection to one
-//! server and counts requests (by reading each request's head and `Content-Length` body) and
-//! bytes in each direction, so a benchmark can report what a client sent over the wire.
+//! A counting, delaying TCP proxy for plain HTTP/1.1 on loopback: it forwards every connection
+//! to one server and counts requests (by reading each request's head and its body, sized by
+//! `Content-Length` or chunked), bytes in each direction and connections, so a benchmark can
+//! report what a client sent over the wire.
+//!
+//! With a latency it also plays a far server: each new connection is held that long before it
+//! is connected onwards (the TCP handshake's round trip) and each request is held that long
+//! after it arrived before it is forwarded (the request's round trip). Requests are held each
+//! from its own arrival, so requests on separate connections wait in parallel, as they would on
+//! a real network; a client that waits for one answer before the next request pays the latency
+//! once per request.
+//!
+//! A server that closes the connection after each answer, as Radicale does, makes a client pay
+//! the connection's latency for every request too. With [`Far::keep_alive`] the proxy keeps the
+//! client's connection open instead, as a far server with keep-alive (iCloud's) does, and
+//! opens a new one to the server behind for each request when it must.
+
+mod wire;
 
 use anyhow::Result;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{self, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::{Duration, Instant};
+use wire::{header, persistent_head, read_request, read_response};
 
 /// What went through the proxy since the last [`Counts::take`].
 #[derive(Debug, Default)]
@@ -14,6 +31,9 @@ pub struct Counts {
     requests: AtomicU64,
     sent: AtomicU64,
     received: AtomicU64,
+    connections: AtomicU64,
+    in_flight: AtomicU64,
+    peak_in_flight: AtomicU64,
     lines: Mutex<Vec<String>>,
 }
 
@@ -26,17 +46,39 @@ pub struct Snapshot {
     pub sent: u64,
     /// Bytes from the server to the client.
     pub received: u64,
+    /// Connections the client opened.
+    pub connections: u64,
+    /// The most requests that were waiting for an answer at one time: 1 for a client that
+    /// asks one thing after another.
+    pub peak_in_flight: u64,
     /// Each request's method and path, in order.
     pub lines: Vec<String>,
+}
+
+impl Snapshot {
+    /// Two measured steps as one: sums, and the larger peak.
+    #[must_use]
+    pub fn and(mut self, other: &Snapshot) -> Snapshot {
+        self.requests += other.requests;
+        self.sent += other.sent;
+        self.received += other.received;
+        self.connections += other.connections;
+        self.peak_in_flight = self.peak_in_flight.max(other.peak_in_flight);
+        self.lines.extend(other.lines.iter().cloned());
+        self
+    }
 }
 
 impl Counts {
     /// Returns the counts so far and starts again from zero.
     pub fn take(&self) -> Snapshot {
+        let now_in_flight = self.in_flight.load(Ordering::SeqCst);
         Snapshot {
             requests: self.requests.swap(0, Ordering::SeqCst),
             sent: self.sent.swap(0, Ordering::SeqCst),
             received: self.received.swap(0, Ordering::SeqCst),
+            connections: self.connections.swap(0, Ordering::SeqCst),
+            peak_in_flight: self.peak_in_flight.swap(now_in_flight, Ordering::SeqCst),
             lines: self
                 .lines
                 .lock()
@@ -44,14 +86,55 @@ impl Counts {
                 .unwrap_or_default(),
         }
     }
+
+    fn asked(&self, request: &[u8]) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        self.sent.fetch_add(request.len() as u64, Ordering::Relaxed);
+        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        self.peak_in_flight.fetch_max(now, Ordering::SeqCst);
+        let first = request
+            .split(|&b| b == b'\n')
+            .next()
+            .map(|l| String::from_utf8_lossy(l).trim_end().to_string())
+            .unwrap_or_default();
+        if let Ok(mut lines) = self.lines.lock() {
+            lines.push(first);
+        }
+    }
+
+    /// The first bytes of an answer arrived on a connection that had `awaiting` requests.
+    fn answered(&self, awaiting: &AtomicU64) {
+        if awaiting
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok()
+        {
+            // Never below zero: `take` may have run between a request and its answer.
+            let _ = self
+                .in_flight
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+        }
+    }
 }
 
-/// Starts a proxy on a free loopback port in front of `upstream`; it runs until the process
-/// ends. Returns its address and its counters.
+/// How the proxy plays a far server.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Far {
+    /// How long each new connection and each request is held.
+    pub latency: Duration,
+    /// Keep each client connection open from one request to the next, as a far server with
+    /// keep-alive does, even when the server behind closes it after each answer (Radicale
+    /// answers in HTTP/1.0 and closes). Off: the client sees the server's own connection
+    /// handling, byte for byte.
+    pub keep_alive: bool,
+}
+
+/// Starts a proxy on a free loopback port in front of `upstream`, playing a server as far as
+/// `far` says (the default: forwards at once, byte for byte); it runs until the process ends.
+/// Returns its address and its counters.
 ///
 /// # Errors
 /// When no port can be bound.
-pub fn start(upstream: SocketAddr) -> Result<(SocketAddr, Arc<Counts>)> {
+pub fn start(upstream: SocketAddr, far: Far) -> Result<(SocketAddr, Arc<Counts>)> {
     let listener = TcpListener::bind("127.0.0.1:0")?;
     let addr = listener.local_addr()?;
     let counts = Arc::new(Counts::default());
@@ -59,68 +142,236 @@ pub fn start(upstream: SocketAddr) -> Result<(SocketAddr, Arc<Counts>)> {
     std::thread::spawn(move || {
         for client in listener.incoming().flatten() {
             let counts = Arc::clone(&shared);
+            // Each connection waits on its own thread, so that a client opening several at
+            // once pays the handshake's latency once, not once per connection.
             std::thread::spawn(move || {
-                let _ = relay(client, upstream, &counts);
+                std::thread::sleep(far.latency);
+                counts.connections.fetch_add(1, Ordering::Relaxed);
+                let _ = relay(client, upstream, far, &counts);
             });
         }
     });
     Ok((addr, counts))
 }
 
-fn relay(client: TcpStream, upstream: SocketAddr, counts: &Arc<Counts>) -> Result<()> {
-    let server = TcpStream::connect(upstream)?;
-    let (mut to_client, from_server) = (client.try_clone()?, server.try_clone()?);
-    let down = Arc::clone(counts);
-    let answers = std::thread::spawn(move || {
-        let mut reader = from_server;
-        let mut buf = [0u8; 64 * 1024];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 || to_client.write_all(&buf[..n]).is_err() {
-                break;
+/// A request and the instant it may go on to the server.
+type Held = (Instant, Vec<u8>);
+
+fn relay(client: TcpStream, upstream: SocketAddr, far: Far, counts: &Arc<Counts>) -> Result<()> {
+    let awaiting = Arc::new(AtomicU64::new(0));
+    // Requests are read as they come and handed over with the instant they may go on.
+    let (due, held) = mpsc::channel::<Held>();
+    let reader = {
+        let (client, counts) = (client.try_clone()?, Arc::clone(counts));
+        let awaiting = Arc::clone(&awaiting);
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(client);
+            while let Ok(Some(request)) = read_request(&mut reader) {
+                awaiting.fetch_add(1, Ordering::SeqCst);
+                counts.asked(&request);
+                if due.send((Instant::now() + far.latency, request)).is_err() {
+                    break;
+                }
             }
-            down.received.fetch_add(n as u64, Ordering::Relaxed);
-        }
-        let _ = to_client.shutdown(Shutdown::Write);
-    });
-    let result = requests(client, server, counts);
-    let _ = answers.join();
-    result
+        })
+    };
+    let relayed = if far.keep_alive {
+        persistent(&held, &client, upstream, counts, &awaiting)
+    } else {
+        streamed(&held, &client, upstream, counts, &awaiting)
+    };
+    if relayed.is_err() {
+        // The server is gone: unblock the reader, which waits on the client.
+        let _ = client.shutdown(Shutdown::Both);
+    }
+    let _ = reader.join();
+    relayed
 }
 
-/// Forwards requests one by one, counting each.
-fn requests(client: TcpStream, mut server: TcpStream, counts: &Counts) -> Result<()> {
-    let mut reader = BufReader::new(client);
-    loop {
-        let mut head = Vec::new();
-        loop {
-            let mut line = Vec::new();
-            if reader.read_until(b'\n', &mut line)? == 0 {
-                let _ = server.shutdown(Shutdown::Write);
-                return Ok(());
+/// One connection to the server for the client's one: requests go on once their time has
+/// come, answers come back byte for byte as they arrive.
+fn streamed(
+    held: &mpsc::Receiver<Held>,
+    client: &TcpStream,
+    upstream: SocketAddr,
+    counts: &Arc<Counts>,
+    awaiting: &Arc<AtomicU64>,
+) -> Result<()> {
+    let mut server = TcpStream::connect(upstream)?;
+    let answers = {
+        let (mut to_client, mut from_server) = (client.try_clone()?, server.try_clone()?);
+        let (counts, awaiting) = (Arc::clone(counts), Arc::clone(awaiting));
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 64 * 1024];
+            while let Ok(n) = from_server.read(&mut buf) {
+                if n == 0 || to_client.write_all(&buf[..n]).is_err() {
+                    break;
+                }
+                counts.answered(&awaiting);
+                counts.received.fetch_add(n as u64, Ordering::Relaxed);
             }
-            head.extend_from_slice(&line);
-            if line == b"\r\n" || line == b"\n" {
-                break;
-            }
+            let _ = to_client.shutdown(Shutdown::Write);
+        })
+    };
+    let mut forwarded = Ok(());
+    for (at, request) in held {
+        std::thread::sleep(at.saturating_duration_since(Instant::now()));
+        if let Err(err) = server.write_all(&request) {
+            forwarded = Err(err.into());
+            break;
         }
-        let text = String::from_utf8_lossy(&head);
-        let length: usize = text
-            .lines()
-            .filter_map(|l| l.split_once(':'))
-            .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-length"))
-            .and_then(|(_, v)| v.trim().parse().ok())
-            .unwrap_or(0);
-        let mut body = vec![0u8; length];
-        reader.read_exact(&mut body)?;
-        server.write_all(&head)?;
-        server.write_all(&body)?;
-        counts.requests.fetch_add(1, Ordering::Relaxed);
+    }
+    let _ = server.shutdown(Shutdown::Write);
+    let _ = answers.join();
+    forwarded
+}
+
+/// The client's connection stays open: each request, once its time has come, goes to the
+/// server on the connection the last answer left open, or on a new one; each answer comes
+/// back whole, as HTTP/1.1 that keeps the connection.
+fn persistent(
+    held: &mpsc::Receiver<Held>,
+    mut client: &TcpStream,
+    upstream: SocketAddr,
+    counts: &Counts,
+    awaiting: &AtomicU64,
+) -> Result<()> {
+    let mut open: Option<BufReader<TcpStream>> = None;
+    for (at, request) in held {
+        std::thread::sleep(at.saturating_duration_since(Instant::now()));
+        let method = String::from_utf8_lossy(request.split(|&b| b == b' ').next().unwrap_or(b""))
+            .into_owned();
+        let answer = match open.take() {
+            // A kept connection the server closed meanwhile gets one retry on a new one.
+            Some(mut kept) => exchange(&mut kept, &request, &method)
+                .map(|a| (kept, a))
+                .or_else(|_| fresh(upstream, &request, &method)),
+            None => fresh(upstream, &request, &method),
+        };
+        let (server, (head, body, framed)) = answer?;
+        let server_keeps = framed
+            && head.starts_with(b"HTTP/1.1")
+            && !header(&head, "connection").is_some_and(|v| v.contains("close"));
+        if server_keeps {
+            open = Some(server);
+        }
+        let close = header(&request, "connection").is_some_and(|v| v.contains("close"));
+        let head = persistent_head(&head, (!framed).then_some(body.len()), close);
+        counts.answered(awaiting);
+        client.write_all(&head)?;
+        client.write_all(&body)?;
         counts
-            .sent
-            .fetch_add((head.len() + length) as u64, Ordering::Relaxed);
-        let first = text.lines().next().unwrap_or("").to_string();
-        if let Ok(mut lines) = counts.lines.lock() {
-            lines.push(first);
+            .received
+            .fetch_add((head.len() + body.len()) as u64, Ordering::Relaxed);
+        if close {
+            break;
         }
+    }
+    let _ = client.shutdown(Shutdown::Write);
+    Ok(())
+}
+
+type Answer = (Vec<u8>, Vec<u8>, bool);
+
+fn exchange(server: &mut BufReader<TcpStream>, request: &[u8], method: &str) -> io::Result<Answer> {
+    server.get_mut().write_all(request)?;
+    read_response(server, method)
+}
+
+fn fresh(
+    upstream: SocketAddr,
+    request: &[u8],
+    method: &str,
+) -> io::Result<(BufReader<TcpStream>, Answer)> {
+    let mut server = BufReader::new(TcpStream::connect(upstream)?);
+    let answer = exchange(&mut server, request, method)?;
+    Ok((server, answer))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A server that answers every request with 204 on connections it keeps open, or, with
+    /// `close`, with 200 and a body, as HTTP/1.0 that closes (as Radicale does).
+    fn server(close: bool) -> SocketAddr {
+        let upstream = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = upstream.local_addr().unwrap();
+        std::thread::spawn(move || {
+            for conn in upstream.incoming().flatten() {
+                std::thread::spawn(move || {
+                    let mut reader = BufReader::new(conn.try_clone().unwrap());
+                    let mut conn = conn;
+                    while let Ok(Some(_)) = read_request(&mut reader) {
+                        if close {
+                            let _ = conn.write_all(
+                                b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
+                            );
+                            return;
+                        }
+                        let _ = conn.write_all(b"HTTP/1.1 204 No Content\r\n\r\n");
+                    }
+                });
+            }
+        });
+        addr
+    }
+
+    /// Sends `n` requests on one connection, each after the last answer; the answers.
+    fn ask(addr: SocketAddr, n: usize) -> Vec<String> {
+        let mut conn = TcpStream::connect(addr).unwrap();
+        let mut reader = BufReader::new(conn.try_clone().unwrap());
+        (0..n)
+            .map(|_| {
+                conn.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .unwrap();
+                let (head, body, _) = read_response(&mut reader, "GET").unwrap();
+                format!(
+                    "{}{}",
+                    String::from_utf8_lossy(&head),
+                    String::from_utf8_lossy(&body)
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn requests_and_connections_wait_for_the_latency() {
+        let latency = Duration::from_millis(60);
+        let far = Far {
+            latency,
+            keep_alive: false,
+        };
+        let (addr, counts) = start(server(false), far).unwrap();
+        let started = Instant::now();
+        let answers = ask(addr, 2);
+        assert!(
+            answers.iter().all(|a| a.starts_with("HTTP/1.1 204")),
+            "{answers:?}"
+        );
+        // One connection and two requests, each held: three latencies at least.
+        assert!(started.elapsed() >= latency * 3, "{:?}", started.elapsed());
+        let seen = counts.take();
+        assert_eq!((seen.requests, seen.connections), (2, 1));
+        assert_eq!(seen.peak_in_flight, 1);
+        assert_eq!(seen.lines, vec!["GET / HTTP/1.1", "GET / HTTP/1.1"]);
+        assert_eq!(seen.sent, 2 * 27);
+    }
+
+    #[test]
+    fn keep_alive_holds_the_client_connection_open_when_the_server_closes() {
+        let far = Far {
+            latency: Duration::ZERO,
+            keep_alive: true,
+        };
+        let (addr, counts) = start(server(true), far).unwrap();
+        let answers = ask(addr, 3);
+        assert_eq!(
+            answers,
+            vec!["HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"; 3]
+        );
+        let seen = counts.take();
+        assert_eq!((seen.requests, seen.connections), (3, 1));
+        assert_eq!(seen.received, 3 * answers[0].len() as u64);
     }
 }
