@@ -24,7 +24,8 @@
 # Secret Service, where the app finds it. Radicale keeps running while the app is measured, so
 # the app's own sync at start finds a live server with nothing new. Up to 10,000 events span
 # 3 years from 2025-01-01 (the sync benchmark's dataset); more span 10 years, as the store of
-# the month-switch benchmark (src-tauri/benches/range_ipc.rs) does, about 830 events a month.
+# the month-switch benchmark (src-tauri/benches/range_ipc.rs) does: about 830 events start in a
+# month, and with the recurring ones' occurrences a day of the month grid holds 60 to 90 items.
 # Radicale parses each event once before the CLI syncs: filling 100,000 takes about 10 minutes
 # on 2 cores.
 set -euo pipefail
@@ -150,7 +151,7 @@ unseed() {
 rows=() details=()
 # Starts `app`, reads the memory of it and its descendants `AFTER` seconds later, stops it.
 measure() { # label, years, app
-  local label=$1 years=$2 app=$3 app_pid pid name p total=0 role
+  local label=$1 years=$2 app=$3 app_pid pid name p total=0 private=0 role others
   ALMANAC_CLOCK_START=$NOW "$app" >"$case_dir/app.log" 2>&1 &
   app_pid=$!
   running+=("$app_pid")
@@ -158,7 +159,7 @@ measure() { # label, years, app
   sleep "$AFTER"
   kill -0 "$app_pid" || { echo "memory.sh: $app exited early:" >&2; cat "$case_dir/app.log" >&2; exit 1; }
   [ -z "$SHOTS" ] || import -window root "$SHOTS/memory-${label// /-}.png"
-  local -A pss=() rss=() seen=()
+  local -A pss=() rss=() uss=() seen=()
   local procs=("$app_pid")
   # shellcheck disable=SC2207 # pids are words
   procs+=($(descendants "$app_pid"))
@@ -168,6 +169,7 @@ measure() { # label, years, app
     p=$(kib "$pid" Pss) && [ -n "$p" ] || continue
     pss[$name]=$((${pss[$name]:-0} + p))
     rss[$name]=$((${rss[$name]:-0} + $(kib "$pid" Rss)))
+    uss[$name]=$((${uss[$name]:-0} + $(kib "$pid" Private_Clean) + $(kib "$pid" Private_Dirty)))
     seen[$name]=1
     role=$name
     [ "$name" != app ] || role=$(basename "$app")
@@ -175,9 +177,16 @@ measure() { # label, years, app
   done
   for name in app WebKitWebProcess WebKitNetworkProcess; do
     total=$((total + ${pss[$name]:-0}))
+    private=$((private + ${uss[$name]:-0}))
     [ -n "${seen[$name]:-}" ] || echo "memory.sh: no $name process for $label" >&2
   done
-  rows+=("| $label | $years | $(mb "${pss[app]:-0}") | $(mb "${pss[WebKitWebProcess]:-0}") | $(mb "${pss[WebKitNetworkProcess]:-0}") | **$(mb "$total")** | $(mb "${rss[app]:-0}") |")
+  rows+=("| $label | $years | $(mb "${pss[app]:-0}") | $(mb "${pss[WebKitWebProcess]:-0}") | $(mb "${pss[WebKitNetworkProcess]:-0}") | **$(mb "$total")** | $(mb "$private") | $(mb "${rss[app]:-0}") |")
+  # PSS shares each library page among every process that maps it, ours or not.
+  others=$(ps -eo pid=,comm= | awk -v ours=" ${procs[*]} " \
+    '$2 ~ /^(WebKitWebProces|WebKitNetworkPr|almanac-desktop)/ && index(ours, " " $1 " ") == 0' | wc -l)
+  if [ "$others" -gt 0 ]; then
+    echo "memory.sh: $others other WebKit or Almanac processes ran during \"$label\": its PSS reads low; compare the private column" >&2
+  fi
   kill "$app_pid"
   wait "$app_pid" 2>/dev/null || true
   for pid in "${procs[@]:1}"; do
@@ -207,12 +216,13 @@ done
 
 echo
 echo "Release builds under Xvfb, ${AFTER} s after start, clock from $NOW (month view)."
-echo "MB = 10^6 bytes of PSS (/proc/PID/smaps_rollup); \"app\": almanac-desktop (or the bare"
-echo "Tauri binary), whose RSS alone is shown too."
+echo "MB = 10^6 bytes, from /proc/PID/smaps_rollup; \"app\": almanac-desktop (or the bare Tauri"
+echo "binary). PSS splits each shared page among the processes that map it, other programs' too;"
+echo "\"private\" (Private_Clean + Private_Dirty of the three) does not depend on what else runs."
 echo "\"years\": the span of the dataset from 2025-01-01."
 echo
-echo "| measured | years | app PSS MB | WebKitWebProcess PSS MB | WebKitNetworkProcess PSS MB | total PSS MB | app RSS MB |"
-echo "|---|---:|---:|---:|---:|---:|---:|"
+echo "| measured | years | app PSS MB | WebKitWebProcess PSS MB | WebKitNetworkProcess PSS MB | total PSS MB | total private MB | app RSS MB |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
 echo
 if [ -z "$BARE_APP" ]; then

@@ -102,13 +102,15 @@ impl Counts {
         }
     }
 
-    /// The first bytes of an answer arrived on a connection that had `awaiting` requests.
+    /// The first bytes of an answer arrived on a connection that had `awaiting` requests
+    /// without one. (A client that pipelines requests on one connection is miscounted; none of
+    /// the measured clients does.)
     fn answered(&self, awaiting: &AtomicU64) {
         if awaiting
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
             .is_ok()
         {
-            // Never below zero: `take` may have run between a request and its answer.
+            // Checked, so that a miscount (a pipelining client) cannot wrap below zero.
             let _ = self
                 .in_flight
                 .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
