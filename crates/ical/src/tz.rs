@@ -2,7 +2,7 @@
 //!
 //! A TZID is resolved in this order: an IANA name; an IANA name at the end of a prefixed TZID
 //! (`/mozilla.org/20050126_1/Europe/Berlin`, `/freeassociation.sourceforge.net/Europe/Rome`);
-//! the CLDR Windows name table (Outlook/Exchange: `W. Europe Standard Time`); the VTIMEZONE's
+//! CLDR's Windows names (Outlook/Exchange: `W. Europe Standard Time`, see `windows`); the VTIMEZONE's
 //! `X-LIC-LOCATION`; and last the IANA zone whose offsets and transitions match the resource's
 //! own VTIMEZONE (Outlook's `Customized Time Zone`). The VTIMEZONE is trusted less than an IANA
 //! name because producers copy stale rules into it; the IANA database is kept current.
@@ -12,6 +12,8 @@ use crate::value::parse_date_time;
 use almanac_core::EventTime;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
+
+mod windows;
 
 /// `t + d`, saturating at chrono's range instead of panicking: hostile durations and shifts
 /// must not bring expansion down.
@@ -133,54 +135,8 @@ pub(crate) fn iana(name: &str) -> Option<Tz> {
             }
         }
     }
-    WINDOWS
-        .iter()
-        .find(|(windows, _)| windows.eq_ignore_ascii_case(name))
-        .and_then(|(_, iana)| iana.parse().ok())
+    windows::iana(name).and_then(|iana| iana.parse().ok())
 }
-
-/// A subset of CLDR's windowsZones.xml (territory 001): the names Outlook and Exchange emit for
-/// the zones most users live in.
-const WINDOWS: &[(&str, &str)] = &[
-    ("UTC", "Etc/UTC"),
-    ("GMT Standard Time", "Europe/London"),
-    ("Greenwich Standard Time", "Atlantic/Reykjavik"),
-    ("W. Europe Standard Time", "Europe/Berlin"),
-    ("Central Europe Standard Time", "Europe/Budapest"),
-    ("Romance Standard Time", "Europe/Paris"),
-    ("Central European Standard Time", "Europe/Warsaw"),
-    ("E. Europe Standard Time", "Europe/Chisinau"),
-    ("FLE Standard Time", "Europe/Kiev"),
-    ("GTB Standard Time", "Europe/Bucharest"),
-    ("Russian Standard Time", "Europe/Moscow"),
-    ("Turkey Standard Time", "Europe/Istanbul"),
-    ("Israel Standard Time", "Asia/Jerusalem"),
-    ("South Africa Standard Time", "Africa/Johannesburg"),
-    ("Arabian Standard Time", "Asia/Dubai"),
-    ("India Standard Time", "Asia/Calcutta"),
-    ("China Standard Time", "Asia/Shanghai"),
-    ("Singapore Standard Time", "Asia/Singapore"),
-    ("Tokyo Standard Time", "Asia/Tokyo"),
-    ("Korea Standard Time", "Asia/Seoul"),
-    ("AUS Eastern Standard Time", "Australia/Sydney"),
-    ("E. Australia Standard Time", "Australia/Brisbane"),
-    ("Cen. Australia Standard Time", "Australia/Adelaide"),
-    ("W. Australia Standard Time", "Australia/Perth"),
-    ("New Zealand Standard Time", "Pacific/Auckland"),
-    ("Eastern Standard Time", "America/New_York"),
-    ("Central Standard Time", "America/Chicago"),
-    ("Mountain Standard Time", "America/Denver"),
-    ("US Mountain Standard Time", "America/Phoenix"),
-    ("Pacific Standard Time", "America/Los_Angeles"),
-    ("Alaskan Standard Time", "America/Anchorage"),
-    ("Hawaiian Standard Time", "Pacific/Honolulu"),
-    ("Atlantic Standard Time", "America/Halifax"),
-    ("Newfoundland Standard Time", "America/St_Johns"),
-    ("E. South America Standard Time", "America/Sao_Paulo"),
-    ("Argentina Standard Time", "America/Buenos_Aires"),
-    ("Pacific SA Standard Time", "America/Santiago"),
-    ("Central Standard Time (Mexico)", "America/Mexico_City"),
-];
 
 /// One STANDARD or DAYLIGHT block: its onsets (wall-clock in the offset before) and offsets.
 struct Observance {

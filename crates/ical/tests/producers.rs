@@ -5,7 +5,7 @@
 mod common;
 
 use almanac_ical::{AlarmAction, EventTime, Status, WarningKind};
-use chrono_tz::{America, Australia, Europe, Pacific, UTC};
+use chrono_tz::{America, Asia, Australia, Europe, Pacific, UTC};
 use common::*;
 
 #[test]
@@ -198,6 +198,57 @@ fn outlook_windows_tzid_resolves_and_exdate_matches() {
             .as_str()
             .ends_with("F1E2D3C4B5A69788796A5B4C3D2E1F00"),
         "folded UID unfolds"
+    );
+}
+
+#[test]
+fn outlook_windows_names_resolve_by_cldrs_table_and_an_unknown_one_floats() {
+    let file = file("outlook_windows_zones_export.ics");
+    let starts: Vec<(&str, EventTime)> = file
+        .objects
+        .iter()
+        .map(|o| (o.uid.as_str(), o.master.as_ref().unwrap().start))
+        .collect();
+    let zoned = |h: u32, tz| EventTime::Zoned {
+        local: chrono::NaiveDate::from_ymd_opt(2026, 3, 10)
+            .unwrap()
+            .and_hms_opt(h, 0, 0)
+            .unwrap(),
+        tz,
+    };
+    let mut half_past = zoned(9, Asia::Calcutta);
+    if let EventTime::Zoned { local, .. } = &mut half_past {
+        *local += chrono::Duration::minutes(30);
+    }
+    assert_eq!(
+        starts,
+        [
+            ("AAMkAGI2TG93AAA=", zoned(9, Europe::Berlin)),
+            ("AAMkAGI2TG94AAA=", zoned(9, America::Los_Angeles)),
+            ("AAMkAGI2TG95AAA=", half_past),
+            ("AAMkAGI2TG96AAA=", zoned(9, Australia::Sydney)),
+            ("AAMkAGI2TG97AAA=", zoned(9, Asia::Katmandu)),
+            (
+                "AAMkAGI2TG98AAA=",
+                EventTime::Floating {
+                    local: chrono::NaiveDate::from_ymd_opt(2026, 3, 10)
+                        .unwrap()
+                        .and_hms_opt(9, 0, 0)
+                        .unwrap()
+                }
+            ),
+        ]
+    );
+    let unknown: Vec<&str> = file
+        .objects
+        .iter()
+        .flat_map(|o| &o.warnings)
+        .filter(|w| w.kind == WarningKind::UnknownTimezone)
+        .map(|w| w.message.as_str())
+        .collect();
+    assert_eq!(
+        unknown,
+        ["TZID \"Customized Time Zone 1\" unknown; read as floating"]
     );
 }
 
