@@ -2,6 +2,7 @@
  * renders `title` with textContent). */
 import type { EventInput } from "@fullcalendar/core";
 import type { EventView } from "../ipc";
+import type { EditState } from "./types";
 
 /** What the details panel needs to ask the shell about an occurrence, kept on the event. */
 export interface OccurrenceKey {
@@ -13,7 +14,7 @@ export interface OccurrenceKey {
 
 /** One occurrence as FullCalendar takes it. Start and end are wall-clock strings in the display
  * zone; the calendar runs in UTC-coercion mode, so it shows them as they are. */
-export function toEventInput(event: EventView): EventInput {
+export function toEventInput(event: EventView & EditState): EventInput {
   const key: OccurrenceKey = { calendar: event.calendar, href: event.href, start: event.start };
   const input: EventInput = {
     id: event.id,
@@ -21,10 +22,16 @@ export function toEventInput(event: EventView): EventInput {
     start: event.start,
     end: event.end,
     allDay: event.all_day,
-    extendedProps: { ...key, location: event.location },
+    extendedProps: { ...key, location: event.location, refused: event.refused ?? null },
   };
-  // Not on the server yet: a quiet mark, and words for the pointer and screen readers.
-  if (event.pending) input.classNames = ["event-pending"];
+  // Not on the server yet, refused by it, or in conflict with it: a mark each, and words for the
+  // pointer and screen readers (`stateWords`).
+  const marks = [
+    ...(event.pending ? ["event-pending"] : []),
+    ...(event.refused ? ["event-refused"] : []),
+    ...(event.conflict ? ["event-conflict"] : []),
+  ];
+  if (marks.length > 0) input.classNames = marks;
   if (event.color) {
     // A tint of the calendar's colour behind text in the theme's colour, with the colour itself
     // as the edge and dot: readable on every iCloud colour (white on yellow is not), in light
@@ -34,6 +41,15 @@ export function toEventInput(event: EventView): EventInput {
     input.textColor = "var(--text)";
   }
   return input;
+}
+
+/** What an event's marks say, after its title: ", not yet on the server" and the like. */
+export function stateWords(classNames: readonly string[], refused: unknown): string {
+  if (classNames.includes("event-conflict")) return ", changed here and on the server: open Conflicts to choose";
+  if (classNames.includes("event-refused")) {
+    return typeof refused === "string" && refused ? `, the server refused the change: ${refused}` : ", the server refused the change";
+  }
+  return classNames.includes("event-pending") ? ", not yet on the server" : "";
 }
 
 /** The occurrence key back from FullCalendar's `extendedProps`, if the event carries one. */

@@ -6,12 +6,15 @@
  * with `timeZone: "UTC"` ("UTC coercion"): it shows such strings as given, and its `Date`s carry
  * the wall clock in their UTC fields. `now` is the display zone's wall clock for the same reason.
  */
-import { Calendar, type EventClickArg, type EventInput } from "@fullcalendar/core";
+import { Calendar, type EventApi, type EventClickArg, type EventInput } from "@fullcalendar/core";
 import dayGridPlugin from "@fullcalendar/daygrid";
 import listPlugin from "@fullcalendar/list";
 import multiMonthPlugin from "@fullcalendar/multimonth";
+import interactionPlugin from "@fullcalendar/interaction";
 import timeGridPlugin from "@fullcalendar/timegrid";
-import { type OccurrenceKey, occurrenceId, occurrenceKey } from "./events";
+import { type EventEditing, editingOptions, storeChange } from "./edit";
+import { type OccurrenceKey, occurrenceId, occurrenceKey, stateWords } from "./events";
+import { setUpKeyboardMoves } from "./keymove";
 import { wallClockIn } from "./zone";
 
 /** The first day of the week for a locale (0 = Sunday), where the engine knows it. */
@@ -57,6 +60,8 @@ export interface CalendarSetup {
   goToDate(): void;
   /** A calendar's name, so an event says which calendar it is in by more than its colour. */
   calendarName(calendar: number): string | undefined;
+  /** Dragging, resizing, selecting and keyboard moves; without it the calendar only shows. */
+  editing?: EventEditing;
 }
 
 /** Mounts the calendar into `element` and returns it. */
@@ -69,8 +74,35 @@ export function mountCalendar(element: HTMLElement, setup: CalendarSetup): Calen
   element.addEventListener("focusin", (e) => {
     focusedOccurrence = e.target instanceof HTMLElement ? e.target.dataset["occurrence"] : undefined;
   });
+  /** Names an event's element for the details panel, focus and the pointer; returns its id. */
+  const label = (el: HTMLElement, event: EventApi): string | undefined => {
+    const key = occurrenceKey(event.extendedProps);
+    if (!key) return undefined;
+    const id = occurrenceId(key);
+    el.dataset["occurrence"] = id;
+    el.dataset["eventId"] = event.id;
+    const calendarName = setup.calendarName(key.calendar);
+    const named = calendarName ? `${event.title} (${calendarName})` : event.title;
+    el.title = named + stateWords(event.classNames, event.extendedProps["refused"]);
+    return id;
+  };
+  // After a change the shell names the occurrence by its new start; focus follows the new name.
+  // (FullCalendar keeps the element, so it is named again here.)
+  const rekey = (event: EventApi, key: OccurrenceKey): void => {
+    const old = occurrenceKey(event.extendedProps);
+    if (old && occurrenceId(old) === focusedOccurrence) focusedOccurrence = occurrenceId(key);
+    calendar.batchRendering(() => {
+      event.setExtendedProp("href", key.href);
+      event.setExtendedProp("start", key.start);
+    });
+    for (const el of element.querySelectorAll<HTMLElement>("[data-event-id]")) {
+      if (el.dataset["eventId"] === event.id) label(el, event);
+    }
+  };
+  const after = { rekey, refetch: () => { calendar.refetchEvents(); } };
   const calendar = new Calendar(element, {
-    plugins: [dayGridPlugin, timeGridPlugin, listPlugin, multiMonthPlugin],
+    ...(setup.editing ? editingOptions(element, setup.editing, after) : {}),
+    plugins: [dayGridPlugin, timeGridPlugin, listPlugin, multiMonthPlugin, interactionPlugin],
     initialView: VIEWS.month,
     timeZone: "UTC",
     now: () => wallClockIn(setup.zone()),
@@ -80,6 +112,8 @@ export function mountCalendar(element: HTMLElement, setup: CalendarSetup): Calen
     nowIndicator: true,
     navLinks: true,
     dayMaxEvents: true,
+    // Thousands of events in a month: each source's events are drawn as they arrive.
+    progressiveEventRendering: true,
     moreLinkHint: (count: number) => `Show ${String(count)} more events`,
     eventInteractive: true,
     // Overlapping events side by side, each title readable, rather than stacked over each other.
@@ -107,6 +141,9 @@ export function mountCalendar(element: HTMLElement, setup: CalendarSetup): Calen
         dayMaxEventRows: 1,
         moreLinkContent: (arg) => (arg.num === 1 ? "1 event" : `${String(arg.num)} events`),
         displayEventTime: false,
+        // An overview: the cells are too small to drop into or select precisely.
+        editable: false,
+        selectable: false,
       },
       // Month cells are narrow: "9a", "12:30p" (or "9:00" on a 24-hour clock), as calendars print them.
       [VIEWS.month]: {
@@ -122,13 +159,8 @@ export function mountCalendar(element: HTMLElement, setup: CalendarSetup): Calen
       [VIEWS.day]: { buttonHint: "Day (d)" },
     },
     eventDidMount: (info) => {
-      const key = occurrenceKey(info.event.extendedProps);
-      if (!key) return;
-      const id = occurrenceId(key);
-      info.el.dataset["occurrence"] = id;
-      const calendarName = setup.calendarName(key.calendar);
-      const named = calendarName ? `${info.event.title} (${calendarName})` : info.event.title;
-      info.el.title = info.event.classNames.includes("event-pending") ? `${named}, not yet on the server` : named;
+      const id = label(info.el, info.event);
+      if (id === undefined) return;
       // Right-to-left titles read and align as such.
       for (const title of info.el.querySelectorAll(".fc-event-title, .fc-list-event-title")) title.setAttribute("dir", "auto");
       const lost = document.activeElement === document.body || document.activeElement === null;
@@ -147,6 +179,18 @@ export function mountCalendar(element: HTMLElement, setup: CalendarSetup): Calen
     },
   });
   calendar.render();
+  const { editing } = setup;
+  if (editing) {
+    const editable = (event: EventApi): boolean => {
+      const key = occurrenceKey(event.extendedProps);
+      return key !== null && editing.editable(key.calendar);
+    };
+    setUpKeyboardMoves(element, calendar, editable, (change) => {
+      storeChange(editing, change, after).catch((err: unknown) => {
+        editing.failed(err);
+      });
+    });
+  }
   // The details panel and the banner change the room the calendar has without a window resize.
   new ResizeObserver(() => {
     calendar.updateSize();
