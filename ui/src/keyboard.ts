@@ -28,6 +28,9 @@ export const SHORTCUTS: readonly { keys: string[]; what: string }[] = [
   { keys: ["g"], what: "Go to a date" },
   { keys: ["/"], what: "Search" },
   { keys: [","], what: "Settings" },
+  { keys: ["Alt+←", "Alt+→"], what: "Move the focused event a day earlier or later" },
+  { keys: ["Alt+↑", "Alt+↓"], what: "Move it 15 minutes (a week in Month)" },
+  { keys: ["Alt+Shift+arrows"], what: "Make it end earlier or later" },
   { keys: ["?"], what: "This help" },
   { keys: ["Esc"], what: "Close a panel or dialog" },
 ];
