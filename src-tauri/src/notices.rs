@@ -15,16 +15,10 @@ pub struct NextEvent {
     pub when: String,
 }
 
-/// Whether the user's locale writes times on a 12-hour clock (US English and a few others);
-/// read from the same variables the C library uses.
+/// Whether the user's locale writes times on a 12-hour clock (CLDR's answer for it; see
+/// [`almanac_sync::system_hour_cycle`]).
 pub fn locale_uses_12_hours() -> bool {
-    let locale = ["LC_ALL", "LC_TIME", "LANG"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
-        .unwrap_or_default();
-    ["en_US", "en_CA", "en_AU", "en_NZ", "en_PH", "en_IN"]
-        .iter()
-        .any(|p| locale.starts_with(p))
+    almanac_sync::system_hour_cycle() == almanac_core::HourCycle::H12
 }
 
 fn clock(at: DateTime<Tz>, hour12: bool) -> String {

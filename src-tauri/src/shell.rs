@@ -42,16 +42,7 @@ pub const INTERVAL_SETTING: &str = "sync_minutes";
 /// Minutes between scheduled syncs unless the user chose otherwise.
 pub const DEFAULT_SYNC_MINUTES: u32 = 15;
 
-/// The system's IANA zone, or UTC when it cannot be told ("Etc/UTC" reads as "UTC").
-pub fn system_zone() -> Tz {
-    match iana_time_zone::get_timezone()
-        .ok()
-        .and_then(|name| name.parse().ok())
-    {
-        Some(Tz::Etc__UTC | Tz::Etc__UCT | Tz::Etc__Universal | Tz::Etc__Zulu) | None => Tz::UTC,
-        Some(zone) => zone,
-    }
-}
+pub use almanac_sync::system_zone;
 
 impl Shell {
     /// Opens the store in `data_dir` and builds the engine.

@@ -8,10 +8,12 @@
 
 mod account;
 mod ids;
+mod locale;
 mod password;
 mod time;
 
 pub use account::{Account, AccountKind, AccountState, Calendar, ComponentKind};
 pub use ids::{AccountId, CalendarId, Etag, Href, SyncToken, Uid};
+pub use locale::HourCycle;
 pub use password::Password;
 pub use time::EventTime;

@@ -20,7 +20,8 @@
 //! changes, fetched and applied), [`plan`] (pure decisions), [`policy`] (what failures mean),
 //! `schedule` (when each account syncs), `edit` (the user's changes, local first), `health`
 //! (a calendar's trouble in words), [`feeds`] (subscriptions: calendars fetched from an `.ics`
-//! address, on the same schedule), `reminders` (alarms due).
+//! address, on the same schedule), `reminders` (alarms due), `system` (the user's zone and
+//! hour cycle, for the front ends).
 
 mod accounts;
 mod calendar;
@@ -37,6 +38,7 @@ pub mod push;
 mod reminders;
 mod run;
 mod schedule;
+mod system;
 
 pub use accounts::start_url;
 pub use engine::{
@@ -50,3 +52,4 @@ pub use health::{health_text, multi_uid_text, task_list_text};
 pub use policy::Trigger;
 pub use reminders::{ALARM_GRACE, AlarmRound, split_round};
 pub use schedule::{AccountClock, ScheduleControl, next_sync, reachable, run_schedule};
+pub use system::{system_hour_cycle, system_zone};
