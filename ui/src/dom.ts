@@ -4,3 +4,12 @@ export function byId<T extends HTMLElement>(id: string, type: new () => T): T {
   if (!(el instanceof type)) throw new Error(`index.html lacks #${id} of the expected kind`);
   return el;
 }
+
+/** A new element with its class and text: the one way the window builds nodes, so text from
+ * servers only ever becomes text (`textContent`), never markup. */
+export function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  if (className) el.className = className;
+  if (text !== undefined) el.textContent = text;
+  return el;
+}

@@ -3,6 +3,7 @@
  * links; everything else (`javascript:`, `data:`, `file:`) stays text. A link is opened by the
  * shell in the default browser (which checks the scheme again); the webview never navigates.
  */
+import { element } from "../dom";
 
 /** The URL, normalised, when it is a web link; otherwise `null`. */
 export function webLink(text: string): string | null {
@@ -50,11 +51,9 @@ export function linkPieces(text: string): Piece[] {
 
 /** A link that asks the shell to open `url` instead of navigating. */
 export function linkElement(url: string, label: string, open: (url: string) => void): HTMLAnchorElement {
-  const a = document.createElement("a");
+  const a = element("a", "external", label);
   a.href = url;
-  a.className = "external";
   a.rel = "noopener noreferrer";
-  a.textContent = label;
   a.addEventListener("click", (e) => {
     e.preventDefault();
     open(url);

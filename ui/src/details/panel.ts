@@ -7,15 +7,9 @@
 import type { EventDetailsView, PersonView } from "../ipc";
 import { type OccurrenceKey, occurrenceId } from "../calendar/events";
 import { zoneLabel } from "../calendar/zone";
+import { element } from "../dom";
 import { formatSpan } from "./format";
 import { linkElement, linkifiedText, webLink } from "./links";
-
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  if (className) el.className = className;
-  if (text !== undefined) el.textContent = text;
-  return el;
-}
 
 function personItem(person: PersonView): HTMLElement {
   const item = element("li", "person");

@@ -4,36 +4,24 @@
  * each calendar syncs normally; these stay saved as the server has them.
  */
 import type { ProblemView } from "../ipc";
+import { element } from "../dom";
 
 function line(className: string, label: string, value: string): HTMLElement {
-  const p = document.createElement("p");
-  p.className = className;
-  const name = document.createElement("span");
-  name.className = "problem-label";
-  name.textContent = `${label}: `;
-  const text = document.createElement("span");
-  text.className = "problem-value";
-  text.textContent = value;
-  p.append(name, text);
+  const p = element("p", className);
+  p.append(element("span", "problem-label", `${label}: `), element("span", "problem-value", value));
   return p;
 }
 
 /** Renders the problems into `list`, replacing what was there. */
 export function renderProblems(list: HTMLElement, problems: readonly ProblemView[]): void {
   if (problems.length === 0) {
-    const none = document.createElement("li");
-    none.className = "problems-none";
-    none.textContent = "No sync problems: every saved event could be read.";
-    list.replaceChildren(none);
+    list.replaceChildren(element("li", "problems-none", "No sync problems: every saved event could be read."));
     return;
   }
   list.replaceChildren(
     ...problems.map((problem) => {
-      const item = document.createElement("li");
-      item.className = "problem";
-      const title = document.createElement("h3");
-      title.className = "problem-summary";
-      title.textContent = problem.summary ?? "(No title found)";
+      const item = element("li", "problem");
+      const title = element("h3", "problem-summary", problem.summary ?? "(No title found)");
       title.dir = "auto";
       item.append(
         title,
@@ -54,9 +42,7 @@ export function setUpProblems(
   failed: (err: unknown) => string,
 ): () => void {
   return () => {
-    const loading = document.createElement("li");
-    loading.className = "problems-none";
-    loading.textContent = "Loading…";
+    const loading = element("li", "problems-none", "Loading…");
     list.replaceChildren(loading);
     if (!dialog.open) dialog.showModal();
     load()

@@ -6,6 +6,7 @@
  * Built from nodes with textContent only: names come from servers.
  */
 import type { AccountView, CalendarView, Overview } from "../ipc";
+import { element } from "../dom";
 import { formatInstant } from "../details/format";
 
 export interface SidebarActions {
@@ -14,13 +15,6 @@ export interface SidebarActions {
   showProblems(account: AccountView): void;
   /** Asks to end a subscription made in Almanac (the confirm dialog). */
   unsubscribe(calendar: CalendarView): void;
-}
-
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  if (className) el.className = className;
-  if (text !== undefined) el.textContent = text;
-  return el;
 }
 
 /** When the account last synced, said so that offline and refused states read right. */
