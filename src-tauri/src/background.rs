@@ -2,7 +2,7 @@
 //! events to the window, the alarm clock that turns VALARMs from the local store into
 //! notifications, and the tray kept in step.
 
-use crate::ipc::{CHANGED, ChangedEvent};
+use crate::ipc::{CHANGED, ChangeReason, ChangedEvent};
 use crate::notices;
 use crate::shell::Shell;
 use crate::tray;
@@ -135,7 +135,7 @@ fn relay_events(app: &AppHandle, shell: &Shell) {
                         clear_progress(&app, account);
                     }
                     on_state(&app, &engine, account, state).await;
-                    (Some(account), "state")
+                    (Some(account), ChangeReason::State)
                 }
                 Ok(SyncEvent::CalendarProgress {
                     account,
@@ -146,21 +146,21 @@ fn relay_events(app: &AppHandle, shell: &Shell) {
                     if let Some(shell) = app.try_state::<Shell>() {
                         shell.set_calendar_progress(account, calendar, (fetched, total));
                     }
-                    (Some(account), "progress")
+                    (Some(account), ChangeReason::Progress)
                 }
                 Ok(SyncEvent::Finished { account, .. }) => {
                     clear_progress(&app, account);
-                    (Some(account), "finished")
+                    (Some(account), ChangeReason::Finished)
                 }
                 // Subscriptions belong to no account's sync.
-                Ok(SyncEvent::FeedsSynced { .. }) => (None, "feeds"),
+                Ok(SyncEvent::FeedsSynced { .. }) => (None, ChangeReason::Feeds),
                 Ok(SyncEvent::Started { .. } | SyncEvent::CalendarsFound { .. }) => continue,
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
             };
             let payload = ChangedEvent {
                 account: account.map(|a| i32::try_from(a.0).unwrap_or(i32::MAX)),
-                reason: reason.into(),
+                reason,
             };
             trace_event(&payload);
             let _ = app.emit(CHANGED, payload);

@@ -1,9 +1,11 @@
-//! Commands the window may call. Each converts its arguments, calls one engine or store
-//! function, and maps the error.
+//! Commands the window may call for accounts, calendars and reading events. Each converts its
+//! arguments, calls one engine or store function, and maps the error.
 
+use crate::ipc::command::commands;
+use crate::ipc::error::{sign_in_error, subscribe_error};
 use crate::ipc::{
     AccountKindView, AccountView, CalendarView, ErrorCode, EventDetailsView, EventView, IpcError,
-    Overview, ProblemView, SearchHitView, SignInRequest, SubscribeRequest,
+    Overview, ProblemView, SearchHitView, SignInRequest, SubscribeRequest, number,
 };
 use crate::shell::Shell;
 use crate::views;
@@ -12,6 +14,23 @@ use almanac_store::{Store, StoreError};
 use chrono::{DateTime, Utc};
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
+
+commands! {
+    open_app_password_page() -> ();
+    sign_in(request: SignInRequest) -> AccountView;
+    overview() -> Overview;
+    events_between(from: String, to: String) -> Vec<EventView>;
+    set_calendar_enabled(calendar: number::Id, enabled: bool) -> ();
+    sync_now() -> ();
+    relink(account: number::Id, password: String) -> AccountView;
+    remove_account(account: number::Id) -> ();
+    search(text: String) -> Vec<SearchHitView>;
+    event_details(calendar: number::Id, href: String, start: String) -> EventDetailsView;
+    sync_problems() -> Vec<ProblemView>;
+    open_link(url: String) -> ();
+    subscribe(request: SubscribeRequest) -> CalendarView;
+    unsubscribe(calendar: number::Id) -> ();
+}
 
 /// Apple's account page, where app-specific passwords are made (Sign-In and Security →
 /// App-Specific Passwords).
@@ -31,10 +50,6 @@ pub fn open_app_password_page(app: AppHandle) -> Result<(), IpcError> {
         })
 }
 
-fn invalid(message: &str) -> IpcError {
-    IpcError::new(ErrorCode::InvalidInput, message)
-}
-
 /// Verifies the credentials against the server, stores the password in the keychain and the
 /// account in the store, then starts the first sync in the background.
 #[tauri::command]
@@ -43,11 +58,13 @@ pub async fn sign_in(
     request: SignInRequest,
 ) -> Result<AccountView, IpcError> {
     let username = request.username.trim().to_string();
-    let typed = Password::new(request.password);
+    let typed = request.password;
     let (kind, server_url, password) = match request.kind {
         AccountKindView::Icloud => {
             if !username.contains('@') {
-                return Err(invalid("Use the e-mail address of your Apple ID."));
+                return Err(IpcError::invalid(
+                    "Use the e-mail address of your Apple ID.",
+                ));
             }
             (
                 AccountKind::Icloud,
@@ -58,20 +75,20 @@ pub async fn sign_in(
         AccountKindView::Caldav => {
             let typed_url = request.server_url.unwrap_or_default();
             if typed_url.trim().is_empty() {
-                return Err(invalid("Enter the server's address."));
+                return Err(IpcError::invalid("Enter the server's address."));
             }
             let url = almanac_sync::start_url(AccountKind::Caldav, Some(&typed_url));
             (AccountKind::Caldav, url, typed)
         }
     };
     if username.is_empty() || password.expose().is_empty() {
-        return Err(invalid("Enter a user name and a password."));
+        return Err(IpcError::invalid("Enter a user name and a password."));
     }
     let id = shell
         .engine
         .add_account(kind, &server_url, &username, password)
         .await
-        .map_err(|e| views::sign_in_error(request.kind, &server_url, &e))?;
+        .map_err(|e| sign_in_error(request.kind, &server_url, &e))?;
     syncing_account(&shell, id).await
 }
 
@@ -89,8 +106,7 @@ async fn syncing_account(
                 s.quarantined_count(id)? + s.multi_uid_count(id)?,
             ))
         })
-        .await
-        .map_err(storage)?;
+        .await?;
     Ok(views::account_view(
         &account,
         shell.display_zone(),
@@ -98,13 +114,6 @@ async fn syncing_account(
         problems,
         false,
     ))
-}
-
-fn storage(err: almanac_sync::SyncError) -> IpcError {
-    IpcError::new(
-        ErrorCode::Storage,
-        format!("Almanac could not read its data: {err}"),
-    )
 }
 
 /// Every calendar with its sync health in words (`None`: up to date).
@@ -141,8 +150,7 @@ pub async fn overview(shell: State<'_, Shell>) -> Result<Overview, IpcError> {
                 listed,
             ))
         })
-        .await
-        .map_err(storage)?;
+        .await?;
     let zone = shell.display_zone();
     Ok(Overview {
         accounts: accounts
@@ -183,7 +191,7 @@ pub async fn overview(shell: State<'_, Shell>) -> Result<Overview, IpcError> {
 fn instant(text: &str, zone: chrono_tz::Tz) -> Result<DateTime<Utc>, IpcError> {
     chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S")
         .map(|local| almanac_ical::local_to_utc(zone, local))
-        .map_err(|_| invalid("The date range is not understood."))
+        .map_err(|_| IpcError::invalid("The date range is not understood."))
 }
 
 /// The occurrences of shown calendars overlapping `[from, to)`: only the visible range
@@ -197,13 +205,14 @@ pub async fn events_between(
     let zone = shell.display_zone();
     let (from, to) = (instant(&from, zone)?, instant(&to, zone)?);
     if to - from > chrono::Duration::days(400) {
-        return Err(invalid("Ask for at most a year of events at a time."));
+        return Err(IpcError::invalid(
+            "Ask for at most a year of events at a time.",
+        ));
     }
     let items = shell
         .engine
         .with_store(move |s| s.occurrences_between(from, to, zone, true))
-        .await
-        .map_err(storage)?;
+        .await?;
     Ok(items.iter().map(|i| views::event_view(i, zone)).collect())
 }
 
@@ -214,8 +223,7 @@ pub async fn search(shell: State<'_, Shell>, text: String) -> Result<Vec<SearchH
     let hits = shell
         .engine
         .with_store(move |s| s.search(&text, 50))
-        .await
-        .map_err(storage)?;
+        .await?;
     Ok(hits
         .iter()
         .map(|h| views::search_hit_view(h, viewer))
@@ -226,7 +234,7 @@ pub async fn search(shell: State<'_, Shell>, text: String) -> Result<Vec<SearchH
 #[tauri::command]
 pub async fn set_calendar_enabled(
     shell: State<'_, Shell>,
-    calendar: i32,
+    calendar: number::Id,
     enabled: bool,
 ) -> Result<(), IpcError> {
     set_calendar_switch(&shell, calendar, enabled, Store::set_calendar_enabled).await
@@ -235,7 +243,7 @@ pub async fn set_calendar_enabled(
 /// Stores one of the user's per-calendar switches (shown, notifies).
 pub(crate) async fn set_calendar_switch(
     shell: &Shell,
-    calendar: i32,
+    calendar: number::Id,
     on: bool,
     set: fn(&mut Store, CalendarId, bool) -> Result<(), StoreError>,
 ) -> Result<(), IpcError> {
@@ -243,7 +251,7 @@ pub(crate) async fn set_calendar_switch(
         .engine
         .with_store(move |s| set(s, CalendarId(i64::from(calendar)), on))
         .await
-        .map_err(storage)
+        .map_err(IpcError::from)
 }
 
 /// Replaces a refused password: verifies it with one request, stores it in the keychain, and
@@ -251,15 +259,11 @@ pub(crate) async fn set_calendar_switch(
 #[tauri::command]
 pub async fn relink(
     shell: State<'_, Shell>,
-    account: i32,
+    account: number::Id,
     password: String,
 ) -> Result<AccountView, IpcError> {
     let id = almanac_core::AccountId(i64::from(account));
-    let acct = shell
-        .engine
-        .with_store(move |s| s.account(id))
-        .await
-        .map_err(storage)?;
+    let acct = shell.engine.with_store(move |s| s.account(id)).await?;
     let kind = views::kind_view(acct.kind);
     let typed = Password::new(password);
     let password = match acct.kind {
@@ -270,21 +274,16 @@ pub async fn relink(
         .engine
         .relink(id, password)
         .await
-        .map_err(|e| views::sign_in_error(kind, &acct.server_url, &e))?;
+        .map_err(|e| sign_in_error(kind, &acct.server_url, &e))?;
     syncing_account(&shell, id).await
 }
 
 /// Removes an account after the window asked the user to confirm: its keychain entry and all
 /// its local data.
 #[tauri::command]
-pub async fn remove_account(shell: State<'_, Shell>, account: i32) -> Result<(), IpcError> {
+pub async fn remove_account(shell: State<'_, Shell>, account: number::Id) -> Result<(), IpcError> {
     let id = almanac_core::AccountId(i64::from(account));
-    shell.engine.remove_account(id).await.map_err(|e| match e {
-        almanac_sync::SyncError::Secrets(err) => {
-            IpcError::new(ErrorCode::Keychain, err.to_string())
-        }
-        other => storage(other),
-    })
+    Ok(shell.engine.remove_account(id).await?)
 }
 
 /// Subscribes to a calendar feed (`webcal://` or `https://`), with an account or none. The
@@ -307,28 +306,27 @@ pub async fn subscribe(
         .engine
         .subscribe_feed(&request.url, name, account)
         .await
-        .map_err(|e| views::subscribe_error(&request.url, &e))?;
+        .map_err(|e| subscribe_error(&request.url, &e))?;
     let calendar = shell
         .engine
         .with_store(move |s| s.calendar(made.calendar))
-        .await
-        .map_err(storage)?;
+        .await?;
     Ok(views::calendar_view(&calendar, None, false, None, None))
 }
 
 /// Ends a subscription the user made here, with its events.
 #[tauri::command]
-pub async fn unsubscribe(shell: State<'_, Shell>, calendar: i32) -> Result<(), IpcError> {
+pub async fn unsubscribe(shell: State<'_, Shell>, calendar: number::Id) -> Result<(), IpcError> {
     let id = CalendarId(i64::from(calendar));
     shell
         .engine
         .unsubscribe_feed(id)
         .await
         .map_err(|e| match e {
-            almanac_sync::SyncError::Store(StoreError::NotFound { .. }) => {
-                invalid("This subscription belongs to your account on its server; end it there.")
-            }
-            other => storage(other),
+            almanac_sync::SyncError::Store(StoreError::NotFound { .. }) => IpcError::invalid(
+                "This subscription belongs to your account on its server; end it there.",
+            ),
+            other => other.into(),
         })
 }
 
@@ -342,7 +340,7 @@ pub fn sync_now(shell: State<'_, Shell>) {
 #[tauri::command]
 pub async fn event_details(
     shell: State<'_, Shell>,
-    calendar: i32,
+    calendar: number::Id,
     href: String,
     start: String,
 ) -> Result<EventDetailsView, IpcError> {
@@ -351,9 +349,8 @@ pub async fn event_details(
     let (cal, ics) = shell
         .engine
         .with_store(move |s| Ok((s.calendar(id)?, s.resource_ics(id, &Href::new(href))?)))
-        .await
-        .map_err(storage)?;
-    let gone = || IpcError::new(ErrorCode::InvalidInput, "This event is no longer there.");
+        .await?;
+    let gone = || IpcError::new(ErrorCode::NotFound, "This event is no longer there.");
     // A resource that breaks the one-UID rule holds several objects; the occurrence is in one.
     let objects = almanac_ical::parse_objects(&ics).map_err(|_| gone())?;
     objects
@@ -375,8 +372,7 @@ pub async fn sync_problems(shell: State<'_, Shell>) -> Result<Vec<ProblemView>, 
                 calendars_with_health(s)?,
             ))
         })
-        .await
-        .map_err(storage)?;
+        .await?;
     let troubled = calendars.iter().filter_map(|(c, health)| {
         health
             .as_ref()
@@ -394,11 +390,8 @@ pub async fn sync_problems(shell: State<'_, Shell>) -> Result<Vec<ProblemView>, 
 #[tauri::command]
 pub fn open_link(app: AppHandle, url: String) -> Result<(), IpcError> {
     let link = crate::details::web_link(&url)
-        .ok_or_else(|| invalid("Only web links can be opened from an event."))?;
-    app.opener().open_url(link, None::<&str>).map_err(|_| {
-        IpcError::new(
-            ErrorCode::Unavailable,
-            "Almanac could not open your browser.",
-        )
-    })
+        .ok_or_else(|| IpcError::invalid("Only web links can be opened from an event."))?;
+    app.opener()
+        .open_url(link, None::<&str>)
+        .map_err(|_| IpcError::unavailable("open your browser"))
 }

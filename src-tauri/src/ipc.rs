@@ -1,51 +1,18 @@
 //! The shapes that cross the IPC boundary. TypeScript types for them are generated into
-//! `ui/src/ipc/bindings.ts` (see the `bindings_are_current` test), never written by hand.
+//! `ui/src/ipc/bindings.ts`, and the command wrappers into `ui/src/ipc/commands.ts` (see the
+//! `bindings_are_current` test), never written by hand.
+//!
+//! A field has a doc comment when its name does not say it all (a format, a unit, what `null`
+//! means, why it is there); the structs whose other fields are named for what they hold allow
+//! `missing_docs` for them. The comments travel into the TypeScript.
+
+pub mod command;
+pub mod error;
+
+pub use error::{ErrorCode, IpcError};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-
-/// What the UI can branch on when a command fails. A closed set: the UI never reads `message`
-/// to decide anything, and nobody matches error strings.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
-    /// The arguments were not usable (an empty field, a malformed URL).
-    InvalidInput,
-    /// The server refused the user name and password (on iCloud: a wrong, revoked or main
-    /// Apple ID password).
-    WrongPassword,
-    /// The server cannot be reached: no network, DNS, timeout.
-    Offline,
-    /// The server failed or asked us to wait.
-    Server,
-    /// The address does not answer like a CalDAV server.
-    NotCaldav,
-    /// The OS keychain is missing, locked or refused.
-    Keychain,
-    /// The local store failed.
-    Storage,
-    /// The system could not do what was asked (open a browser, start a task).
-    Unavailable,
-}
-
-/// The one error type of every command: a code to branch on and a sentence for a person.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
-pub struct IpcError {
-    /// What kind of failure, for the UI's logic.
-    pub code: ErrorCode,
-    /// Plain words for a person; never a stack trace, never a secret.
-    pub message: String,
-}
-
-impl IpcError {
-    /// An error with its code and message.
-    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            message: message.into(),
-        }
-    }
-}
 
 /// Which kind of account the sign-in form is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -59,14 +26,15 @@ pub enum AccountKindView {
 
 /// What the sign-in form sends. The password crosses IPC once, here, on its way to the keychain.
 #[derive(Clone, Deserialize, TS)]
+#[allow(missing_docs, reason = "fields named for what they hold")]
 pub struct SignInRequest {
-    /// iCloud or another server.
     pub kind: AccountKindView,
     /// Apple ID or user name.
     pub username: String,
-    /// The password as typed.
-    pub password: String,
-    /// The server's address; unused for iCloud.
+    /// As typed.
+    #[ts(type = "string")]
+    pub password: almanac_core::Password,
+    /// Unused for iCloud.
     pub server_url: Option<String>,
 }
 
@@ -81,49 +49,65 @@ pub struct SubscribeRequest {
     pub account: Option<number::Id>,
 }
 
+/// An account's state, for the window's logic (its words are in `state_text`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountStateView {
+    /// Synced, nothing to do.
+    Active,
+    /// A sync is running.
+    Syncing,
+    /// The server cannot be reached; saved data is shown.
+    Offline,
+    /// Waiting after a server error, or because the server asked.
+    Backoff,
+    /// The password was refused once; a second request checks before anything is said.
+    Confirming,
+    /// The password was refused: the user pastes a new one (the relink banner).
+    NeedsRelink,
+    /// The keychain holds no password for the account: the user pastes it again.
+    PasswordMissing,
+    /// The keychain is locked: the user unlocks it, then syncs.
+    KeychainLocked,
+}
+
 /// An account as the sidebar shows it; no secret.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[allow(missing_docs, reason = "fields named for what they hold")]
 pub struct AccountView {
-    /// The store's key.
     pub id: number::Id,
-    /// iCloud or CalDAV.
     pub kind: AccountKindView,
-    /// The login.
     pub username: String,
-    /// A short, stable state name for logic: `active`, `syncing`, `offline`, `backoff`,
-    /// `needs_relink`.
-    pub state: String,
+    pub state: AccountStateView,
     /// The state in words for a person.
     pub state_text: String,
     /// When the last sync succeeded (RFC 3339), if ever.
     pub last_success: Option<String>,
-    /// How many of its events could not be read (listed by `sync_problems`).
-    pub problems: number::Id,
+    /// How many of its events could not be read and calendars could not be synced (listed by
+    /// `sync_problems`).
+    pub problems: number::Count,
 }
 
-/// How far one calendar's running sync has got.
+/// How far one calendar's running sync has got, in events.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[allow(missing_docs, reason = "fields named for what they hold")]
 pub struct ProgressView {
-    /// Events stored so far in this sync.
-    pub fetched: number::Id,
-    /// Events this sync must fetch.
-    pub total: number::Id,
+    pub fetched: number::Count,
+    pub total: number::Count,
 }
 
 /// A calendar as the sidebar shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[allow(missing_docs, reason = "fields named for what they hold")]
 pub struct CalendarView {
-    /// The store's key.
     pub id: number::Id,
-    /// Its account; `None` for a subscription made without one.
+    /// `None` for a subscription made without an account.
     pub account: Option<number::Id>,
-    /// Its name.
     pub name: String,
     /// `#RRGGBB` for CSS (iCloud's alpha dropped), if the server gave one.
     pub color: Option<String>,
     /// Whether the user shows it.
     pub enabled: bool,
-    /// Whether the user may not change it.
     pub read_only: bool,
     /// Whether its alarms become notifications.
     pub notify: bool,
@@ -143,10 +127,10 @@ pub struct CalendarView {
 
 /// Accounts and calendars.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[allow(missing_docs, reason = "fields named for what they hold")]
 pub struct Overview {
-    /// Every account.
     pub accounts: Vec<AccountView>,
-    /// Every calendar, in account and server order.
+    /// In account and server order.
     pub calendars: Vec<CalendarView>,
     /// The IANA zone times are shown in (the system's, or the user's override).
     pub display_zone: String,
@@ -157,25 +141,23 @@ pub struct Overview {
 
 /// One occurrence for the calendar views. Text fields are untrusted and rendered as text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[allow(missing_docs, reason = "fields named for what they hold")]
 pub struct EventView {
     /// A key unique among the occurrences of one answer.
     pub id: String,
-    /// Its calendar.
     pub calendar: number::Id,
     /// The resource holding it: with `calendar` and `start`, what `event_details` takes.
     pub href: String,
     /// `SUMMARY`, or "(No title)".
     pub title: String,
-    /// Start: `YYYY-MM-DD` for all-day, else `YYYY-MM-DDTHH:MM:SS` on the display zone's wall
-    /// clock (no offset: the calendar component shows it as it is).
+    /// `YYYY-MM-DD` for all-day, else `YYYY-MM-DDTHH:MM:SS` on the display zone's wall clock
+    /// (no offset: the calendar component shows it as it is).
     pub start: String,
-    /// End (exclusive), in the same form.
+    /// Exclusive, in the same form.
     pub end: String,
-    /// Whether it spans whole days.
     pub all_day: bool,
     /// The calendar's colour for CSS.
     pub color: Option<String>,
-    /// `LOCATION`.
     pub location: Option<String>,
     /// Whether it has a change the server does not have yet (a quiet mark in the views).
     pub pending: bool,
@@ -186,7 +168,7 @@ pub struct EventView {
 pub struct PersonView {
     /// `CN`, if given.
     pub name: Option<String>,
-    /// The address without `mailto:`.
+    /// Without `mailto:`.
     pub address: String,
     /// Their answer in words ("Accepted", "Declined", "Maybe", "Not answered", "Delegated").
     pub status: Option<String>,
@@ -195,10 +177,10 @@ pub struct PersonView {
 /// Everything the details panel shows about one occurrence. Text fields are untrusted and
 /// rendered as text; `map_url` and `url` are checked `https:`/`http:` links.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[allow(missing_docs, reason = "fields named for what they hold")]
 pub struct EventDetailsView {
     /// `SUMMARY`, or "(No title)".
     pub title: String,
-    /// The calendar's name.
     pub calendar_name: String,
     /// The calendar's colour for CSS.
     pub color: Option<String>,
@@ -207,11 +189,10 @@ pub struct EventDetailsView {
     /// Whether the calendar is a subscription: read-only because its events come from a feed
     /// someone else publishes (the panel says so rather than naming an owner).
     pub subscription: bool,
-    /// Start in the same form as [`EventView::start`].
+    /// In the same form as [`EventView::start`].
     pub start: String,
-    /// End (exclusive), in the same form.
+    /// Exclusive, in the same form.
     pub end: String,
-    /// Whether it spans whole days.
     pub all_day: bool,
     /// The zone times are shown in.
     pub display_zone: String,
@@ -221,17 +202,13 @@ pub struct EventDetailsView {
     pub event_zone_start: Option<String>,
     /// End on the event zone's wall clock, when `event_zone` is set.
     pub event_zone_end: Option<String>,
-    /// `LOCATION`.
     pub location: Option<String>,
     /// A map of Apple's structured location, when it has coordinates.
     pub map_url: Option<String>,
     /// `DESCRIPTION`: plain text; the UI makes `http(s)` links in it clickable.
     pub notes: Option<String>,
-    /// `URL`.
     pub url: Option<String>,
-    /// `ORGANIZER`.
     pub organizer: Option<PersonView>,
-    /// `ATTENDEE`s.
     pub attendees: Vec<PersonView>,
     /// The recurrence in words ("Every 2 weeks on Tuesday and Thursday, until 30 June 2027").
     pub recurrence: Option<String>,
@@ -243,12 +220,12 @@ pub struct EventDetailsView {
 
 /// An event that could not be read, for the "sync problems" view. Untrusted text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[allow(missing_docs, reason = "fields named for what they hold")]
 pub struct ProblemView {
-    /// The calendar it is in.
     pub calendar_name: String,
-    /// Its summary, if one could be found in the raw text.
+    /// If one could be found in the raw text.
     pub summary: Option<String>,
-    /// Its UID, if one could be found.
+    /// If one could be found.
     pub uid: Option<String>,
     /// Why it could not be read.
     pub reason: String,
@@ -256,14 +233,13 @@ pub struct ProblemView {
 
 /// The settings view's contents.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[allow(missing_docs, reason = "fields named for what they hold")]
 pub struct SettingsView {
     /// Minutes between scheduled syncs.
-    pub sync_minutes: number::Id,
-    /// Whether Almanac starts at login.
+    pub sync_minutes: number::Count,
     pub start_at_login: bool,
     /// The user's display zone, when it overrides the system's.
     pub zone_override: Option<String>,
-    /// The system's zone.
     pub system_zone: String,
     /// Where the store and logs live.
     pub data_dir: String,
@@ -271,36 +247,53 @@ pub struct SettingsView {
 
 /// One search result; text fields are untrusted and rendered as text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[allow(missing_docs, reason = "fields named for what they hold")]
 pub struct SearchHitView {
     /// A key unique among the results.
     pub id: String,
     /// `SUMMARY`, or "(No title)".
     pub title: String,
-    /// The calendar's name.
     pub calendar_name: String,
-    /// `LOCATION`, if any.
     pub location: Option<String>,
     /// The day to jump to (`YYYY-MM-DD` in the viewer's zone): the event's or its series' start.
     pub date: Option<String>,
 }
 
+/// Why the shell tells the window that something changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeReason {
+    /// An account's state moved (syncing, offline, needs a new password, ...).
+    State,
+    /// A running sync fetched more events.
+    Progress,
+    /// A sync ended: calendars and events may have changed.
+    Finished,
+    /// Subscriptions were fetched.
+    Feeds,
+    /// A setting changed (the display zone redraws every time).
+    Settings,
+}
+
 /// What the shell tells the window happened, so it refreshes what it shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 pub struct ChangedEvent {
-    /// The account concerned; `None` for subscriptions' feeds, which belong to no account's
-    /// sync.
+    /// The account concerned; `None` for subscriptions' feeds and settings, which belong
+    /// to no account's sync.
     pub account: Option<number::Id>,
-    /// `state`, `progress`, `finished` or `feeds`.
-    pub reason: String,
+    /// What happened.
+    pub reason: ChangeReason,
 }
 
 /// The event name of [`ChangedEvent`].
 pub const CHANGED: &str = "almanac://changed";
 
-/// Numbers that cross IPC. Store keys fit easily in a JavaScript number.
+/// Numbers that cross IPC. Both fit easily in a JavaScript number.
 pub mod number {
     /// A store key as the UI sees it.
     pub type Id = i32;
+    /// How many of something.
+    pub type Count = u32;
 }
 
 #[cfg(test)]
@@ -309,26 +302,27 @@ mod tests {
     use std::path::Path;
     use ts_rs::Config;
 
-    /// The TypeScript the UI imports, generated from the types above.
-    fn bindings() -> String {
-        let cfg = Config::new().with_large_int("number");
+    /// The TypeScript types the UI imports, generated from the types above.
+    fn bindings(cfg: &Config) -> String {
         let decls = [
-            ErrorCode::decl(&cfg),
-            IpcError::decl(&cfg),
-            AccountKindView::decl(&cfg),
-            SignInRequest::decl(&cfg),
-            SubscribeRequest::decl(&cfg),
-            AccountView::decl(&cfg),
-            CalendarView::decl(&cfg),
-            Overview::decl(&cfg),
-            EventView::decl(&cfg),
-            ChangedEvent::decl(&cfg),
-            SearchHitView::decl(&cfg),
-            ProgressView::decl(&cfg),
-            PersonView::decl(&cfg),
-            EventDetailsView::decl(&cfg),
-            ProblemView::decl(&cfg),
-            SettingsView::decl(&cfg),
+            ErrorCode::decl(cfg),
+            IpcError::decl(cfg),
+            AccountKindView::decl(cfg),
+            SignInRequest::decl(cfg),
+            SubscribeRequest::decl(cfg),
+            AccountStateView::decl(cfg),
+            AccountView::decl(cfg),
+            CalendarView::decl(cfg),
+            Overview::decl(cfg),
+            EventView::decl(cfg),
+            ChangeReason::decl(cfg),
+            ChangedEvent::decl(cfg),
+            SearchHitView::decl(cfg),
+            ProgressView::decl(cfg),
+            PersonView::decl(cfg),
+            EventDetailsView::decl(cfg),
+            ProblemView::decl(cfg),
+            SettingsView::decl(cfg),
         ];
         let mut out = String::from(
             "// Generated from src-tauri/src/ipc.rs by the `bindings_are_current` test.\n\
@@ -344,23 +338,27 @@ mod tests {
         out
     }
 
-    #[test]
-    fn bindings_are_current() {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/ipc/bindings.ts");
-        let expected = bindings();
+    /// Compares `expected` with the file at `relative` (from this crate), or writes it with
+    /// `UPDATE_BINDINGS` set.
+    fn check_file(relative: &str, expected: &str) {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
         if std::env::var_os("UPDATE_BINDINGS").is_some() {
-            std::fs::write(&path, &expected).unwrap();
+            std::fs::write(&path, expected).unwrap();
         }
         let actual = std::fs::read_to_string(&path).unwrap_or_default();
         assert_eq!(
             actual, expected,
-            "ui/src/ipc/bindings.ts is stale: rerun with UPDATE_BINDINGS=1"
+            "{relative} is stale: rerun with UPDATE_BINDINGS=1"
         );
     }
 
     #[test]
-    fn errors_serialise_with_a_snake_case_code() {
-        let json = serde_json::to_value(IpcError::new(ErrorCode::WrongPassword, "x")).unwrap();
-        assert_eq!(json["code"], "wrong_password");
+    fn bindings_are_current() {
+        let cfg = Config::new().with_large_int("number");
+        check_file("../ui/src/ipc/bindings.ts", &bindings(&cfg));
+        check_file(
+            "../ui/src/ipc/commands.ts",
+            &command::typescript(&crate::commands_table(), &cfg),
+        );
     }
 }

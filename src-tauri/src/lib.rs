@@ -16,6 +16,13 @@ pub mod views;
 
 use tauri::{Manager, WindowEvent};
 
+/// Every module's table of commands (see `ipc::command`), in the order `generate_handler!` below
+/// names them.
+#[cfg(test)]
+pub(crate) fn commands_table() -> Vec<ipc::command::Command> {
+    [commands::COMMANDS, settings::COMMANDS].concat()
+}
+
 /// Builds and runs the app until the user quits.
 ///
 /// # Errors
@@ -88,4 +95,29 @@ pub fn run() -> anyhow::Result<()> {
         })
         .run(tauri::generate_context!())?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    /// The commands `generate_handler!` serves, as this file names them.
+    fn served() -> Vec<&'static str> {
+        let source = include_str!("lib.rs");
+        let (_, list) = source.split_once("generate_handler![").unwrap();
+        let (list, _) = list.split_once(']').unwrap();
+        list.split(',')
+            .map(str::trim)
+            .filter(|path| !path.is_empty())
+            .map(|path| path.rsplit("::").next().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn the_tables_name_exactly_the_commands_the_handler_serves() {
+        let mut tabled: Vec<&str> = super::commands_table().iter().map(|c| c.name).collect();
+        let mut served = served();
+        assert!(served.len() > 20, "{served:?}");
+        tabled.sort_unstable();
+        served.sort_unstable();
+        assert_eq!(tabled, served);
+    }
 }

@@ -1,7 +1,8 @@
 //! Commands of the settings view: sync interval, start at login, display zone, notifications
 //! per calendar, export, where the data lives, and diagnostics without secrets.
 
-use crate::ipc::{CHANGED, ChangedEvent, ErrorCode, IpcError, SettingsView};
+use crate::ipc::command::commands;
+use crate::ipc::{CHANGED, ChangeReason, ChangedEvent, ErrorCode, IpcError, SettingsView, number};
 use crate::shell::{INTERVAL_SETTING, Shell, ZONE_SETTING, minutes_duration};
 use almanac_core::{Account, CalendarId};
 use almanac_store::Store;
@@ -10,15 +11,15 @@ use tauri::{AppHandle, Emitter, Manager, State};
 use tauri_plugin_autostart::ManagerExt;
 use tauri_plugin_opener::OpenerExt;
 
-fn storage(err: almanac_sync::SyncError) -> IpcError {
-    IpcError::new(
-        ErrorCode::Storage,
-        format!("Almanac could not save the setting: {err}"),
-    )
-}
-
-fn unavailable(what: &str) -> IpcError {
-    IpcError::new(ErrorCode::Unavailable, format!("Almanac could not {what}."))
+commands! {
+    settings() -> SettingsView;
+    set_sync_interval(minutes: number::Count) -> ();
+    set_start_at_login(enabled: bool) -> ();
+    set_zone_override(zone: Option<String>) -> ();
+    set_calendar_notify(calendar: number::Id, enabled: bool) -> ();
+    export_calendar(calendar: number::Id) -> String;
+    open_data_dir() -> ();
+    diagnostics() -> String;
 }
 
 /// Tells the window that settings changed, so it redraws times and lists.
@@ -27,7 +28,7 @@ fn changed(app: &AppHandle) {
         CHANGED,
         ChangedEvent {
             account: None,
-            reason: "settings".into(),
+            reason: ChangeReason::Settings,
         },
     );
 }
@@ -37,7 +38,7 @@ fn changed(app: &AppHandle) {
 pub fn settings(app: AppHandle, shell: State<'_, Shell>) -> SettingsView {
     let minutes = shell.schedule.interval().as_secs() / 60;
     SettingsView {
-        sync_minutes: i32::try_from(minutes).unwrap_or(i32::MAX),
+        sync_minutes: number::Count::try_from(minutes).unwrap_or(number::Count::MAX),
         start_at_login: app.autolaunch().is_enabled().unwrap_or(false),
         zone_override: shell.zone_override().map(|z| z.name().to_string()),
         system_zone: shell.system_zone.name().to_string(),
@@ -47,19 +48,18 @@ pub fn settings(app: AppHandle, shell: State<'_, Shell>) -> SettingsView {
 
 /// Minutes between scheduled syncs: 5 to 1440.
 #[tauri::command]
-pub async fn set_sync_interval(shell: State<'_, Shell>, minutes: u32) -> Result<(), IpcError> {
+pub async fn set_sync_interval(
+    shell: State<'_, Shell>,
+    minutes: number::Count,
+) -> Result<(), IpcError> {
     if !(5..=1440).contains(&minutes) {
-        return Err(IpcError::new(
-            ErrorCode::InvalidInput,
-            "Choose between 5 minutes and a day.",
-        ));
+        return Err(IpcError::invalid("Choose between 5 minutes and a day."));
     }
     let text = minutes.to_string();
     shell
         .engine
         .with_store(move |s| s.set_setting(INTERVAL_SETTING, Some(&text)))
-        .await
-        .map_err(storage)?;
+        .await?;
     shell.schedule.set_interval(minutes_duration(minutes));
     Ok(())
 }
@@ -73,7 +73,7 @@ pub fn set_start_at_login(app: AppHandle, enabled: bool) -> Result<(), IpcError>
     } else {
         launcher.disable()
     };
-    done.map_err(|_| unavailable("change the login items"))
+    done.map_err(|_| IpcError::unavailable("change the login items"))
 }
 
 /// Shows times in `zone` (an IANA name), or in the system's zone when `None`.
@@ -83,19 +83,18 @@ pub async fn set_zone_override(
     shell: State<'_, Shell>,
     zone: Option<String>,
 ) -> Result<(), IpcError> {
-    let parsed =
-        match zone.as_deref() {
-            None | Some("") => None,
-            Some(name) => Some(name.parse::<Tz>().map_err(|_| {
-                IpcError::new(ErrorCode::InvalidInput, "That time zone is not known.")
-            })?),
-        };
+    let parsed = match zone.as_deref() {
+        None | Some("") => None,
+        Some(name) => Some(
+            name.parse::<Tz>()
+                .map_err(|_| IpcError::invalid("That time zone is not known."))?,
+        ),
+    };
     let saved = parsed.map(|z| z.name().to_string());
     shell
         .engine
         .with_store(move |s| s.set_setting(ZONE_SETTING, saved.as_deref()))
-        .await
-        .map_err(storage)?;
+        .await?;
     shell.set_zone_override(parsed);
     changed(&app);
     Ok(())
@@ -105,7 +104,7 @@ pub async fn set_zone_override(
 #[tauri::command]
 pub async fn set_calendar_notify(
     shell: State<'_, Shell>,
-    calendar: i32,
+    calendar: number::Id,
     enabled: bool,
 ) -> Result<(), IpcError> {
     crate::commands::set_calendar_switch(&shell, calendar, enabled, Store::set_calendar_notify)
@@ -118,14 +117,13 @@ pub async fn set_calendar_notify(
 pub async fn export_calendar(
     app: AppHandle,
     shell: State<'_, Shell>,
-    calendar: i32,
+    calendar: number::Id,
 ) -> Result<String, IpcError> {
     let id = CalendarId(i64::from(calendar));
     let (cal, texts) = shell
         .engine
         .with_store(move |s| Ok((s.calendar(id)?, s.calendar_texts(id)?)))
-        .await
-        .map_err(storage)?;
+        .await?;
     let text = almanac_ical::merge_objects(texts.iter().map(String::as_str), &cal.name);
     let folder = app
         .path()
@@ -181,7 +179,7 @@ fn free_path(folder: &std::path::Path, stem: &str) -> std::path::PathBuf {
 pub fn open_data_dir(app: AppHandle, shell: State<'_, Shell>) -> Result<(), IpcError> {
     app.opener()
         .open_path(shell.data_dir.display().to_string(), None::<&str>)
-        .map_err(|_| unavailable("open the folder"))
+        .map_err(|_| IpcError::unavailable("open the folder"))
 }
 
 /// Versions, account states, calendars with trouble and recent problems, for a bug report. No
@@ -210,8 +208,7 @@ pub async fn diagnostics(app: AppHandle, shell: State<'_, Shell>) -> Result<Stri
                 })
                 .collect::<Result<Vec<_>, _>>()
         })
-        .await
-        .map_err(storage)?;
+        .await?;
     let mut out = format!(
         "Almanac {} (Tauri {}), {} {}\nDisplay zone: {} (system {})\nData: {}\n\nAccounts:\n",
         app.package_info().version,

@@ -1,14 +1,12 @@
-//! Pure conversions from engine and store types to what the window shows, and from engine
-//! errors to the IPC error set. Kept apart from the commands so they are tested without Tauri.
+//! Pure conversions from engine and store types to what the window shows. Kept apart from the
+//! commands so they are tested without Tauri.
 
 use crate::ipc::{
-    AccountKindView, AccountView, CalendarView, ErrorCode, EventView, IpcError, ProblemView,
-    ProgressView, SearchHitView,
+    AccountKindView, AccountStateView, AccountView, CalendarView, EventView, ProblemView,
+    ProgressView, SearchHitView, number,
 };
-use almanac_caldav::CaldavError;
 use almanac_core::{Account, AccountKind, AccountState, Calendar, EventTime};
 use almanac_store::{AgendaItem, MultiUidResource, Quarantined, SearchHit};
-use almanac_sync::SyncError;
 use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
 
@@ -20,17 +18,20 @@ pub fn kind_view(kind: AccountKind) -> AccountKindView {
     }
 }
 
-/// A state's stable name and its words for a person, in the viewer's zone.
-pub fn state_words(state: &AccountState, viewer: Tz) -> (&'static str, String) {
+/// A state for the window's logic and its words for a person, in the viewer's zone.
+pub fn state_words(state: &AccountState, viewer: Tz) -> (AccountStateView, String) {
     match state {
-        AccountState::Active => ("active", "Up to date".into()),
-        AccountState::Syncing => ("syncing", "Syncing…".into()),
-        AccountState::Offline => ("offline", "Offline, showing saved data".into()),
+        AccountState::Active => (AccountStateView::Active, "Up to date".into()),
+        AccountState::Syncing => (AccountStateView::Syncing, "Syncing…".into()),
+        AccountState::Offline => (
+            AccountStateView::Offline,
+            "Offline, showing saved data".into(),
+        ),
         AccountState::Backoff {
             until,
             server_asked,
         } => (
-            "backoff",
+            AccountStateView::Backoff,
             format!(
                 "{}; next try at {}",
                 if *server_asked {
@@ -42,26 +43,26 @@ pub fn state_words(state: &AccountState, viewer: Tz) -> (&'static str, String) {
             ),
         ),
         AccountState::Confirming { at } => (
-            "confirming",
+            AccountStateView::Confirming,
             format!(
                 "The password was refused once; checking again at {}",
                 at.with_timezone(&viewer).format("%H:%M")
             ),
         ),
-        AccountState::NeedsRelink => ("needs_relink", "Needs a new password".into()),
+        AccountState::NeedsRelink => (AccountStateView::NeedsRelink, "Needs a new password".into()),
         AccountState::PasswordMissing => (
-            "password_missing",
+            AccountStateView::PasswordMissing,
             "No saved password: paste it to sync again".into(),
         ),
         AccountState::KeychainLocked => (
-            "keychain_locked",
+            AccountStateView::KeychainLocked,
             "The keychain is locked: unlock it, then Sync now".into(),
         ),
     }
 }
 
-fn id(value: i64) -> i32 {
-    i32::try_from(value).unwrap_or(i32::MAX)
+fn id(value: i64) -> number::Id {
+    number::Id::try_from(value).unwrap_or(number::Id::MAX)
 }
 
 /// An account for the sidebar. `progress` is (fetched, total) events over its calendars while
@@ -88,7 +89,7 @@ pub fn account_view(
         id: id(account.id.0),
         kind: kind_view(account.kind),
         username: account.username.clone(),
-        state: state.into(),
+        state,
         state_text,
         last_success: account
             .last_success
@@ -97,8 +98,8 @@ pub fn account_view(
     }
 }
 
-fn count(n: usize) -> i32 {
-    i32::try_from(n).unwrap_or(i32::MAX)
+fn count(n: usize) -> number::Count {
+    number::Count::try_from(n).unwrap_or(number::Count::MAX)
 }
 
 /// A colour fit for CSS: `#RRGGBB` from the server's `#RRGGBB` or iCloud's `#RRGGBBAA`;
@@ -241,147 +242,6 @@ pub fn search_hit_view(hit: &SearchHit, viewer: Tz) -> SearchHitView {
     }
 }
 
-fn host_of(url: &str) -> String {
-    url::Url::parse(url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_string))
-        .unwrap_or_else(|| "the server".into())
-}
-
-/// The IPC error for a failed sign-in, relink or sync, in plain words.
-pub fn sign_in_error(kind: AccountKindView, server_url: &str, err: &SyncError) -> IpcError {
-    let host = host_of(server_url);
-    match err {
-        SyncError::NeedsRelink { .. } => match kind {
-            AccountKindView::Icloud => IpcError::new(
-                ErrorCode::WrongPassword,
-                "iCloud did not accept this Apple ID and password. Almanac needs an app-specific \
-                 password, not your Apple ID password: create one at account.apple.com (Sign-In \
-                 and Security → App-Specific Passwords) and paste it here. A password made \
-                 earlier may have been revoked, which Apple does whenever the Apple ID password \
-                 changes.",
-            ),
-            AccountKindView::Caldav => IpcError::new(
-                ErrorCode::WrongPassword,
-                format!("{host} did not accept this user name and password."),
-            ),
-        },
-        SyncError::Unavailable(CaldavError::Offline { .. } | CaldavError::Timeout { .. }) => {
-            IpcError::new(
-                ErrorCode::Offline,
-                format!(
-                    "Almanac cannot reach {host}. Check your internet connection and try again."
-                ),
-            )
-        }
-        SyncError::Unavailable(_) => IpcError::new(
-            ErrorCode::Server,
-            format!(
-                "{host} is having trouble or asked us to wait. Nothing was changed; try again in a few minutes."
-            ),
-        ),
-        SyncError::Server(CaldavError::CredentialsNotSent { host: asking }) => IpcError::new(
-            ErrorCode::InvalidInput,
-            format!(
-                "{asking} asks for your password, but it is not {host}, so Almanac does not send \
-                 it there. Check the server address your provider gives for calendar apps."
-            ),
-        ),
-        SyncError::Server(CaldavError::Certificate { reason, .. }) => IpcError::new(
-            ErrorCode::Server,
-            format!(
-                "{host}'s security certificate was refused ({reason}), so Almanac sent nothing. \
-                 Check the address, or ask your provider."
-            ),
-        ),
-        SyncError::Server(CaldavError::InvalidUrl { reason, .. }) => IpcError::new(
-            ErrorCode::InvalidInput,
-            format!("This address cannot be used: {reason}."),
-        ),
-        SyncError::Server(_) => IpcError::new(
-            ErrorCode::NotCaldav,
-            format!(
-                "{host} does not answer like a CalDAV server. Check the address your provider gives for calendar apps."
-            ),
-        ),
-        SyncError::Secrets(e) => IpcError::new(ErrorCode::Keychain, e.to_string()),
-        SyncError::Store(e) => match e {
-            almanac_store::StoreError::Conflict { .. } => IpcError::new(
-                ErrorCode::InvalidInput,
-                "This account is already signed in.",
-            ),
-            other => IpcError::new(
-                ErrorCode::Storage,
-                format!("Almanac could not save its data: {other}"),
-            ),
-        },
-        SyncError::InvalidEdit(e) => IpcError::new(
-            ErrorCode::InvalidInput,
-            format!("This change cannot be made: {e}."),
-        ),
-        SyncError::ReadOnly { calendar } => IpcError::new(
-            ErrorCode::InvalidInput,
-            format!("{calendar} is read-only: its events cannot be changed here."),
-        ),
-        SyncError::NotNow { .. } | SyncError::Cancelled => IpcError::new(
-            ErrorCode::Unavailable,
-            "Almanac is busy with this account; try again in a moment.",
-        ),
-    }
-}
-
-/// The IPC error for a feed that could not be subscribed to, in plain words. Nothing was
-/// stored. The feed is named by its host only: private feeds keep a secret in their path.
-pub fn subscribe_error(url: &str, err: &SyncError) -> IpcError {
-    let host = almanac_caldav::feed_url(url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_string))
-        .unwrap_or_else(|| "The calendar's server".into());
-    let input = |message: String| IpcError::new(ErrorCode::InvalidInput, message);
-    match err {
-        SyncError::Server(CaldavError::InvalidUrl { reason, .. }) => {
-            input(format!("This address cannot be used: {reason}."))
-        }
-        SyncError::Server(CaldavError::Protocol { .. }) => input(format!(
-            "{host} did not answer with a calendar (.ics) file. Check the address."
-        )),
-        SyncError::Server(CaldavError::NotFound { .. }) => {
-            input(format!("{host} has no calendar at this address."))
-        }
-        SyncError::Server(CaldavError::Unauthorized { .. } | CaldavError::Forbidden { .. }) => {
-            input(format!(
-                "{host} refuses this calendar: Almanac subscribes to public calendars only."
-            ))
-        }
-        SyncError::Unavailable(CaldavError::Offline { .. } | CaldavError::Timeout { .. }) => {
-            IpcError::new(
-                ErrorCode::Offline,
-                format!(
-                    "Almanac cannot reach {host}. Check your internet connection and try again."
-                ),
-            )
-        }
-        SyncError::Unavailable(CaldavError::TooLarge { limit, .. }) => input(format!(
-            "This calendar is larger than Almanac reads ({} MB).",
-            limit / (1024 * 1024)
-        )),
-        SyncError::Unavailable(_) | SyncError::Server(_) => IpcError::new(
-            ErrorCode::Server,
-            format!("{host} is having trouble with this calendar; try again in a few minutes."),
-        ),
-        SyncError::Store(almanac_store::StoreError::Conflict { .. }) => {
-            input("You already subscribe to this calendar.".into())
-        }
-        SyncError::Store(almanac_store::StoreError::NotFound { .. }) => {
-            input("That account is no longer signed in.".into())
-        }
-        other => IpcError::new(
-            ErrorCode::Storage,
-            format!("Almanac could not save the subscription: {other}"),
-        ),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -394,73 +254,6 @@ mod tests {
         for hostile in ["red;background:url(x)", "#12345", "#GGGGGG", "None", ""] {
             assert_eq!(css_color(Some(hostile)), None, "{hostile}");
         }
-    }
-
-    #[test]
-    fn icloud_refusals_point_to_app_specific_passwords() {
-        let err = sign_in_error(
-            AccountKindView::Icloud,
-            "https://caldav.icloud.com/",
-            &SyncError::NeedsRelink { account: None },
-        );
-        assert_eq!(err.code, ErrorCode::WrongPassword);
-        assert!(err.message.contains("app-specific"));
-        assert!(err.message.contains("account.apple.com"));
-    }
-
-    #[test]
-    fn network_and_server_faults_have_their_own_words() {
-        let offline = SyncError::Unavailable(CaldavError::Offline {
-            url: "u".into(),
-            reason: "dns".into(),
-        });
-        let e = sign_in_error(
-            AccountKindView::Caldav,
-            "https://dav.example.com/",
-            &offline,
-        );
-        assert_eq!(e.code, ErrorCode::Offline);
-        assert!(e.message.contains("dav.example.com"));
-        let busy = SyncError::Unavailable(CaldavError::Server {
-            url: "u".into(),
-            status: 503,
-        });
-        assert_eq!(
-            sign_in_error(AccountKindView::Caldav, "x", &busy).code,
-            ErrorCode::Server
-        );
-        let elsewhere = SyncError::Server(CaldavError::CredentialsNotSent {
-            host: "calendars.other.example".into(),
-        });
-        let e = sign_in_error(
-            AccountKindView::Caldav,
-            "https://dav.example.com/",
-            &elsewhere,
-        );
-        assert_eq!(e.code, ErrorCode::InvalidInput);
-        assert!(
-            e.message.contains("calendars.other.example"),
-            "{}",
-            e.message
-        );
-        let certificate = SyncError::Server(CaldavError::Certificate {
-            url: "u".into(),
-            reason: "Expired".into(),
-        });
-        let e = sign_in_error(
-            AccountKindView::Caldav,
-            "https://dav.example.com/",
-            &certificate,
-        );
-        assert!(e.message.contains("certificate"), "{}", e.message);
-        let html = SyncError::Server(CaldavError::Protocol {
-            url: "u".into(),
-            status: 200,
-            reason: "html".into(),
-        });
-        let e = sign_in_error(AccountKindView::Caldav, "https://example.com/", &html);
-        assert_eq!(e.code, ErrorCode::NotCaldav);
-        assert!(!e.message.contains("200"), "no bare HTTP codes for people");
     }
 
     fn calendar(id: i64, name: &str, components: Vec<almanac_core::ComponentKind>) -> Calendar {
@@ -536,34 +329,6 @@ mod tests {
         );
         let plain = calendar(7, "Work", vec![almanac_core::ComponentKind::Vevent]);
         assert!(!calendar_view(&plain, None, false, None, None).can_unsubscribe);
-    }
-
-    #[test]
-    fn subscription_failures_name_the_host_and_never_the_path() {
-        let url = "webcal://calendar.example.com/private-8c1f2e/basic.ics";
-        let html = SyncError::Server(CaldavError::Protocol {
-            url: "u".into(),
-            status: 200,
-            reason: "x".into(),
-        });
-        let e = subscribe_error(url, &html);
-        assert_eq!(e.code, ErrorCode::InvalidInput);
-        assert!(e.message.contains("calendar.example.com"), "{}", e.message);
-        assert!(!e.message.contains("private-8c1f2e"), "{}", e.message);
-        let offline = SyncError::Unavailable(CaldavError::Offline {
-            url: "u".into(),
-            reason: "dns".into(),
-        });
-        assert_eq!(subscribe_error(url, &offline).code, ErrorCode::Offline);
-        let twice = SyncError::Store(almanac_store::StoreError::Conflict {
-            what: "subscription",
-        });
-        assert_eq!(
-            subscribe_error(url, &twice).message,
-            "You already subscribe to this calendar."
-        );
-        let refused = SyncError::Server(CaldavError::Unauthorized { url: "u".into() });
-        assert_eq!(subscribe_error(url, &refused).code, ErrorCode::InvalidInput);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 // Generated from src-tauri/src/ipc.rs by the `bindings_are_current` test.
 // Do not edit: run `UPDATE_BINDINGS=1 cargo test -p almanac-desktop bindings`.
 
-export type ErrorCode = "invalid_input" | "wrong_password" | "offline" | "server" | "not_caldav" | "keychain" | "storage" | "unavailable";
+export type ErrorCode = "invalid_input" | "wrong_password" | "offline" | "server" | "not_caldav" | "keychain" | "storage" | "unavailable" | "not_found" | "read_only" | "conflict";
 
 export type IpcError = { 
 /**
@@ -15,21 +15,17 @@ message: string, };
 
 export type AccountKindView = "icloud" | "caldav";
 
-export type SignInRequest = { 
-/**
- * iCloud or another server.
- */
-kind: AccountKindView, 
+export type SignInRequest = { kind: AccountKindView, 
 /**
  * Apple ID or user name.
  */
 username: string, 
 /**
- * The password as typed.
+ * As typed.
  */
 password: string, 
 /**
- * The server's address; unused for iCloud.
+ * Unused for iCloud.
  */
 server_url: string | null, };
 
@@ -47,24 +43,9 @@ name: string | null,
  */
 account: number | null, };
 
-export type AccountView = { 
-/**
- * The store's key.
- */
-id: number, 
-/**
- * iCloud or CalDAV.
- */
-kind: AccountKindView, 
-/**
- * The login.
- */
-username: string, 
-/**
- * A short, stable state name for logic: `active`, `syncing`, `offline`, `backoff`,
- * `needs_relink`.
- */
-state: string, 
+export type AccountStateView = "active" | "syncing" | "offline" | "backoff" | "confirming" | "needs_relink" | "password_missing" | "keychain_locked";
+
+export type AccountView = { id: number, kind: AccountKindView, username: string, state: AccountStateView, 
 /**
  * The state in words for a person.
  */
@@ -74,23 +55,16 @@ state_text: string,
  */
 last_success: string | null, 
 /**
- * How many of its events could not be read (listed by `sync_problems`).
+ * How many of its events could not be read and calendars could not be synced (listed by
+ * `sync_problems`).
  */
 problems: number, };
 
-export type CalendarView = { 
+export type CalendarView = { id: number, 
 /**
- * The store's key.
+ * `None` for a subscription made without an account.
  */
-id: number, 
-/**
- * Its account; `None` for a subscription made without one.
- */
-account: number | null, 
-/**
- * Its name.
- */
-name: string, 
+account: number | null, name: string, 
 /**
  * `#RRGGBB` for CSS (iCloud's alpha dropped), if the server gave one.
  */
@@ -98,11 +72,7 @@ color: string | null,
 /**
  * Whether the user shows it.
  */
-enabled: boolean, 
-/**
- * Whether the user may not change it.
- */
-read_only: boolean, 
+enabled: boolean, read_only: boolean, 
 /**
  * Whether its alarms become notifications.
  */
@@ -130,13 +100,9 @@ feed_url: string | null,
  */
 can_unsubscribe: boolean, };
 
-export type Overview = { 
+export type Overview = { accounts: Array<AccountView>, 
 /**
- * Every account.
- */
-accounts: Array<AccountView>, 
-/**
- * Every calendar, in account and server order.
+ * In account and server order.
  */
 calendars: Array<CalendarView>, 
 /**
@@ -153,11 +119,7 @@ export type EventView = {
 /**
  * A key unique among the occurrences of one answer.
  */
-id: string, 
-/**
- * Its calendar.
- */
-calendar: number, 
+id: string, calendar: number, 
 /**
  * The resource holding it: with `calendar` and `start`, what `event_details` takes.
  */
@@ -167,41 +129,35 @@ href: string,
  */
 title: string, 
 /**
- * Start: `YYYY-MM-DD` for all-day, else `YYYY-MM-DDTHH:MM:SS` on the display zone's wall
- * clock (no offset: the calendar component shows it as it is).
+ * `YYYY-MM-DD` for all-day, else `YYYY-MM-DDTHH:MM:SS` on the display zone's wall clock
+ * (no offset: the calendar component shows it as it is).
  */
 start: string, 
 /**
- * End (exclusive), in the same form.
+ * Exclusive, in the same form.
  */
-end: string, 
-/**
- * Whether it spans whole days.
- */
-all_day: boolean, 
+end: string, all_day: boolean, 
 /**
  * The calendar's colour for CSS.
  */
-color: string | null, 
-/**
- * `LOCATION`.
- */
-location: string | null, 
+color: string | null, location: string | null, 
 /**
  * Whether it has a change the server does not have yet (a quiet mark in the views).
  */
 pending: boolean, };
 
+export type ChangeReason = "state" | "progress" | "finished" | "feeds" | "settings";
+
 export type ChangedEvent = { 
 /**
- * The account concerned; `None` for subscriptions' feeds, which belong to no account's
- * sync.
+ * The account concerned; `None` for subscriptions' feeds and settings, which belong
+ * to no account's sync.
  */
 account: number | null, 
 /**
- * `state`, `progress`, `finished` or `feeds`.
+ * What happened.
  */
-reason: string, };
+reason: ChangeReason, };
 
 export type SearchHitView = { 
 /**
@@ -211,29 +167,13 @@ id: string,
 /**
  * `SUMMARY`, or "(No title)".
  */
-title: string, 
-/**
- * The calendar's name.
- */
-calendar_name: string, 
-/**
- * `LOCATION`, if any.
- */
-location: string | null, 
+title: string, calendar_name: string, location: string | null, 
 /**
  * The day to jump to (`YYYY-MM-DD` in the viewer's zone): the event's or its series' start.
  */
 date: string | null, };
 
-export type ProgressView = { 
-/**
- * Events stored so far in this sync.
- */
-fetched: number, 
-/**
- * Events this sync must fetch.
- */
-total: number, };
+export type ProgressView = { fetched: number, total: number, };
 
 export type PersonView = { 
 /**
@@ -241,7 +181,7 @@ export type PersonView = {
  */
 name: string | null, 
 /**
- * The address without `mailto:`.
+ * Without `mailto:`.
  */
 address: string, 
 /**
@@ -253,11 +193,7 @@ export type EventDetailsView = {
 /**
  * `SUMMARY`, or "(No title)".
  */
-title: string, 
-/**
- * The calendar's name.
- */
-calendar_name: string, 
+title: string, calendar_name: string, 
 /**
  * The calendar's colour for CSS.
  */
@@ -272,17 +208,13 @@ read_only: boolean,
  */
 subscription: boolean, 
 /**
- * Start in the same form as [`EventView::start`].
+ * In the same form as [`EventView::start`].
  */
 start: string, 
 /**
- * End (exclusive), in the same form.
+ * Exclusive, in the same form.
  */
-end: string, 
-/**
- * Whether it spans whole days.
- */
-all_day: boolean, 
+end: string, all_day: boolean, 
 /**
  * The zone times are shown in.
  */
@@ -298,11 +230,7 @@ event_zone_start: string | null,
 /**
  * End on the event zone's wall clock, when `event_zone` is set.
  */
-event_zone_end: string | null, 
-/**
- * `LOCATION`.
- */
-location: string | null, 
+event_zone_end: string | null, location: string | null, 
 /**
  * A map of Apple's structured location, when it has coordinates.
  */
@@ -310,19 +238,7 @@ map_url: string | null,
 /**
  * `DESCRIPTION`: plain text; the UI makes `http(s)` links in it clickable.
  */
-notes: string | null, 
-/**
- * `URL`.
- */
-url: string | null, 
-/**
- * `ORGANIZER`.
- */
-organizer: PersonView | null, 
-/**
- * `ATTENDEE`s.
- */
-attendees: Array<PersonView>, 
+notes: string | null, url: string | null, organizer: PersonView | null, attendees: Array<PersonView>, 
 /**
  * The recurrence in words ("Every 2 weeks on Tuesday and Thursday, until 30 June 2027").
  */
@@ -336,17 +252,13 @@ alarms: Array<string>,
  */
 status: string | null, };
 
-export type ProblemView = { 
+export type ProblemView = { calendar_name: string, 
 /**
- * The calendar it is in.
- */
-calendar_name: string, 
-/**
- * Its summary, if one could be found in the raw text.
+ * If one could be found in the raw text.
  */
 summary: string | null, 
 /**
- * Its UID, if one could be found.
+ * If one could be found.
  */
 uid: string | null, 
 /**
@@ -358,19 +270,11 @@ export type SettingsView = {
 /**
  * Minutes between scheduled syncs.
  */
-sync_minutes: number, 
-/**
- * Whether Almanac starts at login.
- */
-start_at_login: boolean, 
+sync_minutes: number, start_at_login: boolean, 
 /**
  * The user's display zone, when it overrides the system's.
  */
-zone_override: string | null, 
-/**
- * The system's zone.
- */
-system_zone: string, 
+zone_override: string | null, system_zone: string, 
 /**
  * Where the store and logs live.
  */

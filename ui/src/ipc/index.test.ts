@@ -5,6 +5,7 @@ vi.mock("@tauri-apps/api/core", () => ({ invoke: (command: string, args?: unknow
 vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn() }));
 
 const ipc = await import("./index");
+const { commands } = await import("./commands");
 
 describe("IPC errors", () => {
   it("keeps structured errors as they are", () => {
@@ -58,5 +59,21 @@ describe("commands", () => {
       ["diagnostics", undefined],
       ["open_data_dir", undefined],
     ]);
+  });
+});
+
+describe("generated wrappers", () => {
+  it("are all exported by the door, each under its own name", () => {
+    const generated = Object.keys(commands(() => Promise.resolve(undefined as never)));
+    expect(generated.length).toBeGreaterThan(20);
+    const door: Record<string, unknown> = ipc;
+    const missing = generated.filter((name) => typeof door[name] !== "function");
+    expect(missing).toEqual([]);
+  });
+
+  it("send snake_case commands with the argument keys Tauri expects", async () => {
+    invoke.mockClear();
+    await ipc.shell.setCalendarEnabled(4, true);
+    expect(invoke).toHaveBeenCalledWith("set_calendar_enabled", { calendar: 4, enabled: true });
   });
 });

@@ -1,26 +1,15 @@
 /**
- * The only door to the Rust shell. Every `@tauri-apps/api` import in the UI lives here, and
- * every payload type comes from the generated `bindings.ts`.
+ * The only door to the Rust shell. Every `@tauri-apps/api` import in the UI lives here; every
+ * payload type comes from the generated `bindings.ts` and every command wrapper from the
+ * generated `commands.ts`.
  */
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
-import type {
-  AccountView,
-  ChangedEvent,
-  ErrorCode,
-  EventDetailsView,
-  EventView,
-  IpcError,
-  Overview,
-  ProblemView,
-  SearchHitView,
-  SettingsView,
-  SignInRequest,
-  SubscribeRequest,
-  CalendarView,
-} from "./bindings";
+import type { ChangedEvent, ErrorCode, EventView, IpcError } from "./bindings";
+import { type Commands, commands } from "./commands";
 
 export type * from "./bindings";
+export type { Commands } from "./commands";
 
 /** Whether a rejected command carried our structured error. */
 export function isIpcError(value: unknown): value is IpcError {
@@ -59,30 +48,35 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
-/** Opens Apple's account page (where app-specific passwords are made) in the default browser. */
-export function openAppPasswordPage(): Promise<void> {
-  return call("open_app_password_page");
-}
+/**
+ * Every command of the shell, typed and generated from the Rust side (`commands.ts`). Feature
+ * folders take these by injection; `main.ts` passes them.
+ */
+export const shell: Commands = commands(call);
 
-/** Verifies and stores a new account; its first sync starts in the background. */
-export function signIn(request: SignInRequest): Promise<AccountView> {
-  return call("sign_in", { request });
-}
-
-/** Subscribes to a calendar feed (webcal:// or https://): fetched once before it is stored. */
-export function subscribe(request: SubscribeRequest): Promise<CalendarView> {
-  return call("subscribe", { request });
-}
-
-/** Ends a subscription made in Almanac, with its events. */
-export function unsubscribe(calendar: number): Promise<void> {
-  return call("unsubscribe", { calendar });
-}
-
-/** Accounts and calendars from the local store. */
-export function overview(): Promise<Overview> {
-  return call("overview");
-}
+export const {
+  openAppPasswordPage,
+  signIn,
+  overview,
+  setCalendarEnabled,
+  syncNow,
+  relink,
+  removeAccount,
+  search,
+  eventDetails,
+  syncProblems,
+  openLink,
+  subscribe,
+  unsubscribe,
+  settings,
+  setSyncInterval,
+  setStartAtLogin,
+  setZoneOverride,
+  setCalendarNotify,
+  exportCalendar,
+  openDataDir,
+  diagnostics,
+} = shell;
 
 /**
  * A wall-clock time as the shell takes it: `YYYY-MM-DDTHH:MM:SS`, no offset. The calendar runs
@@ -94,87 +88,7 @@ export function wallClock(date: Date): string {
 
 /** Occurrences of shown calendars overlapping [from, to), both on the display zone's clock. */
 export function eventsBetween(from: Date, to: Date): Promise<EventView[]> {
-  return call("events_between", { from: wallClock(from), to: wallClock(to) });
-}
-
-/** Everything the details panel shows about one occurrence (as `EventView` named it). */
-export function eventDetails(calendar: number, href: string, start: string): Promise<EventDetailsView> {
-  return call("event_details", { calendar, href, start });
-}
-
-/** Opens a web link from an event in the default browser; the shell re-checks the scheme. */
-export function openLink(url: string): Promise<void> {
-  return call("open_link", { url });
-}
-
-/** Events that could not be read, with their calendar and the reason. */
-export function syncProblems(): Promise<ProblemView[]> {
-  return call("sync_problems");
-}
-
-/** The user's settings and where the data lives. */
-export function settings(): Promise<SettingsView> {
-  return call("settings");
-}
-
-/** Minutes between scheduled syncs. */
-export function setSyncInterval(minutes: number): Promise<void> {
-  return call("set_sync_interval", { minutes });
-}
-
-/** Whether Almanac starts when the user logs in. */
-export function setStartAtLogin(enabled: boolean): Promise<void> {
-  return call("set_start_at_login", { enabled });
-}
-
-/** The IANA zone to show times in, or `null` for the system's. */
-export function setZoneOverride(zone: string | null): Promise<void> {
-  return call("set_zone_override", { zone });
-}
-
-/** Whether a calendar's alarms become desktop notifications. */
-export function setCalendarNotify(calendar: number, enabled: boolean): Promise<void> {
-  return call("set_calendar_notify", { calendar, enabled });
-}
-
-/** Writes a calendar's saved events to an .ics file and returns its path. */
-export function exportCalendar(calendar: number): Promise<string> {
-  return call("export_calendar", { calendar });
-}
-
-/** A plain-text report for bug reports: versions, accounts' states, counts; never a secret. */
-export function diagnostics(): Promise<string> {
-  return call("diagnostics");
-}
-
-/** Opens the folder holding the store and logs in the file manager. */
-export function openDataDir(): Promise<void> {
-  return call("open_data_dir");
-}
-
-/** Shows or hides a calendar; the choice is stored. */
-export function setCalendarEnabled(calendar: number, enabled: boolean): Promise<void> {
-  return call("set_calendar_enabled", { calendar, enabled });
-}
-
-/** Replaces a refused password; the account resumes syncing incrementally. */
-export function relink(account: number, password: string): Promise<AccountView> {
-  return call("relink", { account, password });
-}
-
-/** Removes an account: its keychain entry and its local data. */
-export function removeAccount(account: number): Promise<void> {
-  return call("remove_account", { account });
-}
-
-/** Searches saved events; works offline. */
-export function search(text: string): Promise<SearchHitView[]> {
-  return call("search", { text });
-}
-
-/** Starts a sync of every account. */
-export function syncNow(): Promise<void> {
-  return call("sync_now");
+  return shell.eventsBetween(wallClock(from), wallClock(to));
 }
 
 /** Calls `handler` whenever the shell reports that accounts, calendars or events changed. */
