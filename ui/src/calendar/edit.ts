@@ -68,8 +68,9 @@ export interface ShownChange {
   revert: () => void;
 }
 
-/** Re-keys an event after a change: the shell now names the occurrence by its new start. */
-export type Rekey = (event: EventApi, key: OccurrenceKey) => void;
+/** Re-keys an event after a change (the shell now names the occurrence by its new start) and
+ * gives it its marks, in one redraw. */
+export type Rekey = (event: EventApi, key: OccurrenceKey, classNames: string[]) => void;
 
 /**
  * Stores a change the view already shows. Its `revert` puts the view back when the person
@@ -93,24 +94,18 @@ export async function storeChange(editing: EventEditing, change: ShownChange, af
       revert();
       return;
     }
-    markPending(event);
     receipt = await editing.moveEvent(key, scope, wallClockText(span.start, span.allDay), wallClockText(span.end, span.allDay), span.allDay);
   } catch (err) {
     revert();
-    event.setProp("classNames", marks);
     editing.failed(err);
     return;
   }
-  // The occurrence is in place already, under its new name; when others of its series moved
+  // The occurrence is in place already; now under its new name, with the quiet "not yet on the
+  // server" mark (the shell says the same at the next load). When others of its series moved
   // too, only a reload shows them.
-  if (receipt.event) after.rekey(event, receipt.event);
+  after.rekey(event, receipt.event ?? key, [...new Set([...marks, "event-pending"])]);
   if (recurring && scope !== "this") after.refetch();
   editing.changed(receipt, change.what);
-}
-
-/** The quiet "not yet on the server" mark, at once: the shell says the same at the next load. */
-function markPending(event: EventApi): void {
-  if (!event.classNames.includes("event-pending")) event.setProp("classNames", [...event.classNames, "event-pending"]);
 }
 
 /** A click selects one step; a new event from a click lasts an hour, as in other calendars. */

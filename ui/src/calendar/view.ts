@@ -88,12 +88,13 @@ export function mountCalendar(element: HTMLElement, setup: CalendarSetup): Calen
   };
   // After a change the shell names the occurrence by its new start; focus follows the new name.
   // (FullCalendar keeps the element, so it is named again here.)
-  const rekey = (event: EventApi, key: OccurrenceKey): void => {
+  const rekey = (event: EventApi, key: OccurrenceKey, classNames: string[]): void => {
     const old = occurrenceKey(event.extendedProps);
     if (old && occurrenceId(old) === focusedOccurrence) focusedOccurrence = occurrenceId(key);
     calendar.batchRendering(() => {
       event.setExtendedProp("href", key.href);
       event.setExtendedProp("start", key.start);
+      event.setProp("classNames", classNames);
     });
     for (const el of element.querySelectorAll<HTMLElement>("[data-event-id]")) {
       if (el.dataset["eventId"] === event.id) label(el, event);
