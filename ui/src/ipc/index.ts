@@ -5,6 +5,7 @@
  */
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
+import { getCurrentWebview } from "@tauri-apps/api/webview";
 import type { ChangedEvent, ErrorCode, EventView, IpcError } from "./bindings";
 import { type Commands, commands } from "./commands";
 
@@ -89,6 +90,14 @@ export function wallClock(date: Date): string {
 /** Occurrences of shown calendars overlapping [from, to), both on the display zone's clock. */
 export function eventsBetween(from: Date, to: Date): Promise<EventView[]> {
   return shell.eventsBetween(wallClock(from), wallClock(to));
+}
+
+/** Calls `handler` with the paths of files dropped on the window: Tauri's drag-drop event
+ * carries paths, which the import commands take (a DOM drop gives contents without a path). */
+export async function onFilesDropped(handler: (paths: string[]) => void): Promise<void> {
+  await getCurrentWebview().onDragDropEvent((e) => {
+    if (e.payload.type === "drop") handler(e.payload.paths);
+  });
 }
 
 /** Calls `handler` whenever the shell reports that accounts, calendars or events changed. */
