@@ -113,6 +113,21 @@ describe("editing in the calendar", () => {
     expect(elementOf("a").dataset["occurrence"]).toBe("1|/home/a.ics|2028-02-29T09:15:00");
   });
 
+  it("stores quick key presses one after another, each under the name the one before gave", async () => {
+    const editing = fakeEditing();
+    const cal = await mount(editing.editing, [event({})]);
+    altKey(elementOf("a"), "ArrowDown");
+    altKey(elementOf("a"), "ArrowDown");
+    await vi.waitFor(() => {
+      expect(editing.changed).toHaveBeenCalledTimes(2);
+    });
+    expect(editing.moveEvent.mock.calls.map((call) => [call[0].start, call[2]])).toEqual([
+      ["2028-02-29T09:00:00", "2028-02-29T09:15:00"],
+      ["2028-02-29T09:15:00", "2028-02-29T09:30:00"],
+    ]);
+    expect(cal.getEventById("a")?.extendedProps["start"]).toBe("2028-02-29T09:30:00");
+  });
+
   it("resizes with Alt+Shift+arrows", async () => {
     const editing = fakeEditing();
     await mount(editing.editing, [event({})]);

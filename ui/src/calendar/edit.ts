@@ -68,16 +68,25 @@ export interface ShownChange {
   revert: () => void;
 }
 
-/** Re-keys an event after a change (the shell now names the occurrence by its new start) and
- * gives it its marks, in one redraw. */
-export type Rekey = (event: EventApi, key: OccurrenceKey, classNames: string[]) => void;
+/** What the calendar does around a stored change. */
+export interface AfterChange {
+  /** The event as it is now (FullCalendar's `EventApi`s are snapshots). */
+  live: (event: EventApi) => EventApi;
+  /** Re-keys an event (the shell now names the occurrence by its new start) and gives it its
+   * marks, in one redraw. */
+  rekey: (event: EventApi, key: OccurrenceKey, classNames: string[]) => void;
+  /** Reloads the visible range. */
+  refetch: () => void;
+}
 
 /**
  * Stores a change the view already shows. Its `revert` puts the view back when the person
  * cancels the scope question or the change fails; a failure is said through `editing.failed`.
  */
-export async function storeChange(editing: EventEditing, change: ShownChange, after: { rekey: Rekey; refetch: () => void }): Promise<void> {
-  const { event, span, revert } = change;
+export async function storeChange(editing: EventEditing, change: ShownChange, after: AfterChange): Promise<void> {
+  const { span, revert } = change;
+  // FullCalendar's event objects are snapshots: a change stored meanwhile renamed the event.
+  const event = after.live(change.event);
   const key = occurrenceKey(event.extendedProps);
   if (!key) {
     revert();
@@ -124,19 +133,31 @@ function selectionAnchor(root: HTMLElement, arg: DateSelectArg): HTMLElement | n
   return target instanceof HTMLElement ? target : null;
 }
 
-/** FullCalendar's options for dragging, resizing and selecting in the calendar at `root`, wired
- * to `editing`. */
-export function editingOptions(root: HTMLElement, editing: EventEditing, after: { rekey: Rekey; refetch: () => void }): CalendarOptions {
+/**
+ * Changes stored one after another: a second key press (or drop) while the first is being
+ * stored must address the occurrence by the name the first one gave it.
+ */
+export function changeQueue(editing: EventEditing, after: AfterChange): (change: ShownChange) => void {
+  let queue = Promise.resolve();
+  return (change) => {
+    queue = queue
+      .then(() => storeChange(editing, change, after))
+      .catch((err: unknown) => {
+        editing.failed(err);
+      });
+  };
+}
+
+/** FullCalendar's options for dragging, resizing and selecting in the calendar at `root`; each
+ * change goes to `store`, and `editing` says what may change and takes selections. */
+export function editingOptions(root: HTMLElement, editing: EventEditing, store: (change: ShownChange) => void): CalendarOptions {
   const change = (event: EventApi, what: string, revert: () => void): void => {
     const start = event.start;
     if (!start) {
       revert();
       return;
     }
-    const span = { start, end: endOf(start, event.end, event.allDay), allDay: event.allDay };
-    storeChange(editing, { event, span, what, revert }, after).catch((err: unknown) => {
-      editing.failed(err);
-    });
+    store({ event, span: { start, end: endOf(start, event.end, event.allDay), allDay: event.allDay }, what, revert });
   };
   return {
     editable: true,

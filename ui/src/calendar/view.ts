@@ -12,10 +12,11 @@ import listPlugin from "@fullcalendar/list";
 import multiMonthPlugin from "@fullcalendar/multimonth";
 import interactionPlugin from "@fullcalendar/interaction";
 import timeGridPlugin from "@fullcalendar/timegrid";
-import { type EventEditing, editingOptions, storeChange } from "./edit";
+import { type EventEditing, changeQueue, editingOptions } from "./edit";
 import { type OccurrenceKey, occurrenceId, occurrenceKey, stateWords } from "./events";
 import { setUpKeyboardMoves } from "./keymove";
 import { wallClockIn } from "./zone";
+import { roomOptions } from "../editor/layout";
 
 /** The first day of the week for a locale (0 = Sunday), where the engine knows it. */
 export function firstDayOfWeek(locale: string): number {
@@ -62,6 +63,10 @@ export interface CalendarSetup {
   calendarName(calendar: number): string | undefined;
   /** Dragging, resizing, selecting and keyboard moves; without it the calendar only shows. */
   editing?: EventEditing;
+  /** The toolbar's "New event" button; without it there is none. */
+  newEvent?(): void;
+  /** Why a calendar's events cannot be changed (said on hover), or `null` when they can. */
+  readOnlyReason?(calendar: number): string | null;
 }
 
 /** Mounts the calendar into `element` and returns it. */
@@ -83,7 +88,8 @@ export function mountCalendar(element: HTMLElement, setup: CalendarSetup): Calen
     el.dataset["eventId"] = event.id;
     const calendarName = setup.calendarName(key.calendar);
     const named = calendarName ? `${event.title} (${calendarName})` : event.title;
-    el.title = named + stateWords(event.classNames, event.extendedProps["refused"]);
+    const readOnly = setup.readOnlyReason?.(key.calendar) ?? null;
+    el.title = named + stateWords(event.classNames, event.extendedProps["refused"]) + (readOnly ? `. ${readOnly}` : "");
     return id;
   };
   // After a change the shell names the occurrence by its new start; focus follows the new name.
@@ -100,9 +106,17 @@ export function mountCalendar(element: HTMLElement, setup: CalendarSetup): Calen
       if (el.dataset["eventId"] === event.id) label(el, event);
     }
   };
-  const after = { rekey, refetch: () => { calendar.refetchEvents(); } };
+  const after = {
+    live: (event: EventApi): EventApi => calendar.getEventById(event.id) ?? event,
+    rekey,
+    refetch: () => {
+      calendar.refetchEvents();
+    },
+  };
+  const { editing } = setup;
+  const store = editing ? changeQueue(editing, after) : undefined;
   const calendar = new Calendar(element, {
-    ...(setup.editing ? editingOptions(element, setup.editing, after) : {}),
+    ...(editing && store ? editingOptions(element, editing, store) : {}),
     plugins: [dayGridPlugin, timeGridPlugin, listPlugin, multiMonthPlugin, interactionPlugin],
     initialView: VIEWS.month,
     timeZone: "UTC",
@@ -120,13 +134,14 @@ export function mountCalendar(element: HTMLElement, setup: CalendarSetup): Calen
     // Overlapping events side by side, each title readable, rather than stacked over each other.
     slotEventOverlap: false,
     scrollTime: "08:00:00",
-    eventTimeFormat: { hour: "numeric", minute: "2-digit", hour12 },
-    slotLabelFormat: { hour: "numeric", minute: "2-digit", hour12 },
+    // One time format in every view, and short events that keep their title (issue 19 item 11).
+    ...roomOptions(hour12),
     customButtons: {
       goto: { text: "Go to date", hint: "Go to a date (g)", click: () => { setup.goToDate(); } },
+      newEvent: { text: "New event", hint: "New event (n)", click: () => { setup.newEvent?.(); } },
     },
     headerToolbar: {
-      left: "prev,next today goto",
+      left: setup.newEvent ? "newEvent prev,next today goto" : "prev,next today goto",
       center: "title",
       right: `${VIEWS.year},${VIEWS.month},${VIEWS.week},${VIEWS.day},${VIEWS.agenda}`,
     },
@@ -146,17 +161,9 @@ export function mountCalendar(element: HTMLElement, setup: CalendarSetup): Calen
         editable: false,
         selectable: false,
       },
-      // Month cells are narrow: "9a", "12:30p" (or "9:00" on a 24-hour clock), as calendars print them.
-      [VIEWS.month]: {
-        buttonHint: "Month (m)",
-        eventTimeFormat: { hour: "numeric", minute: "2-digit", hour12, omitZeroMinute: hour12, meridiem: hour12 ? "narrow" : false },
-      },
+      [VIEWS.month]: { buttonHint: "Month (m)" },
       // Seven columns: the start time only ("9:30 AM"), so short events keep room for their title.
-      [VIEWS.week]: {
-        buttonHint: "Week (w)",
-        displayEventEnd: false,
-        eventTimeFormat: { hour: "numeric", minute: "2-digit", hour12, omitZeroMinute: hour12, meridiem: hour12 ? "short" : false },
-      },
+      [VIEWS.week]: { buttonHint: "Week (w)", displayEventEnd: false },
       [VIEWS.day]: { buttonHint: "Day (d)" },
     },
     eventDidMount: (info) => {
@@ -180,17 +187,12 @@ export function mountCalendar(element: HTMLElement, setup: CalendarSetup): Calen
     },
   });
   calendar.render();
-  const { editing } = setup;
-  if (editing) {
+  if (editing && store) {
     const editable = (event: EventApi): boolean => {
       const key = occurrenceKey(event.extendedProps);
       return key !== null && editing.editable(key.calendar);
     };
-    setUpKeyboardMoves(element, calendar, editable, (change) => {
-      storeChange(editing, change, after).catch((err: unknown) => {
-        editing.failed(err);
-      });
-    });
+    setUpKeyboardMoves(element, calendar, editable, store);
   }
   // The details panel and the banner change the room the calendar has without a window resize.
   new ResizeObserver(() => {
