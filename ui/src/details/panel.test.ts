@@ -157,6 +157,24 @@ describe("setUpDetails", () => {
     expect(document.activeElement).toBe(redrawn);
   });
 
+  it("adds other features' rows under the title, and says which event it shows", async () => {
+    const root = document.body.appendChild(document.createElement("aside"));
+    const row = document.createElement("div");
+    row.className = "details-actions";
+    const extras = vi.fn(() => [row]);
+    const panel = setUpDetails(root, "en-GB", () => Promise.resolve(rich), vi.fn(), () => "failed", extras);
+    const key = { calendar: 2, href: "/work/x.ics", start: "2026-12-01T17:00:00" };
+    expect(panel.shown).toBeNull();
+    panel.show(key, null);
+    await vi.waitFor(() => {
+      expect(root.querySelector(".details-head + .details-actions")).toBe(row);
+    });
+    expect(extras).toHaveBeenCalledWith(key, rich);
+    expect(panel.shown).toEqual(key);
+    panel.hide();
+    expect(panel.shown).toBeNull();
+  });
+
   it("says why when the event cannot be loaded", async () => {
     const root = document.body.appendChild(document.createElement("aside"));
     const panel = setUpDetails(root, "en-GB", () => Promise.reject(new Error("gone")), vi.fn(), () => "This event is no longer there.");

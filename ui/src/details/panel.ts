@@ -31,6 +31,7 @@ export function renderDetails(
   view: EventDetailsView,
   locale: string,
   actions: { open: (url: string) => void; close: () => void },
+  extras: Node[] = [],
 ): void {
   const head = element("header", "details-head");
   const swatch = element("span", "swatch");
@@ -112,7 +113,8 @@ export function renderDetails(
     calendarRow.append(element("p", "muted read-only-note", "Read-only: only its owner can change this calendar."));
   }
 
-  const parts: HTMLElement[] = [head];
+  // What other features add under the title: editing's buttons, an invitation's answers.
+  const parts: Node[] = [head, ...extras];
   if (view.status) parts.push(element("p", `details-status status-${view.status.toLowerCase()}`, view.status));
   parts.push(list);
   root.replaceChildren(...parts);
@@ -134,6 +136,8 @@ export function renderDetailsMessage(root: HTMLElement, text: string, close: () 
 
 export interface DetailsPanel {
   show(key: OccurrenceKey, trigger: HTMLElement | null): void;
+  /** The occurrence shown, while the panel is open (the Delete key acts on it). */
+  readonly shown: OccurrenceKey | null;
   hide(): void;
   /** Says something went wrong with an action in the panel (a link that would not open). */
   notice(text: string): void;
@@ -147,6 +151,7 @@ export function setUpDetails(
   fetch: (key: OccurrenceKey) => Promise<EventDetailsView>,
   openLink: (url: string) => void,
   failed: (err: unknown) => string,
+  extras: (key: OccurrenceKey, view: EventDetailsView) => Node[] = () => [],
 ): DetailsPanel {
   let trigger: HTMLElement | null = null;
   let shown: OccurrenceKey | null = null;
@@ -187,7 +192,7 @@ export function setUpDetails(
       fetch(key)
         .then((view) => {
           if (mine !== ticket) return;
-          renderDetails(root, view, locale, { open: openLink, close: hide });
+          renderDetails(root, view, locale, { open: openLink, close: hide }, extras(key, view));
           focusTitle();
         })
         .catch((err: unknown) => {
@@ -209,6 +214,9 @@ export function setUpDetails(
     },
     get open() {
       return !root.hidden;
+    },
+    get shown() {
+      return root.hidden ? null : shown;
     },
   };
 }
