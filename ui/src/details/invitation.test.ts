@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import type { ChangeReceipt } from "../calendar/types";
 import { type InvitationActions, invitationBlock } from "./invitation";
-import { stateLines } from "./state";
+import { editingRows, stateLines } from "./state";
 
 const ref = { calendar: 3, href: "/work/r.ics", start: "2026-12-01T17:00:00" };
 const receipt: ChangeReceipt = { undo: 4, event: ref, note: null };
@@ -83,5 +83,20 @@ describe("stateLines", () => {
     const conflict = stateLines({ conflict: true }, show)[0];
     conflict?.querySelector("button")?.click();
     expect(show).toHaveBeenCalled();
+  });
+});
+
+describe("editingRows", () => {
+  it("adds the answers only for an invitation, and shows the event again after one", async () => {
+    const reshow = vi.fn();
+    const deps = { ...fakeActions(), showConflicts: vi.fn(), reshow };
+    expect(editingRows(ref, { pending: false, invitation: null, recurrence: null }, deps)).toEqual([]);
+    const rows = editingRows(ref, { pending: true, invitation: { answer: "needs_action" }, recurrence: "Every week" }, deps);
+    expect(rows.map((r) => r.className)).toEqual(["details-state state-pending", "invitation"]);
+    rows[1]?.querySelector<HTMLButtonElement>("[data-answer='tentative']")?.click();
+    await vi.waitFor(() => {
+      expect(reshow).toHaveBeenCalledWith(ref);
+    });
+    expect(deps.askScope).toHaveBeenCalled();
   });
 });

@@ -5,7 +5,8 @@
  * says so and leads to the Conflicts view, where the person chooses.
  */
 import { element } from "../dom";
-import type { EditState } from "../calendar/types";
+import type { EditState, EventRef, InvitationState } from "../calendar/types";
+import { type InvitationActions, invitationBlock } from "./invitation";
 
 /** The panel's lines about where this event's last change stands; none when it is on the server. */
 export function stateLines(view: EditState, showConflicts: () => void): HTMLElement[] {
@@ -28,4 +29,23 @@ export function stateLines(view: EditState, showConflicts: () => void): HTMLElem
     return [element("p", "details-state state-pending", "Not yet on the server: saved on this computer, and sent when Almanac can reach the server.")];
   }
   return [];
+}
+
+/** What the details panel needs for its editing rows. */
+export interface EditingRows extends InvitationActions {
+  showConflicts: () => void;
+  /** Shows the occurrence again (after an answer changed it). */
+  reshow: (key: EventRef) => void;
+}
+
+/** The rows editing adds under the details' title: the state lines, then an invitation's
+ * answers when the person is invited. */
+export function editingRows(key: EventRef, view: EditState & InvitationState & { recurrence: string | null }, deps: EditingRows): HTMLElement[] {
+  const rows = stateLines(view, deps.showConflicts);
+  if (view.invitation) {
+    rows.push(invitationBlock(key, view.invitation.answer, view.recurrence !== null, deps, () => {
+      deps.reshow(key);
+    }));
+  }
+  return rows;
 }
