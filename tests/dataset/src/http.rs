@@ -1,9 +1,14 @@
-//! Plain HTTP/1.1 to a loopback CalDAV server with Basic auth: enough to create calendars, put
-//! objects and list what a collection holds. One connection per request, bounded by timeouts.
+//! HTTP to a loopback CalDAV server with Basic auth, through reqwest (the client the app itself
+//! uses) and quick-xml: enough to create calendars, put objects and list what a collection
+//! holds. Callers are synchronous (the seeder, the crash-safety test, the benchmark's driver),
+//! so each request runs on a current-thread runtime of its own; reqwest's `blocking` feature
+//! would do the same, but switching it on rebuilds reqwest and every crate above it for the
+//! whole workspace.
 
 use anyhow::{Context, Result, bail};
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use quick_xml::Reader;
+use quick_xml::events::Event;
+use std::net::SocketAddr;
 use std::time::Duration;
 
 /// A loopback CalDAV server and one user's credentials.
@@ -26,32 +31,12 @@ pub struct Response {
     pub body: String,
 }
 
-fn base64(input: &[u8]) -> String {
-    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in input.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for (k, shift) in [18, 12, 6, 0].into_iter().enumerate() {
-            if k <= chunk.len() {
-                out.push(char::from(TABLE[((n >> shift) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 impl Server {
     /// Sends one request and reads the whole response.
     ///
     /// # Errors
-    /// When the connection fails or times out, or the response is not HTTP.
+    /// When the method is not a token, the connection fails or times out, or the response is
+    /// not HTTP.
     pub fn send(
         &self,
         method: &str,
@@ -59,38 +44,35 @@ impl Server {
         headers: &[(&str, &str)],
         body: &str,
     ) -> Result<Response> {
-        let mut stream = TcpStream::connect_timeout(&self.addr, Duration::from_secs(10))
-            .with_context(|| format!("connecting to {}", self.addr))?;
-        // Radicale parses a whole uploaded calendar before it answers: minutes for thousands.
-        stream.set_read_timeout(Some(Duration::from_secs(600)))?;
-        stream.set_write_timeout(Some(Duration::from_secs(60)))?;
-        let auth = base64(format!("{}:{}", self.user, self.password).as_bytes());
-        let mut head = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Basic {auth}\r\nContent-Length: {}\r\nConnection: close\r\n",
-            self.addr,
-            body.len()
-        );
-        for (k, v) in headers {
-            head.push_str(&format!("{k}: {v}\r\n"));
+        let url = format!("http://{}{path}", self.addr);
+        let verb = reqwest::Method::from_bytes(method.as_bytes())
+            .with_context(|| format!("{method:?} is no HTTP method"))?;
+        let client = reqwest::Client::builder()
+            .no_proxy()
+            .connect_timeout(Duration::from_secs(10))
+            // Radicale parses a whole uploaded calendar before it answers: minutes for thousands.
+            .timeout(Duration::from_secs(600))
+            .build()?;
+        let mut request = client
+            .request(verb, &url)
+            .basic_auth(&self.user, Some(&self.password))
+            .body(body.to_owned());
+        for (name, value) in headers {
+            request = request.header(*name, *value);
         }
-        head.push_str("\r\n");
-        stream.write_all(head.as_bytes())?;
-        stream.write_all(body.as_bytes())?;
-        let mut raw = Vec::new();
-        stream
-            .read_to_end(&mut raw)
-            .with_context(|| format!("reading the answer to {method} {path}"))?;
-        let text = String::from_utf8_lossy(&raw);
-        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-        let status = head
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .with_context(|| format!("{method} {path}: not an HTTP answer: {head:.200}"))?;
-        Ok(Response {
-            status,
-            body: body.to_string(),
-        })
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        runtime
+            .block_on(async {
+                let response = request.send().await?;
+                let status = response.status().as_u16();
+                Ok::<_, reqwest::Error>(Response {
+                    status,
+                    body: response.text().await?,
+                })
+            })
+            .with_context(|| format!("{method} {url}"))
     }
 
     /// Sends one request and fails unless the status is 2xx.
@@ -116,10 +98,10 @@ impl Server {
         format!("/{}/", self.user)
     }
 
-    /// `href → etag` of every object in a collection (PROPFIND depth 1 for `getetag`).
+    /// `href → etag` of every object in a collection (PROPFIND depth 1 for `getetag`), sorted.
     ///
     /// # Errors
-    /// When the request fails.
+    /// When the request fails or its answer is not XML.
     pub fn etags(&self, collection: &str) -> Result<Vec<(String, String)>> {
         let body =
             "<?xml version=\"1.0\"?><propfind xmlns=\"DAV:\"><prop><getetag/></prop></propfind>";
@@ -129,49 +111,50 @@ impl Server {
             &[("Depth", "1"), ("Content-Type", "application/xml")],
             body,
         )?;
-        let mut out = Vec::new();
-        for response in elements(&r.body, "response") {
-            let href = elements(response, "href")
-                .first()
-                .map(|h| h.trim().to_string());
-            let etag = elements(response, "getetag")
-                .first()
-                .map(|e| e.trim().replace("&quot;", "\""));
-            if let (Some(href), Some(etag)) = (href, etag)
-                && href != collection
-                && !etag.is_empty()
-            {
-                out.push((href, etag));
-            }
-        }
+        let mut out: Vec<(String, String)> = hrefs_and_etags(&r.body)
+            .with_context(|| format!("PROPFIND {collection}"))?
+            .into_iter()
+            .filter(|(href, etag)| href != collection && !etag.is_empty())
+            .collect();
         out.sort();
         Ok(out)
     }
 }
 
-/// The inner text of each element with local name `local` (any namespace prefix), outermost
-/// first; enough for the flat multistatus answers of a test server.
-pub fn elements<'a>(xml: &'a str, local: &str) -> Vec<&'a str> {
+/// `(href, getetag)` of each `response` of a multistatus, matched by local name (any prefix).
+fn hrefs_and_etags(xml: &str) -> Result<Vec<(String, String)>> {
+    let mut reader = Reader::from_str(xml);
+    let mut open = String::new();
+    let (mut href, mut etag) = (String::new(), String::new());
     let mut out = Vec::new();
-    let mut rest = xml;
-    while let Some(open) = rest.find('<') {
-        let after = &rest[open + 1..];
-        let Some(end) = after.find('>') else { break };
-        let tag = &after[..end];
-        let name = tag.split_whitespace().next().unwrap_or("");
-        let bare = name.rsplit(':').next().unwrap_or(name);
-        if bare == local && !tag.starts_with('/') && !tag.ends_with('/') {
-            let inner = &after[end + 1..];
-            let close = format!("</{name}>");
-            if let Some(stop) = inner.find(&close) {
-                out.push(&inner[..stop]);
-                rest = &inner[stop + close.len()..];
+    loop {
+        let text = match reader.read_event()? {
+            Event::Start(start) => {
+                open = start.local_name().as_ref().to_string();
                 continue;
             }
+            Event::End(end) => {
+                if end.local_name().as_ref() == "response" {
+                    let (h, e) = (std::mem::take(&mut href), std::mem::take(&mut etag));
+                    out.push((h.trim().to_string(), e.trim().to_string()));
+                }
+                open.clear();
+                continue;
+            }
+            Event::Text(text) => text.xml10_content().into_owned(),
+            Event::GeneralRef(reference) => {
+                let name = reference.into_inner();
+                quick_xml::escape::unescape(&format!("&{name};"))?.into_owned()
+            }
+            Event::Eof => return Ok(out),
+            _ => continue,
+        };
+        match open.as_str() {
+            "href" => href.push_str(&text),
+            "getetag" => etag.push_str(&text),
+            _ => {}
         }
-        rest = &after[end + 1..];
     }
-    out
 }
 
 #[cfg(test)]
@@ -179,17 +162,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn base64_matches_rfc_4648() {
-        assert_eq!(base64(b"alice:secret"), "YWxpY2U6c2VjcmV0");
-        assert_eq!(base64(b"ab"), "YWI=");
-        assert_eq!(base64(b"a"), "YQ==");
-    }
-
-    #[test]
-    fn elements_ignore_prefixes() {
-        let xml = "<D:multistatus xmlns:D=\"DAV:\"><D:response><D:href>/a/</D:href></D:response><response><href>/b</href><getetag>\"1\"</getetag></response></D:multistatus>";
-        let r = elements(xml, "response");
-        assert_eq!(r.len(), 2);
-        assert_eq!(elements(r[1], "getetag"), vec!["\"1\""]);
+    fn multistatus_pairs_ignore_prefixes_and_resolve_entities() {
+        // Radicale's shape: a `D:` prefix and the etag's quotes as entities.
+        let xml = "<?xml version='1.0' encoding='utf-8'?>\n<D:multistatus xmlns:D=\"DAV:\">\
+            <D:response><D:href>/a/</D:href><D:propstat><D:prop><D:getetag/></D:prop>\
+            </D:propstat></D:response><response><href>/a/b.ics</href><propstat><prop>\
+            <getetag>&quot;1&#34;</getetag></prop></propstat></response></D:multistatus>";
+        assert_eq!(
+            hrefs_and_etags(xml).unwrap(),
+            [
+                ("/a/".to_string(), String::new()),
+                ("/a/b.ics".to_string(), "\"1\"".to_string())
+            ]
+        );
+        assert!(hrefs_and_etags("<a><b></a>").is_err());
     }
 }
