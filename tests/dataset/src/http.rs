@@ -47,6 +47,12 @@ impl Server {
         let url = format!("http://{}{path}", self.addr);
         let verb = reqwest::Method::from_bytes(method.as_bytes())
             .with_context(|| format!("{method:?} is no HTTP method"))?;
+        if rustls::crypto::CryptoProvider::get_default().is_none() {
+            // In a workspace build reqwest has almanac-caldav's `rustls-no-provider`, and a
+            // client cannot be built before a provider is installed; another thread winning
+            // the race to install one is fine.
+            let _ = rustls::crypto::ring::default_provider().install_default();
+        }
         let client = reqwest::Client::builder()
             .no_proxy()
             .connect_timeout(Duration::from_secs(10))
@@ -176,5 +182,28 @@ mod tests {
             ]
         );
         assert!(hrefs_and_etags("<a><b></a>").is_err());
+    }
+
+    #[test]
+    fn a_refused_connection_is_an_error_in_any_feature_set() {
+        // Run with almanac-caldav in the same build (`cargo test -p almanac-dataset -p
+        // almanac-caldav --lib`), reqwest has no TLS provider of its own: building the client
+        // must still work.
+        let addr = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let server = Server {
+            addr,
+            user: "u".into(),
+            password: "p".into(),
+        };
+        let err = server
+            .send("PROPFIND", "/", &[("Depth", "0")], "")
+            .unwrap_err();
+        assert!(
+            format!("{err:#}").contains("PROPFIND http://127.0.0.1:"),
+            "{err:#}"
+        );
     }
 }
