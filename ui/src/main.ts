@@ -1,26 +1,29 @@
 /** Almanac's window: the sidebar and calendar, with the sign-in form in front until an account
- * exists. Everything shown comes from the local store through src/ipc. */
+ * exists. Everything shown comes from the local store through src/ipc. This file only wires the
+ * features (each in its folder, taking its IPC as arguments) to the shell and to each other. */
 import "./styles/app.css";
 import { toEventInput } from "./calendar/events";
 import { setUpGoTo } from "./calendar/goto";
 import { pickLocale } from "./calendar/locale";
 import { mountCalendar, VIEWS } from "./calendar/view";
-import { setClockSkew, systemZone, wallClockIn } from "./calendar/zone";
+import { systemZone } from "./calendar/zone";
+import { displayClock } from "./clock";
 import { setUpDetails } from "./details/panel";
 import { guardNavigation } from "./details/links";
 import { byId } from "./dom";
+import { renderShortcuts } from "./help/dialog";
 import {
-  type AccountView,
-  type CalendarView,
   type Overview,
   diagnostics,
   eventDetails,
   eventsBetween,
   exportCalendar,
   onChanged,
+  openAppPasswordPage,
   openDataDir,
   openLink,
   overview,
+  relink,
   removeAccount,
   search,
   setCalendarEnabled,
@@ -29,37 +32,40 @@ import {
   setSyncInterval,
   setZoneOverride,
   settings,
+  signIn,
   subscribe,
   syncNow,
   syncProblems,
   unsubscribe,
 } from "./ipc";
 import { SHORTCUTS, setUpShortcuts } from "./keyboard";
+import { latestOnly } from "./latest";
+import { describe, setUpNotices, showUnhandledRejections } from "./notice";
 import { setUpProblems } from "./problems/view";
 import { accountNeedingRelink, setUpRelinkBanner } from "./relink/banner";
+import { setUpRemove } from "./remove/dialog";
 import { setUpSearch } from "./search/panel";
 import { setUpSettings } from "./settings/dialog";
 import { renderSidebar } from "./sidebar/accounts";
-import { setUpSubscribe } from "./subscribe/dialog";
+import { setUpGate } from "./signin/gate";
 import { setUpSignIn } from "./signin/form";
+import { setUpSubscribe } from "./subscribe/dialog";
 import { throttle } from "./throttle";
 
+const notices = setUpNotices(document.body);
+showUnhandledRejections(window, notices);
+guardNavigation(document);
+
 const locale = pickLocale(navigator.languages);
-/** The zone times are shown in; the shell says which (system or override) with each overview. */
-let zone = systemZone();
-/** Calendar names by id, from the latest overview. */
-let calendarNames = new Map<number, string>();
+/** The latest overview, for the dialogs that list accounts and the calendar's names. */
+let latest: Overview = { accounts: [], calendars: [], display_zone: systemZone(), clock_skew_ms: 0 };
+const clock = displayClock(latest.display_zone, () => calendar);
 const sidebar = byId("accounts", HTMLElement);
 const overlay = byId("signin-overlay", HTMLElement);
-const emptyNote = byId("no-accounts", HTMLElement);
+const gate = setUpGate(overlay, byId("no-accounts", HTMLElement));
 const searchInput = byId("search-input", HTMLInputElement);
-
-/** Words for a failed command; IPC failures already carry them. */
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : "Almanac could not complete that. Please try again.";
-}
-
-guardNavigation(document);
+const help = byId("help-dialog", HTMLDialogElement);
+renderShortcuts(byId("help-list", HTMLElement), SHORTCUTS);
 
 const details = setUpDetails(
   byId("details", HTMLElement),
@@ -79,80 +85,39 @@ const showGoTo = setUpGoTo(byId("goto-dialog", HTMLDialogElement), byId("goto-da
 
 const calendar = mountCalendar(byId("calendar", HTMLElement), {
   locale,
-  zone: () => zone,
-  load: async (from, to) => (await eventsBetween(from, to)).map(toEventInput),
+  zone: clock.zone,
+  load: (from, to) =>
+    eventsBetween(from, to).then(
+      (events) => events.map(toEventInput),
+      (err: unknown) => {
+        notices.failed(err);
+        throw err;
+      },
+    ),
   open: (key, element) => {
     details.show(key, element);
   },
   goToDate: () => {
     showGoTo(calendar.getDate().toISOString().slice(0, 10));
   },
-  calendarName: (id) => calendarNames.get(id),
+  calendarName: (id) => latest.calendars.find((c) => c.id === id)?.name,
 });
+setInterval(clock.tick, 60_000);
 
-// "Today" moves at midnight on the display zone's clock, also while the window stays open.
-let today = wallClockIn(zone).slice(0, 10);
-setInterval(() => {
-  const now = wallClockIn(zone).slice(0, 10);
-  if (now !== today) {
-    today = now;
-    calendar.setOption("now", () => wallClockIn(zone));
-  }
-}, 60_000);
-
-const showRelink = setUpRelinkBanner(() => void refresh());
-const removeDialog = byId("remove-dialog", HTMLDialogElement);
-
-/** Asks before something that deletes saved events; `confirmed` runs on "yes". */
-function confirmDeletion(title: string, text: string, yes: string, confirmed: () => void): void {
-  byId("remove-title", HTMLElement).textContent = title;
-  byId("remove-text", HTMLElement).textContent = text;
-  byId("remove-confirm", HTMLButtonElement).textContent = yes;
-  removeDialog.returnValue = "";
-  removeDialog.addEventListener(
-    "close",
-    () => {
-      if (removeDialog.returnValue === "remove") confirmed();
-    },
-    { once: true },
-  );
-  removeDialog.showModal();
-}
-
-/** Asks before removing: the account's saved calendars go with it. */
-function confirmRemove(account: AccountView): void {
-  const name = account.kind === "icloud" ? `iCloud (${account.username})` : account.username;
-  confirmDeletion(
-    "Remove this account?",
-    `Almanac will forget the password of ${name} and delete its saved calendars from this computer. Nothing changes on the server.`,
-    "Remove",
-    () => void removeAccount(account.id).then(refresh),
-  );
-}
-
-/** Asks before ending a subscription: its events go with it. */
-function confirmUnsubscribe(calendar: CalendarView): void {
-  confirmDeletion(
-    "Unsubscribe from this calendar?",
-    `Almanac will stop fetching ${calendar.name} and delete its events from this computer. You can subscribe again at any time.`,
-    "Unsubscribe",
-    () => {
-      unsubscribe(calendar.id)
-        .then(refresh)
-        .catch((err: unknown) => {
-          details.notice(describe(err));
-        });
-    },
-  );
-}
-
-/** The latest overview, for the dialogs that list accounts. */
-let latest: Overview = { accounts: [], calendars: [], display_zone: zone, clock_skew_ms: 0 };
-const subscribeDialog = setUpSubscribe({
-  subscribe,
-  subscribed: () => void refresh(),
-  describe,
+/** Reads accounts and calendars again and redraws everything that shows them. */
+const refresh = latestOnly(overview, show, (err) => {
+  gate.unreadable(describe(err));
 });
+/** Redraws when nobody waits for it; a failure to draw is said in words. */
+const redraw = (): void => {
+  notices.watch(refresh());
+};
+/** Progress comes in bursts: the sidebar and the calendar catch up a few times a second. */
+const redrawSoon = throttle(redraw, 300);
+
+const showRelink = setUpRelinkBanner({ relink, openAppPasswordPage, relinked: redraw, describe });
+const remove = setUpRemove({ removeAccount, unsubscribe, removed: refresh, failed: notices.failed });
+const subscribeDialog = setUpSubscribe({ subscribe, subscribed: redraw, describe });
 for (const id of ["open-subscribe", "signin-subscribe"]) {
   byId(id, HTMLButtonElement).addEventListener("click", () => {
     subscribeDialog.show(latest);
@@ -169,28 +134,10 @@ const settingsDialog = setUpSettings({
   diagnostics,
   openDataDir,
   writeClipboard: (text) => navigator.clipboard.writeText(text),
-  removeAccount: confirmRemove,
-  changed: () => void refresh(),
+  removeAccount: remove.account,
+  changed: redraw,
   describe,
 });
-
-const showProblems = setUpProblems(byId("problems-dialog", HTMLDialogElement), byId("problems-list", HTMLElement), syncProblems, describe);
-
-const help = byId("help-dialog", HTMLDialogElement);
-byId("help-list", HTMLElement).replaceChildren(
-  ...SHORTCUTS.flatMap(({ keys, what }) => {
-    const dt = document.createElement("dt");
-    keys.forEach((key, i) => {
-      if (i > 0) dt.append(" or ");
-      const kbd = document.createElement("kbd");
-      kbd.textContent = key;
-      dt.append(kbd);
-    });
-    const dd = document.createElement("dd");
-    dd.textContent = what;
-    return [dt, dd];
-  }),
-);
 byId("open-settings", HTMLButtonElement).addEventListener("click", () => {
   settingsDialog.show();
 });
@@ -198,53 +145,26 @@ byId("open-help", HTMLButtonElement).addEventListener("click", () => {
   help.showModal();
 });
 
-let refreshTicket = 0;
+const showProblems = setUpProblems(byId("problems-dialog", HTMLDialogElement), byId("problems-list", HTMLElement), syncProblems, describe);
+const sidebarActions = {
+  toggle: (id: number, enabled: boolean) => {
+    notices.watch(setCalendarEnabled(id, enabled).then(refresh));
+  },
+  syncNow: () => {
+    notices.watch(syncNow());
+  },
+  showProblems: () => {
+    showProblems();
+  },
+  unsubscribe: remove.calendar,
+};
 
-/** Reads accounts and calendars again and redraws everything that shows them. */
-async function refresh(): Promise<void> {
-  const mine = ++refreshTicket;
-  let data: Overview;
-  try {
-    data = await overview();
-  } catch (err) {
-    if (mine !== refreshTicket) return;
-    emptyNote.textContent = `Almanac could not read its saved calendars: ${describe(err)}`;
-    emptyNote.hidden = false;
-    return;
-  }
-  // A slower earlier answer must not replace a newer one.
-  if (mine !== refreshTicket) return;
+/** Hands a new overview to everything that shows accounts and calendars. */
+function show(data: Overview): void {
   latest = data;
-  calendarNames = new Map(data.calendars.map((c) => [c.id, c.name]));
-  const skewed = setClockSkew(data.clock_skew_ms);
-  if (data.display_zone !== zone || skewed) {
-    zone = data.display_zone;
-    today = wallClockIn(zone).slice(0, 10);
-    calendar.setOption("now", () => wallClockIn(zone));
-    // The first overview of a pinned clock: the view opened on this machine's today.
-    if (skewed) calendar.today();
-  }
-  renderSidebar(
-    sidebar,
-    data,
-    {
-      toggle: (id, enabled) => {
-        void setCalendarEnabled(id, enabled).then(refresh);
-      },
-      syncNow: () => void syncNow(),
-      showProblems: () => {
-        showProblems();
-      },
-      unsubscribe: confirmUnsubscribe,
-    },
-    locale,
-  );
-  // Subscriptions made with no account are enough to use the window.
-  const signedIn = data.accounts.length > 0 || data.calendars.some((c) => c.account === null);
-  emptyNote.textContent = "No calendars yet. Sign in to see yours here.";
-  emptyNote.hidden = signedIn;
-  overlay.hidden = signedIn;
-  if (!signedIn) {
+  clock.adopt(data.display_zone, data.clock_skew_ms);
+  renderSidebar(sidebar, data, sidebarActions, locale);
+  if (!gate.show(data)) {
     settingsDialog.close();
     details.hide();
   }
@@ -253,9 +173,6 @@ async function refresh(): Promise<void> {
   calendar.refetchEvents();
 }
 
-/** Progress comes in bursts: the sidebar and the calendar catch up a few times a second. */
-const refreshSoon = throttle(() => void refresh(), 300);
-
 setUpSearch(
   searchInput,
   byId("search-results", HTMLElement),
@@ -263,6 +180,7 @@ setUpSearch(
   (date) => {
     calendar.gotoDate(date);
   },
+  describe,
   locale,
 );
 
@@ -297,9 +215,11 @@ setUpShortcuts(document, (shortcut) => {
   }
 });
 
-setUpSignIn(() => void refresh());
-void onChanged((event) => {
-  if (event.reason === "progress") refreshSoon();
-  else void refresh();
-});
-void refresh();
+setUpSignIn({ signIn, openAppPasswordPage, signedIn: redraw, describe });
+notices.watch(
+  onChanged((event) => {
+    if (event.reason === "progress") redrawSoon();
+    else redraw();
+  }),
+);
+redraw();

@@ -2,7 +2,7 @@
  * The banner shown while an account needs a new password: what happened, a link to make a new
  * app-specific password, and a field to paste it. Browsing keeps working beneath it.
  */
-import { type AccountView, openAppPasswordPage, relink } from "../ipc";
+import type { AccountView } from "../ipc";
 import { byId } from "../dom";
 import { classifyAppPassword } from "../signin/password";
 
@@ -31,8 +31,18 @@ export function relinkWords(account: AccountView): { title: string; why: string 
       };
 }
 
+export interface RelinkActions {
+  /** Verifies the new password with the server and puts it in the keychain. */
+  relink: (account: number, password: string) => Promise<AccountView>;
+  openAppPasswordPage: () => Promise<void>;
+  /** The server took the new password. */
+  relinked: () => void;
+  /** Words for a failure. */
+  describe: (err: unknown) => string;
+}
+
 /** Wires the banner; returns a function that shows it for an account, or hides it. */
-export function setUpRelinkBanner(relinked: () => void): (account: AccountView | undefined) => void {
+export function setUpRelinkBanner(actions: RelinkActions): (account: AccountView | undefined) => void {
   const banner = byId("relink-banner", HTMLElement);
   const title = byId("relink-title", HTMLElement);
   const why = byId("relink-why", HTMLElement);
@@ -41,30 +51,35 @@ export function setUpRelinkBanner(relinked: () => void): (account: AccountView |
   const submit = byId("relink-submit", HTMLButtonElement);
   const error = byId("relink-error", HTMLElement);
   let current: AccountView | undefined;
+  let busy = false;
 
+  const showError = (err: unknown): void => {
+    error.textContent = actions.describe(err);
+    error.hidden = false;
+  };
   link.addEventListener("click", (e) => {
     e.preventDefault();
-    void openAppPasswordPage();
+    actions.openAppPasswordPage().catch(showError);
   });
   byId("relink-form", HTMLFormElement).addEventListener("submit", (e) => {
     e.preventDefault();
-    if (!current || !field.value.trim()) return;
+    if (busy || !current || !field.value.trim()) return;
     const shape = classifyAppPassword(field.value);
     const password = current.kind === "icloud" && shape.kind === "app-specific" ? shape.normalised : field.value;
+    // The password leaves the page with the request; a refused one is pasted again.
+    field.value = "";
+    busy = true;
     submit.disabled = true;
     submit.textContent = "Checking…";
     error.hidden = true;
-    relink(current.id, password)
+    actions
+      .relink(current.id, password)
       .then(() => {
-        field.value = "";
         banner.hidden = true;
-        relinked();
-      })
-      .catch((err: unknown) => {
-        error.textContent = err instanceof Error ? err.message : "That password did not work.";
-        error.hidden = false;
-      })
+        actions.relinked();
+      }, showError)
       .finally(() => {
+        busy = false;
         submit.disabled = false;
         submit.textContent = "Use this password";
       });

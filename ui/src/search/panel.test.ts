@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { renderResults } from "./panel";
+import { renderResults, setUpSearch } from "./panel";
 
 describe("renderResults", () => {
   it("shows hostile titles as text and jumps to the chosen day", () => {
@@ -23,5 +23,21 @@ describe("renderResults", () => {
     renderResults(list, [], "dentist", vi.fn());
     expect(list.hidden).toBe(false);
     expect(list.textContent).toBe("No saved event matches “dentist”.");
+  });
+});
+
+describe("setUpSearch", () => {
+  it("says in words why a search failed", async () => {
+    const input = document.body.appendChild(document.createElement("input"));
+    const list = document.body.appendChild(document.createElement("ul"));
+    const find = vi.fn(() => Promise.reject(new Error("The saved calendars could not be read.")));
+    setUpSearch(input, list, find, vi.fn(), (err) => (err instanceof Error ? err.message : "failed"));
+    input.value = "dentist";
+    input.dispatchEvent(new Event("input"));
+    await vi.waitFor(() => {
+      expect(list.textContent).toBe("The saved calendars could not be read.");
+    });
+    expect(find).toHaveBeenCalledWith("dentist");
+    expect(list.hidden).toBe(false);
   });
 });

@@ -4,6 +4,7 @@
  */
 import type { SearchHitView } from "../ipc";
 import { wallDate } from "../details/format";
+import { element } from "../dom";
 
 /** A result's day for people ("Dec 1, 2026"); the day string as sent if the locale fails. */
 function dayText(day: string, locale: string): string {
@@ -23,17 +24,16 @@ export function renderResults(
   locale = "en-US",
 ): void {
   const items = hits.map((hit) => {
-    const item = document.createElement("li");
-    const button = document.createElement("button");
+    const item = element("li");
+    const button = element("button", "search-hit");
     button.type = "button";
-    button.className = "search-hit";
-    const title = document.createElement("span");
-    title.className = "search-title";
-    title.textContent = hit.title;
+    const title = element("span", "search-title", hit.title);
     title.dir = "auto";
-    const meta = document.createElement("span");
-    meta.className = "search-meta";
-    meta.textContent = [hit.date ? dayText(hit.date, locale) : null, hit.calendar_name, hit.location].filter(Boolean).join(" · ");
+    const meta = element(
+      "span",
+      "search-meta",
+      [hit.date ? dayText(hit.date, locale) : null, hit.calendar_name, hit.location].filter(Boolean).join(" · "),
+    );
     button.append(title, meta);
     const date = hit.date;
     if (date) {
@@ -47,22 +47,26 @@ export function renderResults(
     return item;
   });
   if (items.length === 0 && query.trim()) {
-    const none = document.createElement("li");
-    none.className = "search-none";
-    none.textContent = `No saved event matches “${query.trim()}”.`;
-    items.push(none);
+    items.push(element("li", "search-none", `No saved event matches “${query.trim()}”.`));
   }
   list.replaceChildren(...items);
   list.hidden = items.length === 0;
 }
 
+/** Says in the list why the search failed. */
+export function renderFailure(list: HTMLElement, words: string): void {
+  list.replaceChildren(element("li", "search-none", words));
+  list.hidden = false;
+}
+
 /** Wires the field: searches as the person types (after a short pause). ("/" focuses it: see
- * keyboard.ts.) Escape clears the field and the results. */
+ * keyboard.ts.) Escape clears the field and the results. A failed search says why, in words. */
 export function setUpSearch(
   input: HTMLInputElement,
   list: HTMLElement,
   find: (text: string) => Promise<SearchHitView[]>,
   choose: (date: string) => void,
+  describe: (err: unknown) => string,
   locale = "en-US",
 ): void {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -76,10 +80,15 @@ export function setUpSearch(
         renderResults(list, [], "", choose, locale);
         return;
       }
-      void find(text).then((hits) => {
-        // A slower earlier answer must not replace a newer one.
-        if (ticket === latest) renderResults(list, hits, text, choose, locale);
-      });
+      // A slower earlier answer must not replace a newer one.
+      find(text).then(
+        (hits) => {
+          if (ticket === latest) renderResults(list, hits, text, choose, locale);
+        },
+        (err: unknown) => {
+          if (ticket === latest) renderFailure(list, describe(err));
+        },
+      );
     }, 150);
   });
   input.addEventListener("keydown", (e) => {

@@ -4,7 +4,7 @@
  * data lives, and diagnostics to copy into a bug report. Each change is saved at once.
  */
 import type { AccountView, CalendarView, Overview, SettingsView } from "../ipc";
-import { byId } from "../dom";
+import { byId, element } from "../dom";
 import { knownZones, zoneLabel } from "../calendar/zone";
 
 /** The sync intervals offered, in minutes. */
@@ -50,13 +50,6 @@ export interface SettingsActions {
   changed: () => void;
   /** Words for a failure. */
   describe: (err: unknown) => string;
-}
-
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  if (className) el.className = className;
-  if (text !== undefined) el.textContent = text;
-  return el;
 }
 
 function accountName(account: AccountView): string {
@@ -196,7 +189,7 @@ export function setUpSettings(actions: SettingsActions): SettingsDialog {
       })
       .catch((err: unknown) => {
         say(actions.describe(err));
-        void fill();
+        fill();
       });
   };
 
@@ -213,19 +206,21 @@ export function setUpSettings(actions: SettingsActions): SettingsDialog {
     zone.value = current ?? "";
   };
 
-  const fill = async (): Promise<void> => {
-    try {
-      const view = await actions.load();
-      interval.replaceChildren(...intervalChoices(view.sync_minutes).map((m) => new Option(intervalLabel(m), String(m))));
-      interval.value = String(view.sync_minutes);
-      login.checked = view.start_at_login;
-      fillZones(view.zone_override, view.system_zone);
-      dataDir.textContent = view.data_dir;
-      for (const control of [interval, zone, login]) control.disabled = false;
-    } catch (err) {
-      for (const control of [interval, zone, login]) control.disabled = true;
-      say(actions.describe(err));
-    }
+  const fill = (): void => {
+    actions
+      .load()
+      .then((view) => {
+        interval.replaceChildren(...intervalChoices(view.sync_minutes).map((m) => new Option(intervalLabel(m), String(m))));
+        interval.value = String(view.sync_minutes);
+        login.checked = view.start_at_login;
+        fillZones(view.zone_override, view.system_zone);
+        dataDir.textContent = view.data_dir;
+        for (const control of [interval, zone, login]) control.disabled = false;
+      })
+      .catch((err: unknown) => {
+        for (const control of [interval, zone, login]) control.disabled = true;
+        say(actions.describe(err));
+      });
   };
 
   interval.addEventListener("change", () => {
@@ -290,7 +285,7 @@ export function setUpSettings(actions: SettingsActions): SettingsDialog {
       diagnosticsText.hidden = true;
       drawn = "";
       drawAccounts();
-      void fill();
+      fill();
       if (!dialog.open) dialog.showModal();
     },
     update(data) {

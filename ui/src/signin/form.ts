@@ -3,14 +3,24 @@
  * It checks the password's shape as the person types and enables "Sign in" only when the fields
  * make sense; the server verifies before anything is stored.
  */
-import { type AccountView, openAppPasswordPage, signIn } from "../ipc";
+import type { AccountView, SignInRequest } from "../ipc";
 import { byId } from "../dom";
 import { classifyAppPassword, isPlausibleAppleId, passwordHint } from "./password";
 
 type Kind = "icloud" | "caldav";
 
-/** Wires the static form in index.html; `signedIn` runs after the server accepted an account. */
-export function setUpSignIn(signedIn: (account: AccountView) => void): void {
+export interface SignInActions {
+  /** The server verifies before anything is stored. */
+  signIn: (request: SignInRequest) => Promise<AccountView>;
+  openAppPasswordPage: () => Promise<void>;
+  /** The server accepted the account. */
+  signedIn: (account: AccountView) => void;
+  /** Words for a failure. */
+  describe: (err: unknown) => string;
+}
+
+/** Wires the static form in index.html. */
+export function setUpSignIn(actions: SignInActions): void {
   const tabs: Record<Kind, HTMLButtonElement> = {
     icloud: byId("tab-icloud", HTMLButtonElement),
     caldav: byId("tab-caldav", HTMLButtonElement),
@@ -29,6 +39,11 @@ export function setUpSignIn(signedIn: (account: AccountView) => void): void {
   const submit = byId("signin-submit", HTMLButtonElement);
   const error = byId("signin-error", HTMLElement);
   let kind: Kind = "icloud";
+
+  const showError = (err: unknown): void => {
+    error.textContent = actions.describe(err);
+    error.hidden = false;
+  };
 
   const showHint = (el: HTMLElement, text: string, tone: string): void => {
     el.textContent = text;
@@ -85,10 +100,7 @@ export function setUpSignIn(signedIn: (account: AccountView) => void): void {
   });
   byId("apple-link", HTMLAnchorElement).addEventListener("click", (e) => {
     e.preventDefault();
-    openAppPasswordPage().catch((err: unknown) => {
-      error.textContent = err instanceof Error ? err.message : "Almanac could not open your browser.";
-      error.hidden = false;
-    });
+    actions.openAppPasswordPage().catch(showError);
   });
   byId("signin-form", HTMLFormElement).addEventListener("submit", (e) => {
     e.preventDefault();
@@ -103,20 +115,16 @@ export function setUpSignIn(signedIn: (account: AccountView) => void): void {
             server_url: null,
           }
         : { kind, username: caldavUser.value.trim(), password: caldavPassword.value, server_url: serverUrl.value.trim() };
+    // The password leaves the form with the request: the keychain keeps it if the server takes
+    // it, and a refused one is typed again rather than left in the page.
+    appPassword.value = "";
+    caldavPassword.value = "";
     submit.disabled = true;
     submit.textContent = "Checking…";
     error.hidden = true;
-    signIn(request)
-      .then((account) => {
-        // The password has done its job here: it is in the keychain now.
-        appPassword.value = "";
-        caldavPassword.value = "";
-        signedIn(account);
-      })
-      .catch((err: unknown) => {
-        error.textContent = err instanceof Error ? err.message : "Sign-in failed.";
-        error.hidden = false;
-      })
+    actions
+      .signIn(request)
+      .then(actions.signedIn, showError)
       .finally(() => {
         submit.textContent = "Sign in";
         refresh();
