@@ -5,7 +5,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { launchApp, screenshot } from "./app.mjs";
+import { launchApp, screenshot, textOf } from "./app.mjs";
 import { control, emulator, requests } from "./emulator.mjs";
 
 let browser;
@@ -69,7 +69,7 @@ test("saved data stays searchable while the password is refused", async () => {
   const hit = await browser.$(".search-hit");
   assert.match(await hit.getProperty("textContent"), /Planning kickoff/);
   await hit.click();
-  await browser.waitUntil(async () => (await browser.$(".fc-toolbar-title").getText()).includes("December 2026"), {
+  await browser.waitUntil(async () => (await textOf(await browser.$(".fc-toolbar-title"))).includes("December 2026"), {
     timeout: 5_000,
     timeoutMsg: "choosing a result did not jump to its month",
   });
