@@ -16,6 +16,7 @@
 //! module per protocol step with its request builder and response parser, and [`feed`]: the
 //! conditional GET of a calendar feed (an `.ics` address), which never carries credentials.
 
+mod auth;
 pub mod client;
 pub mod discovery;
 pub mod error;

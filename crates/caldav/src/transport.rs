@@ -6,10 +6,11 @@
 //! redirects itself: reqwest's own redirect handling would decide on its own whether the
 //! `Authorization` header travels, and we want that decided by [`Scope`] alone.
 
+use crate::auth;
 use crate::error::{CaldavError, display_url};
 use crate::scope::{Scope, check_url};
 use almanac_core::Password;
-use reqwest::header::{CONTENT_LENGTH, HeaderMap, HeaderValue, LOCATION};
+use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH, HeaderMap, HeaderValue, LOCATION};
 use reqwest::{Method, StatusCode};
 use std::time::Duration;
 use url::Url;
@@ -183,7 +184,10 @@ impl Transport {
                 builder = builder.body(body.clone());
             }
             if let Some(creds) = credentials.filter(|_| scope.allows(&url)) {
-                builder = builder.basic_auth(&creds.username, Some(creds.password.expose()));
+                builder = builder.header(
+                    AUTHORIZATION,
+                    auth::basic(&creds.username, &creds.password)?,
+                );
             }
             let response = builder.send().await.map_err(|e| network_error(&url, &e))?;
             let status = response.status();
