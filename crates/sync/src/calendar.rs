@@ -20,23 +20,26 @@ use std::time::Duration;
 /// calendar of thousands of events costs a few round trips, not one per batch.
 pub(crate) const MULTIGETS_AT_ONCE: usize = 4;
 
-/// The multiget batch size, chosen from what the server answers: it starts at the measured
-/// default ([`almanac_caldav::DEFAULT_BATCH`]), doubles (up to [`Batching::MAX`]) while
-/// answers come back quickly, and halves on an answer too large or too slow.
+/// The multiget batch size, chosen from the listing and then from what the server answers: the
+/// first batches split the calendar's fetch over [`MULTIGETS_AT_ONCE`] requests (never below
+/// the measured default, [`almanac_caldav::DEFAULT_BATCH`], nor above [`Batching::MAX`]), so
+/// that a calendar of up to 4,000 events is asked for in one round trip; then the size doubles
+/// while answers come back quickly and halves on an answer too large or too slow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Batching {
     size: usize,
 }
 
-impl Default for Batching {
-    fn default() -> Self {
+impl Batching {
+    /// The first size for a calendar with `total` members to fetch.
+    fn for_total(total: usize) -> Self {
         Batching {
-            size: almanac_caldav::DEFAULT_BATCH,
+            size: total
+                .div_ceil(MULTIGETS_AT_ONCE)
+                .clamp(almanac_caldav::DEFAULT_BATCH, Self::MAX),
         }
     }
-}
 
-impl Batching {
     /// The largest batch: past it, one failed request costs too much to fetch again.
     const MAX: usize = 1000;
     /// An answer quicker than this lets the batches grow.
@@ -113,7 +116,7 @@ impl Engine {
         let total = plan.fetch.len();
         let mut fetched = 0;
         let mut todo: VecDeque<Href> = plan.fetch.into_iter().collect();
-        let mut size = Batching::default();
+        let mut size = Batching::for_total(total);
         let mut in_flight = FuturesUnordered::new();
         loop {
             while in_flight.len() < MULTIGETS_AT_ONCE && !todo.is_empty() {
@@ -151,10 +154,15 @@ impl Engine {
                     size.answered(batch.len(), took);
                     got
                 }
-                // Too large, or too slow for the timeout: ask for it again in smaller batches.
-                Err(CaldavError::TooLarge { .. } | CaldavError::Timeout { .. })
-                    if batch.len() > 1 =>
-                {
+                // Too large (for our bound, or for the server's: 413, 507), or too slow for the
+                // timeout: ask for it again in smaller batches.
+                Err(
+                    CaldavError::TooLarge { .. }
+                    | CaldavError::Timeout { .. }
+                    | CaldavError::Server {
+                        status: 413 | 507, ..
+                    },
+                ) if batch.len() > 1 => {
                     size.shrink(batch.len());
                     batch.into_iter().rev().for_each(|h| todo.push_front(h));
                     continue;
@@ -284,8 +292,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_first_batches_ask_for_a_whole_calendar_of_up_to_4000_at_once() {
+        let first = |total| Batching::for_total(total).next();
+        assert_eq!(first(4000), 1000);
+        assert_eq!(4000_usize.div_ceil(first(4000)), MULTIGETS_AT_ONCE);
+        assert_eq!(first(2000), 500);
+        assert_eq!(
+            first(900),
+            almanac_caldav::DEFAULT_BATCH,
+            "no more requests than before"
+        );
+        assert_eq!(first(3), almanac_caldav::DEFAULT_BATCH);
+        assert_eq!(first(40_000), Batching::MAX);
+    }
+
+    #[test]
     fn batches_grow_while_answers_are_quick_and_halve_when_too_large_or_slow() {
-        let mut b = Batching::default();
+        let mut b = Batching::for_total(0);
         b.answered(250, Duration::from_millis(300));
         assert_eq!(b.next(), 500);
         b.answered(120, Duration::from_millis(10));

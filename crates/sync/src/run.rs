@@ -14,10 +14,11 @@ use futures_util::stream::FuturesUnordered;
 
 use crate::error::SyncError;
 
-/// How many calendars of one account sync at once: enough to overlap a far server's round
-/// trips, few enough to stay polite (each keeps a few multigets in flight, see
-/// `calendar::MULTIGETS_AT_ONCE`).
-pub const CALENDARS_AT_ONCE: usize = 4;
+/// How many calendars of one account sync at once: an account's usual calendars (iCloud's
+/// home, work, family and a few more) all at once, so that a first sync of up to six costs one
+/// round of sync-collections and one of multigets on the critical path; few enough to stay
+/// polite (each keeps a few multigets in flight, see `calendar::MULTIGETS_AT_ONCE`).
+pub const CALENDARS_AT_ONCE: usize = 6;
 
 impl Engine {
     pub(crate) async fn run(

@@ -1,7 +1,7 @@
 //! Convergence against real CalDAV servers (Radicale with Basic auth, Xandikos): a full sync,
 //! then server-side add, change, delete, a move between calendars, a calendar added and one
 //! removed; after each sync the store holds exactly the server's hrefs and etags, and one
-//! occurrence per event.
+//! occurrence per event. And the first sync's critical path on a far server, in round trips.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -123,4 +123,66 @@ async fn converges_with_xandikos() {
         .unwrap()
         .unwrap();
     scenario(&server.base_url, "alice", "unused", "calendar", false).await;
+}
+
+/// Issue 15: the first sync of five calendars, discovery included, costs at most six round
+/// trips on a far server, counted by a proxy that holds each request 300 ms (a request is one
+/// round trip deeper than the deepest answer back before it was sent). On Radicale: the
+/// well-known URL (a redirect to `/`), `/`, the principal, the listing, the five calendars'
+/// sync-collections at once, and every multiget at once (batches sized from the listing, up
+/// to 4,000 events a calendar: unit test `calendar::tests`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_first_sync_of_five_calendars_costs_at_most_six_round_trips() {
+    use almanac_dataset::proxy;
+    let server = tokio::task::spawn_blocking(almanac_test_servers::radicale)
+        .await
+        .unwrap()
+        .unwrap();
+    let (user, pw) = (server.user.as_str(), server.password.as_str());
+    // Radicale creates the user's principal collection on first contact.
+    let principal = format!("{}{user}/", server.base_url);
+    assert!((200..300).contains(&dav("PROPFIND", &principal, user, pw, "").await));
+    let remote = Remote::connect(&server.base_url, user, pw).await;
+    for c in 0..5 {
+        let calendar = format!("cal{c}");
+        let url = remote
+            .client
+            .url_for(&almanac_core::Href::new(format!(
+                "{}{calendar}/",
+                remote.home
+            )))
+            .unwrap();
+        assert_eq!(
+            dav("MKCALENDAR", url.as_str(), user, pw, MKCALENDAR).await,
+            201
+        );
+        for e in 0..4 {
+            let uid = format!("{calendar}-{e}");
+            remote
+                .create(&calendar, &format!("{uid}.ics"), &event(&uid, &uid, e + 1))
+                .await;
+        }
+    }
+    let far = proxy::Far {
+        latency: std::time::Duration::from_millis(300),
+        keep_alive: true,
+    };
+    let (addr, counts) = proxy::start(server.addr, far).unwrap();
+    counts.take();
+    let rig = Rig::in_memory();
+    let url = format!("http://{addr}/");
+    let account = rig.add(AccountKind::Caldav, &url, user, pw).await;
+    let report = rig.sync(account).await.unwrap();
+    assert_eq!(
+        (report.calendars_added, report.fetched),
+        (5, 20),
+        "{report:?}"
+    );
+    let wire = counts.take();
+    assert!(wire.round_trips <= 6, "{wire:#?}");
+    assert_eq!(
+        wire.requests,
+        3 + 1 + 5 + 5,
+        "no more requests than one after another would send: {wire:#?}"
+    );
 }

@@ -14,6 +14,16 @@
 //! the connection's latency for every request too. With [`Far::keep_alive`] the proxy keeps the
 //! client's connection open instead, as a far server with keep-alive (iCloud's) does, and
 //! opens a new one to the server behind for each request when it must.
+//!
+//! It also measures the client's critical path in round trips: each request's depth is one more
+//! than the deepest answer that had come back, whole, before the request arrived (it may have
+//! waited for that answer, and for no later one), and [`Snapshot::round_trips`] is the deepest
+//! request. A client that asks everything at once scores 1, one that asks one thing after
+//! another scores its number of requests. It is an upper bound of the true dependency depth
+//! (a request sent late for its own reasons counts one deeper), exact as long as the latency
+//! separates the rounds. An answer is whole when the server closes the connection after it
+//! (Radicale), when the proxy has forwarded it in full ([`Far::keep_alive`]), or when the
+//! client sends its next request on the same connection.
 
 mod wire;
 
@@ -34,6 +44,12 @@ pub struct Counts {
     connections: AtomicU64,
     in_flight: AtomicU64,
     peak_in_flight: AtomicU64,
+    /// The deepest answer that came back whole.
+    answered_depth: AtomicU64,
+    /// The deepest request.
+    deepest: AtomicU64,
+    /// Bumped by each [`Counts::take`]: answers to requests of an earlier count do not count.
+    epoch: AtomicU64,
     lines: Mutex<Vec<String>>,
 }
 
@@ -51,14 +67,18 @@ pub struct Snapshot {
     /// The most requests that were waiting for an answer at one time: 1 for a client that
     /// asks one thing after another.
     pub peak_in_flight: u64,
+    /// Round trips on the critical path: the deepest request, as the module overview says.
+    pub round_trips: u64,
     /// Each request's method and path, in order.
     pub lines: Vec<String>,
 }
 
 impl Snapshot {
-    /// Two measured steps as one: sums, and the larger peak.
+    /// Two measured steps, the second after the first, as one: sums (round trips too: the
+    /// second step's start waited for the first's end), and the larger peak.
     #[must_use]
     pub fn and(mut self, other: &Snapshot) -> Snapshot {
+        self.round_trips += other.round_trips;
         self.requests += other.requests;
         self.sent += other.sent;
         self.received += other.received;
@@ -79,6 +99,11 @@ impl Counts {
             received: self.received.swap(0, Ordering::SeqCst),
             connections: self.connections.swap(0, Ordering::SeqCst),
             peak_in_flight: self.peak_in_flight.swap(now_in_flight, Ordering::SeqCst),
+            round_trips: {
+                self.epoch.fetch_add(1, Ordering::SeqCst);
+                self.answered_depth.store(0, Ordering::SeqCst);
+                self.deepest.swap(0, Ordering::SeqCst)
+            },
             lines: self
                 .lines
                 .lock()
@@ -87,7 +112,16 @@ impl Counts {
         }
     }
 
-    fn asked(&self, request: &[u8]) {
+    /// A request arrived on a connection whose answers not yet whole are `open` (with their
+    /// depths): the client read them all before sending this one.
+    fn asked(&self, request: &[u8], open: &Open) {
+        self.whole(open, true);
+        let depth = self.answered_depth.load(Ordering::SeqCst) + 1;
+        self.deepest.fetch_max(depth, Ordering::SeqCst);
+        let epoch = self.epoch.load(Ordering::SeqCst);
+        open.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((epoch, depth));
         self.requests.fetch_add(1, Ordering::Relaxed);
         self.sent.fetch_add(request.len() as u64, Ordering::Relaxed);
         let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
@@ -99,6 +133,20 @@ impl Counts {
             .unwrap_or_default();
         if let Ok(mut lines) = self.lines.lock() {
             lines.push(first);
+        }
+    }
+
+    /// The oldest answer not yet whole on a connection (or, with `all`, every one) is whole.
+    fn whole(&self, open: &Open, all: bool) {
+        let mut open = open
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let count = if all { open.len() } else { open.len().min(1) };
+        let epoch = self.epoch.load(Ordering::SeqCst);
+        for (asked_in, depth) in open.drain(..count) {
+            if asked_in == epoch {
+                self.answered_depth.fetch_max(depth, Ordering::SeqCst);
+            }
         }
     }
 
@@ -159,18 +207,23 @@ pub fn start(upstream: SocketAddr, far: Far) -> Result<(SocketAddr, Arc<Counts>)
 /// A request and the instant it may go on to the server.
 type Held = (Instant, Vec<u8>);
 
+/// The count ([`Counts::take`]'s epoch) and depth of each of a connection's requests whose
+/// answers are not yet whole, oldest first.
+type Open = Arc<Mutex<Vec<(u64, u64)>>>;
+
 fn relay(client: TcpStream, upstream: SocketAddr, far: Far, counts: &Arc<Counts>) -> Result<()> {
     let awaiting = Arc::new(AtomicU64::new(0));
+    let open = Open::default();
     // Requests are read as they come and handed over with the instant they may go on.
     let (due, held) = mpsc::channel::<Held>();
     let reader = {
         let (client, counts) = (client.try_clone()?, Arc::clone(counts));
-        let awaiting = Arc::clone(&awaiting);
+        let (awaiting, open) = (Arc::clone(&awaiting), Arc::clone(&open));
         std::thread::spawn(move || {
             let mut reader = BufReader::new(client);
             while let Ok(Some(request)) = read_request(&mut reader) {
                 awaiting.fetch_add(1, Ordering::SeqCst);
-                counts.asked(&request);
+                counts.asked(&request, &open);
                 if due.send((Instant::now() + far.latency, request)).is_err() {
                     break;
                 }
@@ -178,9 +231,9 @@ fn relay(client: TcpStream, upstream: SocketAddr, far: Far, counts: &Arc<Counts>
         })
     };
     let relayed = if far.keep_alive {
-        persistent(&held, &client, upstream, counts, &awaiting)
+        persistent(&held, &client, upstream, counts, (&awaiting, &open))
     } else {
-        streamed(&held, &client, upstream, counts, &awaiting)
+        streamed(&held, &client, upstream, counts, (&awaiting, &open))
     };
     if relayed.is_err() {
         // The server is gone: unblock the reader, which waits on the client.
@@ -197,12 +250,12 @@ fn streamed(
     client: &TcpStream,
     upstream: SocketAddr,
     counts: &Arc<Counts>,
-    awaiting: &Arc<AtomicU64>,
+    (awaiting, open): (&Arc<AtomicU64>, &Open),
 ) -> Result<()> {
     let mut server = TcpStream::connect(upstream)?;
     let answers = {
         let (mut to_client, mut from_server) = (client.try_clone()?, server.try_clone()?);
-        let (counts, awaiting) = (Arc::clone(counts), Arc::clone(awaiting));
+        let (counts, awaiting, open) = (Arc::clone(counts), Arc::clone(awaiting), Arc::clone(open));
         std::thread::spawn(move || {
             let mut buf = [0u8; 64 * 1024];
             while let Ok(n) = from_server.read(&mut buf) {
@@ -212,6 +265,8 @@ fn streamed(
                 counts.answered(&awaiting);
                 counts.received.fetch_add(n as u64, Ordering::Relaxed);
             }
+            // The server closed the connection: what it answered on it is whole.
+            counts.whole(&open, true);
             let _ = to_client.shutdown(Shutdown::Write);
         })
     };
@@ -236,7 +291,7 @@ fn persistent(
     mut client: &TcpStream,
     upstream: SocketAddr,
     counts: &Counts,
-    awaiting: &AtomicU64,
+    (awaiting, unanswered): (&AtomicU64, &Open),
 ) -> Result<()> {
     let mut open: Option<BufReader<TcpStream>> = None;
     for (at, request) in held {
@@ -262,6 +317,7 @@ fn persistent(
         counts.answered(awaiting);
         client.write_all(&head)?;
         client.write_all(&body)?;
+        counts.whole(unanswered, false);
         counts
             .received
             .fetch_add((head.len() + body.len()) as u64, Ordering::Relaxed);
@@ -358,6 +414,38 @@ mod tests {
         assert_eq!(seen.peak_in_flight, 1);
         assert_eq!(seen.lines, vec!["GET / HTTP/1.1", "GET / HTTP/1.1"]);
         assert_eq!(seen.sent, 2 * 27);
+    }
+
+    #[test]
+    fn round_trips_count_the_requests_that_waited_for_each_other() {
+        let far = Far {
+            latency: Duration::from_millis(50),
+            keep_alive: false,
+        };
+        let (addr, counts) = start(server(false), far).unwrap();
+        ask(addr, 3);
+        assert_eq!(counts.take().round_trips, 3, "one after another");
+        let side_by_side: Vec<_> = (0..3)
+            .map(|_| std::thread::spawn(move || ask(addr, 1)))
+            .collect();
+        for asking in side_by_side {
+            asking.join().unwrap();
+        }
+        ask(addr, 1);
+        let seen = counts.take();
+        assert_eq!(
+            (seen.requests, seen.round_trips),
+            (4, 2),
+            "three at once, then one"
+        );
+        let (closing, counts) = start(server(true), far).unwrap();
+        ask(closing, 1);
+        ask(closing, 1);
+        assert_eq!(
+            counts.take().round_trips,
+            2,
+            "an answer is whole when the server closes"
+        );
     }
 
     #[test]
