@@ -55,7 +55,6 @@ impl Code {
 /// An error with its exit code; `main` prints the message and exits with the code.
 #[derive(Debug)]
 pub struct Failed {
-    /// The exit code.
     pub code: Code,
     /// What to tell the person.
     pub message: String,

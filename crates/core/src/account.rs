@@ -53,8 +53,8 @@ pub enum AccountState {
 
 /// A signed-in account. It holds no secret: the password lives in the OS keychain only.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Account {
-    /// The store's key.
     pub id: AccountId,
     /// iCloud or generic CalDAV.
     pub kind: AccountKind,
@@ -62,7 +62,6 @@ pub struct Account {
     pub username: String,
     /// Where discovery starts (`https://caldav.icloud.com/` for iCloud).
     pub server_url: String,
-    /// Current state.
     pub state: AccountState,
     /// When a sync last completed without error.
     pub last_success: Option<DateTime<Utc>>,
@@ -81,8 +80,8 @@ pub enum ComponentKind {
 /// A calendar as the store mirrors it: a collection on an account's CalDAV server, or a
 /// subscription to a feed (an `.ics` address), which belongs to an account or to none.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Calendar {
-    /// The store's key.
     pub id: CalendarId,
     /// The account it belongs to; `None` for a subscription the user made without one.
     pub account: Option<AccountId>,

@@ -16,16 +16,13 @@ pub const ALARM_REACH: Duration = Duration::days(8);
 
 /// One alarm firing of one occurrence.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct DueAlarm {
     /// When it fires.
     pub at: DateTime<Utc>,
-    /// Its calendar.
     pub calendar: CalendarId,
-    /// The calendar's name.
     pub calendar_name: String,
-    /// The event's UID.
     pub uid: Uid,
-    /// The resource holding it.
     pub href: Href,
     /// `SUMMARY` of the occurrence.
     pub summary: Option<String>,

@@ -13,16 +13,12 @@ use std::collections::HashMap;
 
 /// One occurrence in a range, with what the agenda, the views and the alarm schedule show.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct AgendaItem {
-    /// Its calendar.
     pub calendar: CalendarId,
-    /// The calendar's name.
     pub calendar_name: String,
-    /// The calendar's colour.
     pub calendar_color: Option<String>,
-    /// The event's UID.
     pub uid: Uid,
-    /// The resource holding it.
     pub href: Href,
     /// `SUMMARY` (the override's own for a moved occurrence).
     pub summary: Option<String>,

@@ -12,8 +12,8 @@ use std::collections::HashMap;
 
 /// One resource fetched from the server (calendar-multiget).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct ResourceUpsert {
-    /// Its path.
     pub href: Href,
     /// The etag it was fetched at.
     pub etag: Etag,
@@ -54,10 +54,9 @@ pub struct BatchReport {
 
 /// A resource that did not parse. Its raw text is kept; a later build may read it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Quarantined {
-    /// Its calendar.
     pub calendar: CalendarId,
-    /// Its path.
     pub href: Href,
     /// The UID, when one could be found in the raw text.
     pub uid: Option<Uid>,
@@ -72,10 +71,9 @@ pub struct Quarantined {
 /// of them is indexed and shown; front ends list these with a note, so that a user who sees
 /// odd behaviour in another client knows why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct MultiUidResource {
-    /// Its calendar.
     pub calendar: CalendarId,
-    /// Its path.
     pub href: Href,
     /// How many UIDs it holds (two or more).
     pub uids: usize,

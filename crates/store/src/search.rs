@@ -7,14 +7,11 @@ use serde::Serialize;
 
 /// One event found by [`Store::search`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct SearchHit {
-    /// Its calendar.
     pub calendar: CalendarId,
-    /// The calendar's name.
     pub calendar_name: String,
-    /// The resource.
     pub href: Href,
-    /// The event's UID.
     pub uid: Uid,
     /// The summary (the master's; overrides' own summaries are searched but not shown here).
     pub summary: String,

@@ -20,8 +20,8 @@ pub struct AccountStatus {
 
 /// One calendar's share of an [`AccountStatus`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct CalendarStatus {
-    /// The calendar.
     pub calendar: Calendar,
     /// Resources stored.
     pub resources: usize,

@@ -83,6 +83,12 @@ pub fn may_have_moved(err: &CaldavError) -> bool {
 
 /// Backoff limits. The defaults follow what iCloud needs: its Retry-After is often shorter
 /// than the real penalty, so we wait at least our own exponential delay as well.
+///
+/// Written here rather than taken from a retry crate (`backon`, `backoff`): those run the retry
+/// loop themselves, sleeping and drawing their own jitter, while the engine needs the delay as a
+/// value, to store as the account's `Backoff { until }` (which outlives the process and is shown
+/// in the window) and to test with a pinned jitter. The arithmetic is all in [`Backoff::delay`];
+/// `backoff_grows_exponentially_to_its_cap` checks it to the second.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Backoff {
     /// The first delay after a fault.

@@ -53,6 +53,7 @@ pub struct Object {
 
 /// One calendar and its objects.
 #[derive(Debug, Clone)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Calendar {
     /// The collection's path segment under the user's home.
     pub slug: String,
@@ -60,7 +61,6 @@ pub struct Calendar {
     pub name: String,
     /// Its colour, iCloud-style `#RRGGBBAA`.
     pub color: String,
-    /// Its objects.
     pub objects: Vec<Object>,
 }
 

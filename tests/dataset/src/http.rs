@@ -13,10 +13,10 @@ use std::time::Duration;
 
 /// A loopback CalDAV server and one user's credentials.
 #[derive(Debug, Clone)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Server {
     /// Where it listens.
     pub addr: SocketAddr,
-    /// The user.
     pub user: String,
     /// The user's password.
     pub password: String,
@@ -24,8 +24,8 @@ pub struct Server {
 
 /// A response: status and body.
 #[derive(Debug)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Response {
-    /// The HTTP status.
     pub status: u16,
     /// The body, as text.
     pub body: String,
