@@ -348,6 +348,124 @@ async fn an_event_moves_between_calendars_under_icloud_s_uid_rule() {
     assert!(err.to_string().contains("attendees"), "{err}");
 }
 
+/// The push keeps several writes in flight, but every deletion is answered before the first
+/// creation goes out: four moves (each a DELETE in home, slowed here, and a PUT of the same UID
+/// in work) among eight new events all land, none refused by iCloud's account-wide UID rule,
+/// which a PUT sent while its DELETE is still held would break.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pipelined_writes_send_every_deletion_before_any_creation() {
+    let names = ["m0", "m1", "m2", "m3"];
+    let s = setup(&names).await;
+    let work_href = format!("{}work/", s.other.home);
+    let work = calendar_id(&s.rig, s.account, &work_href).await;
+    let mut moved = Vec::new();
+    for name in names {
+        let from = Href::new(format!("{}{name}.ics", s.home_href));
+        moved.push(s.rig.engine.move_event(s.home, from, work).await.unwrap());
+    }
+    for i in 0..8 {
+        let uid = format!("NEW-{i}");
+        s.rig
+            .engine
+            .create_event(work, &uid, event(&uid, "new", 10))
+            .await
+            .unwrap();
+    }
+    s.emu.inject_for_calendar(
+        almanac_icloud_emulator::Fault::Slow { millis: 400 },
+        almanac_icloud_emulator::Scope::Next(4),
+        "home",
+    );
+    let mark = s.emu.log_mark();
+    let report = s.rig.sync(s.account).await.unwrap();
+    assert_eq!((report.pushed, report.push_refused), (16, 0), "{report:?}");
+    let log = s.emu.requests().since(mark);
+    let seqs = |method: &str| -> Vec<u64> {
+        log.entries
+            .iter()
+            .filter(|r| r.method == method)
+            .map(|r| r.seq)
+            .collect()
+    };
+    let (deletes, puts) = (seqs("DELETE"), seqs("PUT"));
+    assert_eq!((deletes.len(), puts.len()), (4, 12));
+    assert!(deletes.iter().max() < puts.iter().min(), "{log:#?}");
+    assert!(
+        log.entries.iter().all(|r| r.status < 400),
+        "nothing refused: {log:#?}"
+    );
+    let server = s.other.mirror().await;
+    for href in &moved {
+        assert!(server[&work_href].contains_key(href.as_str()));
+    }
+    assert!(s.rig.engine.outbox(None).await.unwrap().is_empty());
+    assert_mirrors(&s.rig, s.account, &s.other).await;
+}
+
+/// A Retry-After in the middle of a pipelined push: nothing new is sent after it (only the
+/// writes already in flight meet the throttle), what was accepted is recorded, the rest stays
+/// in the outbox without a refusal, and the next sync sends it: every event on the server
+/// exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retry_after_mid_push_keeps_the_rest_queued() {
+    let s = setup(&[]).await;
+    let uids: Vec<String> = (0..12).map(|i| format!("QUEUED-{i:02}")).collect();
+    for uid in &uids {
+        s.rig
+            .engine
+            .create_event(s.home, uid, event(uid, uid, 12))
+            .await
+            .unwrap();
+    }
+    // The listing and three writes pass; the next request starts a throttle.
+    s.emu.set_quirks(almanac_icloud_emulator::Quirks {
+        rate_limit: Some(almanac_icloud_emulator::RateLimit {
+            requests: 4,
+            window_ms: 600_000,
+            penalty_ms: 600_000,
+            retry_after_secs: 120,
+        }),
+        ..s.emu.quirks()
+    });
+    let mark = s.emu.log_mark();
+    let err = s.rig.sync(s.account).await.unwrap_err();
+    assert!(matches!(err, SyncError::Unavailable(_)), "{err:?}");
+    let log = s.emu.requests().since(mark);
+    let throttled = log.count(|r| r.status == 503);
+    assert!(
+        (1..=almanac_sync::push::WRITES_AT_ONCE).contains(&throttled),
+        "only the writes in flight met the throttle: {log:#?}"
+    );
+    let accepted = log.count(|r| r.method == "PUT" && r.status == 201);
+    assert_eq!(accepted, 3, "{log:#?}");
+    assert_eq!(log.entries.len(), 1 + accepted + throttled, "{log:#?}");
+    let left = s.rig.engine.outbox(None).await.unwrap();
+    assert_eq!(left.len(), uids.len() - accepted);
+    assert!(
+        left.iter().all(|e| e.last_error.is_none()),
+        "queued, not refused: {left:#?}"
+    );
+
+    s.emu.set_quirks(almanac_icloud_emulator::Quirks {
+        rate_limit: None,
+        ..s.emu.quirks()
+    });
+    s.emu.clear_faults();
+    s.rig.wait_out(s.account).await;
+    let report = s.rig.sync(s.account).await.unwrap();
+    assert_eq!(report.pushed, uids.len() - accepted, "{report:?}");
+    assert!(s.rig.engine.outbox(None).await.unwrap().is_empty());
+    let server = s.other.mirror().await;
+    for uid in &uids {
+        let copies = server[&s.home_href]
+            .keys()
+            .filter(|h| h.contains(uid.as_str()))
+            .count();
+        assert_eq!(copies, 1, "{uid}");
+    }
+    assert_mirrors(&s.rig, s.account, &s.other).await;
+}
+
 mod two_clients {
     //! The property of issue 17: this client and another edit the same calendar through the
     //! server, with faults in between; after the faults stop and a few syncs, every edit this
