@@ -10,7 +10,7 @@
 
 use almanac_core::{AccountKind, ComponentKind, Etag, Href};
 use almanac_dataset::{Spec, generate};
-use almanac_desktop::views::event_view;
+use almanac_desktop::views::{EditMarks, event_view};
 use almanac_store::{Batch, CalendarListing, ResourceUpsert, Store};
 use chrono::{Duration, TimeZone, Utc};
 use std::time::Instant;
@@ -87,7 +87,10 @@ fn main() {
                 let to = from + Duration::days(days);
                 let t = Instant::now();
                 let items = store.occurrences_between(from, to, zone, true).unwrap();
-                let views: Vec<_> = items.iter().map(|i| event_view(i, zone)).collect();
+                let views: Vec<_> = items
+                    .iter()
+                    .map(|i| event_view(i, zone, &EditMarks::default()))
+                    .collect();
                 let json = serde_json::to_vec(&views).unwrap();
                 times.push(t.elapsed().as_secs_f64() * 1000.0);
                 sizes.push(json.len());

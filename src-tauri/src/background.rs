@@ -150,6 +150,11 @@ fn relay_events(app: &AppHandle, shell: &Shell) {
                 }
                 Ok(SyncEvent::Finished { account, .. }) => {
                     clear_progress(&app, account);
+                    if let Some(shell) = app.try_state::<Shell>()
+                        && shell.take_unpushed(account)
+                    {
+                        shell.push_soon(account);
+                    }
                     (Some(account), ChangeReason::Finished)
                 }
                 // Subscriptions belong to no account's sync.

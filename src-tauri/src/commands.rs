@@ -209,11 +209,20 @@ pub async fn events_between(
             "Ask for at most a year of events at a time.",
         ));
     }
-    let items = shell
+    let (items, outbox) = shell
         .engine
-        .with_store(move |s| s.occurrences_between(from, to, zone, true))
+        .with_store(move |s| {
+            Ok((
+                s.occurrences_between(from, to, zone, true)?,
+                s.outbox(None)?,
+            ))
+        })
         .await?;
-    Ok(items.iter().map(|i| views::event_view(i, zone)).collect())
+    let marks = views::EditMarks::new(&outbox);
+    Ok(items
+        .iter()
+        .map(|i| views::event_view(i, zone, &marks))
+        .collect())
 }
 
 /// Searches the local store (works offline and while an account needs a new password).
@@ -346,16 +355,24 @@ pub async fn event_details(
 ) -> Result<EventDetailsView, IpcError> {
     let zone = shell.display_zone();
     let id = CalendarId(i64::from(calendar));
-    let (cal, ics) = shell
+    let href = Href::new(href);
+    let (cal, ics, me, outbox) = shell
         .engine
-        .with_store(move |s| Ok((s.calendar(id)?, s.resource_ics(id, &Href::new(href))?)))
+        .with_store(move |s| {
+            let cal = s.calendar(id)?;
+            let me = match cal.account {
+                Some(a) if cal.feed_url.is_none() => Some(s.account(a)?.username),
+                _ => None,
+            };
+            Ok((cal, s.resource_ics(id, &href)?, me, (href, s.outbox(None)?)))
+        })
         .await?;
+    let (href, outbox) = outbox;
     let gone = || IpcError::new(ErrorCode::NotFound, "This event is no longer there.");
     // A resource that breaks the one-UID rule holds several objects; the occurrence is in one.
     let objects = almanac_ical::parse_objects(&ics).map_err(|_| gone())?;
-    objects
-        .iter()
-        .find_map(|object| crate::details::event_details(object, &cal, &start, zone))
+    let state = views::EditMarks::new(&outbox).of(id, &href);
+    crate::details::event_details(&objects, &cal, &start, zone, me.as_deref(), &state)
         .ok_or_else(gone)
 }
 

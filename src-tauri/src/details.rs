@@ -1,37 +1,26 @@
 //! The event details panel's contents, from one calendar object: which occurrence was clicked,
-//! its times in the display zone and its own, and its people, place, notes, recurrence and
-//! alarms in words. Pure, so it is tested without Tauri.
+//! its times in the display zone and its own, its people, place, notes, recurrence and alarms
+//! in words, and where its last change stands. Pure, so it is tested without Tauri.
 
-use crate::ipc::{EventDetailsView, PersonView};
-use crate::views::{css_color, time_text, wall_clock};
+use crate::ipc::{AnswerView, EventDetailsView, InvitationView, PersonView};
+use crate::views::{EditState, css_color, read_only_reason};
 use almanac_core::{Calendar, EventTime};
-use almanac_ical::{CalendarObject, Event, Limits, Occurrence, Person, Status, Window};
-use chrono::{Duration, NaiveDate, NaiveDateTime};
+use almanac_ical::{CalendarObject, Event, Person, Status};
+use almanac_sync::{Answer, shown_time, wall_clock_text};
 use chrono_tz::Tz;
 
-/// The occurrence of `object` that starts at `start` (as the calendar views wrote it, see
-/// [`time_text`]), described for the panel; `None` when no occurrence starts there.
+/// The occurrence of `objects` (one resource's) that starts at `start` as the calendar views
+/// wrote it, described for the panel; `None` when no occurrence starts there. `me` is the
+/// account's address (for an invitation's answer); `state` says where its last change stands.
 pub fn event_details(
-    object: &CalendarObject,
+    objects: &[CalendarObject],
     calendar: &Calendar,
     start: &str,
     zone: Tz,
+    me: Option<&str>,
+    state: &EditState,
 ) -> Option<EventDetailsView> {
-    let target = match NaiveDate::parse_from_str(start, "%Y-%m-%d") {
-        Ok(date) => date.and_time(chrono::NaiveTime::MIN),
-        Err(_) => NaiveDateTime::parse_from_str(start, "%Y-%m-%dT%H:%M:%S").ok()?,
-    };
-    let at = almanac_ical::local_to_utc(zone, target);
-    let window = Window {
-        start: at - Duration::days(1),
-        end: at + Duration::days(1),
-        viewer: zone,
-    };
-    let expansion = object.expand(window, Limits::default());
-    let occurrence = expansion.occurrences.iter().find(|o| {
-        let (s, _) = o.instants(zone);
-        time_text(&o.start, s, o.all_day, zone) == start
-    })?;
+    let (object, occurrence) = almanac_sync::find(objects, start, zone)?;
     let (s, e) = occurrence.instants(zone);
     let details = &occurrence.details;
     let event_zone = match occurrence.start {
@@ -44,14 +33,15 @@ pub fn event_details(
         calendar_name: calendar.name.clone(),
         color: css_color(calendar.color.as_deref()),
         read_only: calendar.read_only,
+        read_only_reason: read_only_reason(calendar),
         subscription: calendar.feed_url.is_some(),
-        start: time_text(&occurrence.start, s, occurrence.all_day, zone),
-        end: time_text(&occurrence.end, e, occurrence.all_day, zone),
+        start: shown_time(&occurrence.start, s, occurrence.all_day, zone),
+        end: shown_time(&occurrence.end, e, occurrence.all_day, zone),
         all_day: occurrence.all_day,
         display_zone: zone.name().to_string(),
         event_zone: event_zone.map(|tz| tz.name().to_string()),
-        event_zone_start: event_zone.map(|tz| wall_clock(s, tz)),
-        event_zone_end: event_zone.map(|tz| wall_clock(e, tz)),
+        event_zone_start: event_zone.map(|tz| wall_clock_text(s, tz)),
+        event_zone_end: event_zone.map(|tz| wall_clock_text(e, tz)),
         location: non_empty(&details.location),
         map_url: details
             .structured_location
@@ -62,7 +52,7 @@ pub fn event_details(
         organizer: details.organizer.as_ref().map(person_view),
         attendees: details.attendees.iter().map(person_view).collect(),
         recurrence: object.master.as_ref().and_then(Event::recurrence_text),
-        alarms: source_event(object, occurrence)
+        alarms: almanac_sync::source(object, &occurrence)
             .map(|e| e.alarms.iter().map(almanac_ical::Alarm::text).collect())
             .unwrap_or_default(),
         status: match occurrence.status {
@@ -70,19 +60,20 @@ pub fn event_details(
             Some(Status::Tentative) => Some("Tentative".into()),
             _ => None,
         },
+        pending: state.pending,
+        refused: state.refused.clone(),
+        conflict: state.conflict,
+        invitation: me
+            .and_then(|me| almanac_sync::invitation(details, me))
+            .map(|answer| InvitationView {
+                answer: match answer {
+                    Answer::NeedsAction => AnswerView::NeedsAction,
+                    Answer::Accepted => AnswerView::Accepted,
+                    Answer::Tentative => AnswerView::Tentative,
+                    Answer::Declined => AnswerView::Declined,
+                },
+            }),
     })
-}
-
-/// The VEVENT an occurrence came from: its override, or the master.
-fn source_event<'a>(object: &'a CalendarObject, occurrence: &Occurrence) -> Option<&'a Event> {
-    if occurrence.is_override {
-        object
-            .overrides
-            .iter()
-            .find(|o| o.recurrence_id == occurrence.recurrence_id)
-    } else {
-        object.master.as_ref()
-    }
 }
 
 /// `url` when it is an `http:` or `https:` link; anything else (`javascript:`, `file:`) is not
@@ -151,9 +142,34 @@ mod tests {
 
     #[test]
     fn a_series_occurrence_shows_both_zones_people_place_and_rule() {
-        let object = almanac_ical::parse(SERIES).unwrap();
+        let objects = almanac_ical::parse_objects(SERIES).unwrap();
         let zone = chrono_tz::America::New_York;
-        let view = event_details(&object, &calendar(), "2026-12-01T04:00:00", zone).unwrap();
+        let state = EditState {
+            pending: true,
+            refused: Some("too large".into()),
+            conflict: false,
+        };
+        let view = event_details(
+            &objects,
+            &calendar(),
+            "2026-12-01T04:00:00",
+            zone,
+            Some("mailto:DAN@example.com"),
+            &state,
+        )
+        .unwrap();
+        assert!(view.pending);
+        assert_eq!(view.refused.as_deref(), Some("too large"));
+        assert_eq!(
+            view.invitation,
+            Some(InvitationView {
+                answer: AnswerView::NeedsAction
+            })
+        );
+        assert_eq!(
+            view.read_only_reason.as_deref(),
+            Some("Shared with you read-only: only its owner can change it.")
+        );
         assert_eq!(view.title, "Design review");
         assert_eq!(view.end, "2026-12-01T05:00:00");
         assert_eq!(view.event_zone.as_deref(), Some("Europe/Berlin"));
@@ -186,12 +202,23 @@ mod tests {
 
     #[test]
     fn the_moved_occurrence_has_its_own_title_and_no_other_start_matches() {
-        let object = almanac_ical::parse(SERIES).unwrap();
+        let objects = almanac_ical::parse_objects(SERIES).unwrap();
         let zone = chrono_tz::Europe::Berlin;
-        let moved = event_details(&object, &calendar(), "2026-12-04T15:00:00", zone).unwrap();
+        let shown = |start| {
+            event_details(
+                &objects,
+                &calendar(),
+                start,
+                zone,
+                None,
+                &EditState::default(),
+            )
+        };
+        let moved = shown("2026-12-04T15:00:00").unwrap();
         assert_eq!(moved.title, "Design review (moved)");
         assert_eq!(moved.event_zone, None, "same zone as the display");
-        assert!(event_details(&object, &calendar(), "2026-12-03T10:00:00", zone).is_none());
+        assert_eq!(moved.invitation, None, "no account address, no invitation");
+        assert!(shown("2026-12-03T10:00:00").is_none());
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! `missing_docs` for them. The comments travel into the TypeScript.
 
 pub mod command;
+pub mod editing;
 pub mod error;
 
 pub use error::{ErrorCode, IpcError};
@@ -26,7 +27,7 @@ pub enum AccountKindView {
 
 /// What the sign-in form sends. The password crosses IPC once, here, on its way to the keychain.
 #[derive(Clone, Deserialize, TS)]
-#[allow(missing_docs, reason = "fields named for what they hold")]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct SignInRequest {
     pub kind: AccountKindView,
     /// Apple ID or user name.
@@ -73,7 +74,7 @@ pub enum AccountStateView {
 
 /// An account as the sidebar shows it; no secret.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
-#[allow(missing_docs, reason = "fields named for what they hold")]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct AccountView {
     pub id: number::Id,
     pub kind: AccountKindView,
@@ -90,7 +91,7 @@ pub struct AccountView {
 
 /// How far one calendar's running sync has got, in events.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
-#[allow(missing_docs, reason = "fields named for what they hold")]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct ProgressView {
     pub fetched: number::Count,
     pub total: number::Count,
@@ -98,7 +99,7 @@ pub struct ProgressView {
 
 /// A calendar as the sidebar shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
-#[allow(missing_docs, reason = "fields named for what they hold")]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct CalendarView {
     pub id: number::Id,
     /// `None` for a subscription made without an account.
@@ -127,7 +128,7 @@ pub struct CalendarView {
 
 /// Accounts and calendars.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
-#[allow(missing_docs, reason = "fields named for what they hold")]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Overview {
     pub accounts: Vec<AccountView>,
     /// In account and server order.
@@ -141,12 +142,13 @@ pub struct Overview {
 
 /// One occurrence for the calendar views. Text fields are untrusted and rendered as text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
-#[allow(missing_docs, reason = "fields named for what they hold")]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct EventView {
     /// A key unique among the occurrences of one answer.
     pub id: String,
     pub calendar: number::Id,
-    /// The resource holding it: with `calendar` and `start`, what `event_details` takes.
+    /// The resource holding it: with `calendar` and `start`, what `event_details` and the
+    /// editing commands take.
     pub href: String,
     /// `SUMMARY`, or "(No title)".
     pub title: String,
@@ -161,6 +163,10 @@ pub struct EventView {
     pub location: Option<String>,
     /// Whether it has a change the server does not have yet (a quiet mark in the views).
     pub pending: bool,
+    /// The server's reason when it refused the change (kept, and sent again at each sync).
+    pub refused: Option<String>,
+    /// Whether the server's copy changed too: the user chooses in the conflicts view.
+    pub conflict: bool,
 }
 
 /// A person on an event: organizer or attendee. Untrusted text.
@@ -174,10 +180,31 @@ pub struct PersonView {
     pub status: Option<String>,
 }
 
+/// The account's own answer to an invitation, shown with Accept / Maybe / Decline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerView {
+    /// Not answered yet.
+    NeedsAction,
+    /// Will attend.
+    Accepted,
+    /// Might attend.
+    Tentative,
+    /// Will not attend.
+    Declined,
+}
+
+/// Set on an event the account's address is invited to (by someone else).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
+pub struct InvitationView {
+    pub answer: AnswerView,
+}
+
 /// Everything the details panel shows about one occurrence. Text fields are untrusted and
 /// rendered as text; `map_url` and `url` are checked `https:`/`http:` links.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
-#[allow(missing_docs, reason = "fields named for what they hold")]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct EventDetailsView {
     /// `SUMMARY`, or "(No title)".
     pub title: String,
@@ -186,6 +213,8 @@ pub struct EventDetailsView {
     pub color: Option<String>,
     /// Whether the calendar is read-only (shared to the user, or a subscription).
     pub read_only: bool,
+    /// Why the user may not change it, for a hover text; `None` when they may.
+    pub read_only_reason: Option<String>,
     /// Whether the calendar is a subscription: read-only because its events come from a feed
     /// someone else publishes (the panel says so rather than naming an owner).
     pub subscription: bool,
@@ -216,11 +245,19 @@ pub struct EventDetailsView {
     pub alarms: Vec<String>,
     /// "Cancelled" or "Tentative", when so.
     pub status: Option<String>,
+    /// Whether it has a change the server does not have yet.
+    pub pending: bool,
+    /// The server's reason when it refused the change.
+    pub refused: Option<String>,
+    /// Whether the server's copy changed too (the conflicts view settles it).
+    pub conflict: bool,
+    /// Set when the account's address is invited: its answer so far.
+    pub invitation: Option<InvitationView>,
 }
 
 /// An event that could not be read, for the "sync problems" view. Untrusted text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
-#[allow(missing_docs, reason = "fields named for what they hold")]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct ProblemView {
     pub calendar_name: String,
     /// If one could be found in the raw text.
@@ -233,7 +270,7 @@ pub struct ProblemView {
 
 /// The settings view's contents.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
-#[allow(missing_docs, reason = "fields named for what they hold")]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct SettingsView {
     /// Minutes between scheduled syncs.
     pub sync_minutes: number::Count,
@@ -247,7 +284,7 @@ pub struct SettingsView {
 
 /// One search result; text fields are untrusted and rendered as text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
-#[allow(missing_docs, reason = "fields named for what they hold")]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct SearchHitView {
     /// A key unique among the results.
     pub id: String,
@@ -273,12 +310,14 @@ pub enum ChangeReason {
     Feeds,
     /// A setting changed (the display zone redraws every time).
     Settings,
+    /// The user changed events here (an edit, an undo, an import, a conflict settled).
+    Edited,
 }
 
 /// What the shell tells the window happened, so it refreshes what it shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 pub struct ChangedEvent {
-    /// The account concerned; `None` for subscriptions' feeds and settings, which belong
+    /// The account concerned; `None` for subscriptions' feeds, settings and edits, which belong
     /// to no account's sync.
     pub account: Option<number::Id>,
     /// What happened.
@@ -298,6 +337,7 @@ pub mod number {
 
 #[cfg(test)]
 mod tests {
+    use super::editing::*;
     use super::*;
     use std::path::Path;
     use ts_rs::Config;
@@ -320,9 +360,26 @@ mod tests {
             SearchHitView::decl(cfg),
             ProgressView::decl(cfg),
             PersonView::decl(cfg),
+            AnswerView::decl(cfg),
+            InvitationView::decl(cfg),
             EventDetailsView::decl(cfg),
             ProblemView::decl(cfg),
             SettingsView::decl(cfg),
+            EditScope::decl(cfg),
+            Answer::decl(cfg),
+            Frequency::decl(cfg),
+            RepeatEnd::decl(cfg),
+            RepeatRule::decl(cfg),
+            EventDraft::decl(cfg),
+            EventRef::decl(cfg),
+            EditorFields::decl(cfg),
+            WritableCalendar::decl(cfg),
+            ChangeReceipt::decl(cfg),
+            PendingChanges::decl(cfg),
+            ConflictSide::decl(cfg),
+            ConflictView::decl(cfg),
+            Keep::decl(cfg),
+            ImportPreview::decl(cfg),
         ];
         let mut out = String::from(
             "// Generated from src-tauri/src/ipc.rs by the `bindings_are_current` test.\n\

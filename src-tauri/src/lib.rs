@@ -3,9 +3,12 @@
 //! function and maps the error.
 
 mod background;
+mod changes;
 mod commands;
 pub mod details;
 mod display;
+mod edit_views;
+mod editing;
 pub mod ipc;
 pub mod logging;
 pub mod notices;
@@ -20,7 +23,13 @@ use tauri::{Manager, WindowEvent};
 /// names them.
 #[cfg(test)]
 pub(crate) fn commands_table() -> Vec<ipc::command::Command> {
-    [commands::COMMANDS, settings::COMMANDS].concat()
+    [
+        commands::COMMANDS,
+        settings::COMMANDS,
+        editing::COMMANDS,
+        changes::COMMANDS,
+    ]
+    .concat()
 }
 
 /// Builds and runs the app until the user quits.
@@ -61,6 +70,19 @@ pub fn run() -> anyhow::Result<()> {
             settings::export_calendar,
             settings::open_data_dir,
             settings::diagnostics,
+            editing::writable_calendars,
+            editing::editor_fields,
+            editing::create_event,
+            editing::update_event,
+            editing::move_event,
+            editing::delete_event,
+            editing::answer_invitation,
+            editing::undo_change,
+            changes::pending_changes,
+            changes::conflicts,
+            changes::resolve_conflict,
+            changes::import_preview,
+            changes::import_events,
         ])
         .on_window_event(|window, event| {
             // Closing the window keeps Almanac syncing and reminding; Quit is in the tray.

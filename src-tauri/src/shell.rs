@@ -1,15 +1,16 @@
 //! The app's one piece of state: the engine over the store in the app's data directory and the
-//! OS keychain, the display zone, the schedule's controls, and sync progress. State only: what
-//! reacts to the engine's events lives in `background`.
+//! OS keychain, the display zone, the schedule's controls, sync progress, and the last changes'
+//! undos. State only: what reacts to the engine's events lives in `background`.
 
+use crate::ipc::editing::EventRef;
 use almanac_caldav::Limits;
 use almanac_core::AccountId;
 use almanac_core::Href;
 use almanac_secrets::KeyringSecrets;
 use almanac_store::Store;
-use almanac_sync::{Cancel, Engine, EngineParts, ScheduleControl};
+use almanac_sync::{Cancel, Engine, EngineParts, ScheduleControl, SyncError, Undo, UndoLog};
 use chrono_tz::Tz;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
@@ -29,9 +30,17 @@ pub struct Shell {
     progress: Mutex<Progress>,
     /// The sync schedule's controls (interval, "sync now").
     pub schedule: ScheduleControl,
+    /// The last changes made in the window, for `undo_change`, each with where its event was
+    /// before and after it.
+    undo: Mutex<UndoLog<Moved>>,
+    /// Accounts with a change made while their sync ran: pushed when it finishes.
+    unpushed: Arc<Mutex<HashSet<AccountId>>>,
 }
 
 type Progress = HashMap<AccountId, HashMap<Href, (usize, usize)>>;
+
+/// Where a change's event was before it and is after it (`None`: not there).
+pub type Moved = (Option<EventRef>, Option<EventRef>);
 
 /// The store's key for the display zone override.
 pub const ZONE_SETTING: &str = "display_zone";
@@ -81,6 +90,8 @@ impl Shell {
             data_dir: data_dir.to_path_buf(),
             progress: Mutex::default(),
             schedule: ScheduleControl::new(minutes_duration(minutes)),
+            undo: Mutex::default(),
+            unpushed: Arc::default(),
         })
     }
 
@@ -157,6 +168,52 @@ impl Shell {
     /// Forgets an account's progress: its sync ended (or failed).
     pub fn clear_progress(&self, account: AccountId) {
         locked(&self.progress).remove(&account);
+    }
+
+    /// Keeps a change's undo and returns its token.
+    pub fn keep_undo(&self, undo: Undo, moved: Moved) -> u32 {
+        self.undo
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .keep(undo, moved)
+    }
+
+    /// The undo under `token`, once.
+    pub fn take_undo(&self, token: u32) -> Option<(Undo, Moved)> {
+        self.undo
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take(token)
+    }
+
+    /// Sends an account's new local changes soon: a sync as the schedule would run it, so the
+    /// policy holds (a refused password or a server's wait keeps them in the outbox). When the
+    /// account's sync is running already, the push follows when it finishes.
+    pub fn push_soon(&self, account: AccountId) {
+        let (engine, unpushed) = (Arc::clone(&self.engine), Arc::clone(&self.unpushed));
+        tauri::async_runtime::spawn(async move {
+            let ran = engine
+                .sync_account(account, almanac_sync::Trigger::Schedule, &Cancel::default())
+                .await;
+            if let Err(SyncError::NotNow {
+                state: almanac_core::AccountState::Syncing,
+                ..
+            }) = ran
+            {
+                unpushed
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(account);
+            }
+        });
+    }
+
+    /// Whether a change waits for the account's finished sync (and no longer does).
+    pub fn take_unpushed(&self, account: AccountId) -> bool {
+        self.unpushed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&account)
     }
 }
 

@@ -5,10 +5,14 @@ use crate::ipc::{
     AccountKindView, AccountStateView, AccountView, CalendarView, EventView, ProblemView,
     ProgressView, SearchHitView, number,
 };
-use almanac_core::{Account, AccountKind, AccountState, Calendar, EventTime};
-use almanac_store::{AgendaItem, MultiUidResource, Quarantined, SearchHit};
-use chrono::{DateTime, SecondsFormat, Utc};
+use almanac_core::{Account, AccountKind, AccountState, Calendar, CalendarId, EventTime, Href};
+use almanac_store::{
+    AgendaItem, LocalChange, MultiUidResource, OutboxEntry, Quarantined, SearchHit,
+};
+use almanac_sync::shown_time;
+use chrono::SecondsFormat;
 use chrono_tz::Tz;
+use std::collections::HashMap;
 
 /// The account kind as the UI names it.
 pub fn kind_view(kind: AccountKind) -> AccountKindView {
@@ -61,7 +65,7 @@ pub fn state_words(state: &AccountState, viewer: Tz) -> (AccountStateView, Strin
     }
 }
 
-fn id(value: i64) -> number::Id {
+pub(crate) fn id(value: i64) -> number::Id {
     number::Id::try_from(value).unwrap_or(number::Id::MAX)
 }
 
@@ -98,7 +102,7 @@ pub fn account_view(
     }
 }
 
-fn count(n: usize) -> number::Count {
+pub(crate) fn count(n: usize) -> number::Count {
     number::Count::try_from(n).unwrap_or(number::Count::MAX)
 }
 
@@ -145,25 +149,63 @@ pub fn calendar_view(
     }
 }
 
-/// How the calendar component and the details panel take a time: the date of an all-day
-/// occurrence, else the wall clock in `zone`.
-pub fn time_text(time: &EventTime, instant: DateTime<Utc>, all_day: bool, zone: Tz) -> String {
-    match time {
-        EventTime::Date { date } if all_day => date.format("%Y-%m-%d").to_string(),
-        _ => wall_clock(instant, zone),
+/// Where an event's last change stands, from the outbox.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EditState {
+    /// The server does not have it yet.
+    pub pending: bool,
+    /// The server's reason for refusing it.
+    pub refused: Option<String>,
+    /// The server's copy changed too; the user chooses.
+    pub conflict: bool,
+}
+
+/// The outbox by resource, to mark the events shown.
+#[derive(Debug, Default)]
+pub struct EditMarks(HashMap<(CalendarId, Href), EditState>);
+
+impl EditMarks {
+    /// Marks from the outbox's entries.
+    pub fn new(entries: &[OutboxEntry]) -> EditMarks {
+        EditMarks(
+            entries
+                .iter()
+                .map(|e| {
+                    let state = EditState {
+                        pending: true,
+                        refused: e.last_error.clone(),
+                        conflict: e.change == LocalChange::Conflict,
+                    };
+                    ((e.calendar, e.href.clone()), state)
+                })
+                .collect(),
+        )
+    }
+
+    /// The state of the event in resource `href`.
+    pub fn of(&self, calendar: CalendarId, href: &Href) -> EditState {
+        self.0
+            .get(&(calendar, href.clone()))
+            .cloned()
+            .unwrap_or_default()
     }
 }
 
-/// `YYYY-MM-DDTHH:MM:SS` on `zone`'s wall clock.
-pub fn wall_clock(instant: DateTime<Utc>, zone: Tz) -> String {
-    instant
-        .with_timezone(&zone)
-        .format("%Y-%m-%dT%H:%M:%S")
-        .to_string()
+/// Why the user may not change a calendar's events, for a hover text; `None` when they may.
+pub fn read_only_reason(calendar: &Calendar) -> Option<String> {
+    if calendar.feed_url.is_some() {
+        Some("A subscription: its events come from a calendar someone publishes.".into())
+    } else if calendar.read_only {
+        Some("Shared with you read-only: only its owner can change it.".into())
+    } else {
+        None
+    }
 }
 
-/// An occurrence for the calendar views, on `zone`'s wall clock.
-pub fn event_view(item: &AgendaItem, zone: Tz) -> EventView {
+/// An occurrence for the calendar views, on `zone`'s wall clock, marked with where its last
+/// change stands.
+pub fn event_view(item: &AgendaItem, zone: Tz, marks: &EditMarks) -> EventView {
+    let state = marks.of(item.calendar, &item.href);
     let rid = item
         .recurrence_id
         .map(|_| item.start_utc.timestamp().to_string())
@@ -177,12 +219,14 @@ pub fn event_view(item: &AgendaItem, zone: Tz) -> EventView {
             .clone()
             .filter(|s| !s.trim().is_empty())
             .unwrap_or_else(|| "(No title)".into()),
-        start: time_text(&item.start, item.start_utc, item.all_day, zone),
-        end: time_text(&item.end, item.end_utc, item.all_day, zone),
+        start: shown_time(&item.start, item.start_utc, item.all_day, zone),
+        end: shown_time(&item.end, item.end_utc, item.all_day, zone),
         all_day: item.all_day,
         color: css_color(item.calendar_color.as_deref()),
         location: item.location.clone(),
         pending: item.pending,
+        refused: state.refused,
+        conflict: state.conflict,
     }
 }
 
@@ -245,7 +289,8 @@ pub fn search_hit_view(hit: &SearchHit, viewer: Tz) -> SearchHitView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use almanac_core::{AccountId, CalendarId, Href};
+    use almanac_core::AccountId;
+    use chrono::Utc;
 
     #[test]
     fn colours_are_checked_before_they_reach_css() {
@@ -374,7 +419,7 @@ mod tests {
             status: None,
             pending: false,
         };
-        let view = event_view(&item, chrono_tz::Pacific::Kiritimati);
+        let view = event_view(&item, chrono_tz::Pacific::Kiritimati, &EditMarks::default());
         assert_eq!(
             (view.start.as_str(), view.end.as_str()),
             ("2026-12-24", "2026-12-25")

@@ -4,7 +4,7 @@
 //! events are changed with `almanac event` (`event.rs`).
 
 use crate::data;
-use almanac_core::{Calendar, CalendarId, Href};
+use almanac_core::{Calendar, CalendarId, Href, Uid};
 use almanac_store::{LocalChange, OutboxEntry, Store};
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand, ValueEnum};
@@ -168,34 +168,12 @@ pub fn conflict(args: ConflictArgs, dir: &Path) -> anyhow::Result<()> {
         Choice::Mine => rt.block_on(engine.resolve_conflict(id, true))?,
         Choice::Theirs => rt.block_on(engine.resolve_conflict(id, false))?,
         Choice::Both => {
-            let entry = rt
-                .block_on(engine.outbox(None))?
-                .into_iter()
-                .find(|e| e.id == id && e.change == LocalChange::Conflict)
-                .with_context(|| format!("no conflict {id}"))?;
-            let mine = entry.local_ics.clone().unwrap_or_default();
-            let fresh = uuid::Uuid::new_v4().to_string().to_uppercase();
-            let copy = with_uid(&mine, &fresh);
-            rt.block_on(engine.resolve_conflict(id, false))?;
-            rt.block_on(engine.create_event(entry.calendar, &fresh, copy))?;
+            let fresh = Uid::new(uuid::Uuid::new_v4().to_string().to_uppercase());
+            rt.block_on(engine.keep_both(id, fresh))?;
         }
     }
     out!("Conflict {id} settled; the next sync sends what is left to send.");
     Ok(())
-}
-
-/// `ics` with every `UID` line replaced: a copy that is its own event.
-fn with_uid(ics: &str, uid: &str) -> String {
-    ics.split_inclusive('\n')
-        .map(|line| {
-            if line.starts_with("UID:") {
-                let end = if line.ends_with("\r\n") { "\r\n" } else { "\n" };
-                format!("UID:{uid}{end}")
-            } else {
-                line.to_string()
-            }
-        })
-        .collect()
 }
 
 /// The calendar of any account called `name`, writable.
@@ -212,18 +190,6 @@ pub(crate) fn calendar_named(s: &Store, name: &str) -> anyhow::Result<Calendar> 
     }
 }
 
-/// `SEQUENCE` and `LAST-MODIFIED` of the first VEVENT: which of two copies is newer.
-fn version_of(ics: &str) -> (i64, String) {
-    let field = |name: &str| {
-        ics.lines()
-            .skip_while(|l| !l.starts_with("BEGIN:VEVENT"))
-            .find_map(|l| l.strip_prefix(name))
-            .map(|v| v.trim().to_string())
-    };
-    let sequence = field("SEQUENCE:").and_then(|s| s.parse().ok()).unwrap_or(0);
-    (sequence, field("LAST-MODIFIED:").unwrap_or_default())
-}
-
 /// Runs `import`.
 ///
 /// # Errors
@@ -231,46 +197,22 @@ fn version_of(ics: &str) -> (i64, String) {
 pub fn import(args: &ImportArgs, dir: &Path) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
-    let file = almanac_ical::parse_file(&text)
-        .with_context(|| format!("{} is not a calendar file", args.file.display()))?;
     let engine = data::engine(dir)?;
     let rt = data::runtime()?;
     let name = args.calendar.clone();
     let calendar = rt.block_on(engine.with_store(move |s| Ok(calendar_named(s, &name))))??;
-    let account = calendar
-        .account
-        .context("import goes into an account's calendar")?;
-    let (mut created, mut updated, mut skipped) = (Vec::new(), Vec::new(), Vec::new());
-    for object in file.objects {
-        let uid = object.uid.as_str().to_string();
-        let existing = rt.block_on(engine.with_store({
-            let uid = uid.clone();
-            move |s| {
-                let found = s.resources_with_uid(account, &uid)?;
-                found
-                    .into_iter()
-                    .next()
-                    .map(|(c, h)| Ok((c, h.clone(), s.resource_ics(c, &h)?)))
-                    .transpose()
-            }
+    let plan = rt
+        .block_on(engine.plan_import(&text, calendar.id))
+        .with_context(|| format!("{} cannot be imported", args.file.display()))?;
+    if !args.dry_run {
+        rt.block_on(engine.import(&plan, || {
+            Uid::new(uuid::Uuid::new_v4().to_string().to_uppercase())
         }))?;
-        match existing {
-            None => {
-                if !args.dry_run {
-                    let name = uuid::Uuid::new_v4().to_string().to_uppercase();
-                    rt.block_on(engine.create_event(calendar.id, &name, object.raw.clone()))?;
-                }
-                created.push(uid);
-            }
-            Some((at, href, stored)) if version_of(&object.raw) > version_of(&stored) => {
-                if !args.dry_run {
-                    rt.block_on(engine.update_event(at, href, object.raw.clone()))?;
-                }
-                updated.push(uid);
-            }
-            Some(_) => skipped.push(uid),
-        }
     }
+    let uids = |all: Vec<&Uid>| -> Vec<String> { all.iter().map(|u| u.as_str().into()).collect() };
+    let created = uids(plan.new.iter().map(|(u, _)| u).collect());
+    let updated = uids(plan.updated.iter().map(|(u, ..)| u).collect());
+    let skipped = uids(plan.skipped.iter().collect());
     if args.json {
         out!(
             "{}",
@@ -288,21 +230,4 @@ pub fn import(args: &ImportArgs, dir: &Path) -> anyhow::Result<()> {
         );
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_copy_gets_its_own_uid_and_newer_means_sequence_then_last_modified() {
-        let ics = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\nSEQUENCE:2\r\nLAST-MODIFIED:20261101T000000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
-        assert!(with_uid(ics, "B").contains("\r\nUID:B\r\n"));
-        assert!(!with_uid(ics, "B").contains("UID:a"));
-        assert_eq!(version_of(ics), (2, "20261101T000000Z".into()));
-        let older = ics.replace("SEQUENCE:2", "SEQUENCE:1");
-        assert!(version_of(ics) > version_of(&older));
-        let later = ics.replace("20261101", "20261102");
-        assert!(version_of(&later) > version_of(ics));
-    }
 }

@@ -193,27 +193,6 @@ fn alarm(text: &str) -> anyhow::Result<Trigger> {
     Ok(Trigger::Start(before))
 }
 
-/// How many attendees the server will tell about a change of `raw`, when `me` organizes it
-/// (iCloud schedules on the server: saving an organizer's change sends the invitations).
-fn notified_attendees(raw: &str, me: &str) -> usize {
-    let me = me.to_ascii_lowercase();
-    let organizes = raw.lines().any(|l| {
-        l.starts_with("ORGANIZER") && l.to_ascii_lowercase().ends_with(&format!("mailto:{me}"))
-    });
-    if !organizes {
-        return 0;
-    }
-    let mut people: Vec<String> = raw
-        .lines()
-        .filter(|l| l.starts_with("ATTENDEE"))
-        .filter_map(|l| l.rsplit(':').next().map(str::to_ascii_lowercase))
-        .filter(|a| *a != me)
-        .collect();
-    people.sort();
-    people.dedup();
-    people.len()
-}
-
 /// A fresh UUID, uppercase as Apple writes them: a new event's UID and resource name.
 fn fresh_uid() -> Uid {
     Uid::new(uuid::Uuid::new_v4().to_string().to_uppercase())
@@ -321,7 +300,13 @@ pub fn run(args: EventArgs, dir: &Path) -> anyhow::Result<()> {
                     .map(|a| s.account(a).map(|a| a.username))
                     .transpose()
             }))?;
-            let told = me.map_or(0, |me| notified_attendees(&raw, &me));
+            let event = almanac_ical::parse(&raw)
+                .ok()
+                .and_then(|o| o.master.or_else(|| o.overrides.into_iter().next()));
+            let told = match (me, event) {
+                (Some(me), Some(event)) => almanac_sync::attendees_told(&event.details, &me),
+                _ => 0,
+            };
             if told > 0 {
                 out!(
                     "You organize this event: the server will tell its {told} attendee(s) about the change."
@@ -385,20 +370,6 @@ pub fn run(args: EventArgs, dir: &Path) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn an_organizer_hears_that_the_server_tells_the_attendees() {
-        let raw = "BEGIN:VEVENT\r\nORGANIZER;CN=Me:mailto:Jane@icloud.com\r\n\
-                   ATTENDEE;PARTSTAT=ACCEPTED:mailto:jane@icloud.com\r\n\
-                   ATTENDEE;PARTSTAT=NEEDS-ACTION:mailto:sam@example.com\r\n\
-                   ATTENDEE:mailto:kim@example.com\r\nEND:VEVENT\r\n";
-        assert_eq!(notified_attendees(raw, "jane@icloud.com"), 2);
-        assert_eq!(
-            notified_attendees(raw, "sam@example.com"),
-            0,
-            "an attendee is not told so"
-        );
-    }
 
     #[test]
     fn times_and_reminders_read_as_people_write_them() {

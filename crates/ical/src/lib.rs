@@ -25,7 +25,7 @@
 //! builder. [`edit`] and [`delete`] change a stored resource for a [`Scope`] (this occurrence,
 //! this and following, all) by rewriting only the content lines that must change, every other
 //! line kept byte for byte ([`Changes`] says what changed; [`ScopedEdit`] says what to upload);
-//! [`set_partstat`] answers an invitation; [`merge`] combines our edit with a newer server copy
+//! [`set_partstat`] answers an invitation; [`RepeatRule`] is a rule as an editor shows it; [`merge`] combines our edit with a newer server copy
 //! property by property. The rules live in the module overviews of `edit` (one VEVENT: which
 //! properties change, SEQUENCE), `scope` and its `split` (recurring scopes), `series` (the time
 //! algebra of a series), `reply`, `merge`, `compose`, `outgoing` and `vtimezone`.
@@ -51,6 +51,7 @@ mod merge;
 mod outgoing;
 mod parse;
 mod recur;
+mod repeat;
 mod reply;
 mod resource_text;
 mod scope;
@@ -72,8 +73,10 @@ pub use export::merge_objects;
 pub use file::{CalendarFile, MAX_FILE_BYTES, parse_file, parse_objects};
 pub use merge::{Merge, MergeConflict, merge};
 pub use parse::{MAX_ICS_BYTES, parse};
+pub use repeat::{Frequency, Repeat, RepeatEnd, RepeatRule, repeat_of, weekday_code, weekday_of};
 pub use reply::{PartStat, set_partstat};
 pub use scope::{NewResource, ResourceWrite, Scope, ScopedEdit, delete, edit};
+pub use series::shift;
 pub use tz::{local_to_utc, to_utc};
 pub use value::IcalDuration;
 pub use warning::{Warning, WarningKind};

@@ -52,7 +52,7 @@ pub(crate) fn into_frame(t: &EventTime, form: &EventTime) -> EventTime {
 /// `t` moved the way `from` moved to `to`, in `to`'s frame: its distance from `from` on the wall
 /// clock is kept, so a RECURRENCE-ID two weeks after a 10:00 DTSTART is two weeks after the new
 /// start, at the new time of day, across DST and a change of zone or of all-day alike.
-pub(crate) fn shift(t: &EventTime, from: &EventTime, to: &EventTime) -> EventTime {
+pub fn shift(t: &EventTime, from: &EventTime, to: &EventTime) -> EventTime {
     let offset = wall_clock(&into_frame(t, from)) - wall_clock(from);
     with_wall_clock(to, add_naive(wall_clock(to), offset))
 }

@@ -268,6 +268,72 @@ impl Store {
         Ok(())
     }
 
+    /// Makes `text` the resource's local content (`None`: no event there), through the outbox,
+    /// whatever is pending for it: how an undo puts back what a change replaced. A return to the
+    /// server's copy leaves nothing to send, so undoing a change that was never sent leaves the
+    /// outbox as if it had not happened; any other difference is queued like an edit (with
+    /// `If-Match`), a deletion, or a creation when the server no longer has the event.
+    ///
+    /// # Errors
+    /// [`StoreError::Conflict`] while the resource has an unresolved conflict (the user chooses
+    /// first); [`StoreError::NotFound`] for an unknown calendar.
+    pub fn set_local(
+        &mut self,
+        calendar: CalendarId,
+        href: &Href,
+        text: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let (entry, current) = {
+            let tx = self.conn.transaction()?;
+            (
+                pending(&tx, calendar, href)?,
+                server_copy(&tx, calendar, href)?,
+            )
+        };
+        let Some(entry) = entry else {
+            return match (text, current) {
+                (Some(t), Some((_, now))) if now == t => Ok(()),
+                (Some(t), Some(_)) => self.modify_local(calendar, href, t),
+                (Some(t), None) => self.create_local(calendar, href, t),
+                (None, Some(_)) => self.delete_local(calendar, href),
+                (None, None) => Ok(()),
+            };
+        };
+        let restore = |s: &mut Store, t: &str| {
+            let batch = Batch {
+                upserts: vec![ResourceUpsert {
+                    href: href.clone(),
+                    etag: entry.base_etag.clone().unwrap_or_else(|| Etag::new("")),
+                    ics: t.to_string(),
+                }],
+                ..Batch::default()
+            };
+            s.apply_resources(calendar, &batch).map(|_| ())
+        };
+        match (entry.change, text) {
+            (LocalChange::Conflict, _) => Err(StoreError::Conflict {
+                what: "event with an unresolved conflict",
+            }),
+            (_, Some(t)) if entry.base_ics.as_deref() == Some(t) => {
+                self.conn
+                    .execute("DELETE FROM outbox WHERE id = ?1", [entry.id])?;
+                restore(self, t)
+            }
+            (LocalChange::Deleted, Some(t)) => {
+                self.conn.execute(
+                    "UPDATE outbox SET change = 'modified', local_ics = ?2,
+                        local_rev = local_rev + 1, last_error = NULL
+                     WHERE id = ?1",
+                    (entry.id, t),
+                )?;
+                restore(self, t)
+            }
+            (_, Some(t)) => self.modify_local(calendar, href, t),
+            (LocalChange::Deleted, None) => Ok(()),
+            (_, None) => self.delete_local(calendar, href),
+        }
+    }
+
     /// Every pending change of the account's calendars (all accounts: `None`), oldest first.
     ///
     /// # Errors
@@ -658,5 +724,85 @@ mod tests {
             Some("\"2\""),
             "against theirs"
         );
+    }
+
+    #[test]
+    fn putting_back_the_server_copy_leaves_nothing_to_send() {
+        let (mut s, c) = store();
+        server(&mut s, c, "/cal/a.ics", "\"1\"", event("a", "Base"));
+        let href = Href::new("/cal/a.ics");
+        s.modify_local(c, &href, &event("a", "Edited")).unwrap();
+        s.set_local(c, &href, Some(&event("a", "Base"))).unwrap();
+        assert!(s.outbox(None).unwrap().is_empty());
+        assert_eq!(summaries(&s), ["Base"]);
+        assert_eq!(s.local_etags(c).unwrap()[&href].as_str(), "\"1\"");
+
+        s.delete_local(c, &href).unwrap();
+        s.set_local(c, &href, Some(&event("a", "Base"))).unwrap();
+        assert!(
+            s.outbox(None).unwrap().is_empty(),
+            "an unsent deletion undone"
+        );
+        assert_eq!(s.local_etags(c).unwrap()[&href].as_str(), "\"1\"");
+
+        let new = Href::new("/cal/new.ics");
+        s.create_local(c, &new, &event("n", "New")).unwrap();
+        s.set_local(c, &new, None).unwrap();
+        assert!(
+            s.outbox(None).unwrap().is_empty(),
+            "an unsent creation undone"
+        );
+        assert_eq!(summaries(&s), ["Base"]);
+    }
+
+    #[test]
+    fn putting_back_what_the_server_already_has_changed_is_a_change_of_its_own() {
+        let (mut s, c) = store();
+        server(&mut s, c, "/cal/a.ics", "\"1\"", event("a", "Base"));
+        let href = Href::new("/cal/a.ics");
+        s.modify_local(c, &href, &event("a", "Edited")).unwrap();
+        let sent = s.outbox(None).unwrap().remove(0);
+        s.pushed(&sent, &Etag::new("\"2\""), None).unwrap();
+        s.set_local(c, &href, Some(&event("a", "Base"))).unwrap();
+        let queued = s.outbox(None).unwrap().remove(0);
+        assert_eq!(queued.change, LocalChange::Modified);
+        assert_eq!(queued.base_etag.as_ref().map(Etag::as_str), Some("\"2\""));
+        assert_eq!(summaries(&s), ["Base"]);
+
+        // Deleted on the server meanwhile: the event comes back as a new one.
+        let gone = Href::new("/cal/gone.ics");
+        server(&mut s, c, "/cal/gone.ics", "\"5\"", event("g", "Gone"));
+        s.delete_local(c, &gone).unwrap();
+        let sent = s.outbox(None).unwrap().remove(1);
+        s.deleted_on_server(&sent).unwrap();
+        s.set_local(c, &gone, Some(&event("g", "Gone"))).unwrap();
+        assert_eq!(s.outbox(None).unwrap()[1].change, LocalChange::Created);
+
+        // An unsent deletion of an edited event comes back as the edit.
+        s.delete_local(c, &href).unwrap();
+        s.set_local(c, &href, Some(&event("a", "Base"))).unwrap();
+        let queued = s.outbox(None).unwrap().remove(0);
+        assert_eq!(queued.change, LocalChange::Modified);
+        assert!(queued.local_ics.unwrap().contains("SUMMARY:Base"));
+        assert_eq!(s.local_etags(c).unwrap()[&href].as_str(), "\"2\"");
+    }
+
+    #[test]
+    fn a_conflict_is_settled_before_anything_is_put_back() {
+        let (mut s, c) = store();
+        server(&mut s, c, "/cal/a.ics", "\"1\"", event("a", "Base"));
+        let href = Href::new("/cal/a.ics");
+        s.modify_local(c, &href, &event("a", "Mine")).unwrap();
+        let entry = s.outbox(None).unwrap().remove(0);
+        s.record_conflict(
+            &entry,
+            Some((&Etag::new("\"2\""), &event("a", "Theirs"))),
+            "x",
+        )
+        .unwrap();
+        assert!(matches!(
+            s.set_local(c, &href, Some(&event("a", "Base"))),
+            Err(StoreError::Conflict { .. })
+        ));
     }
 }

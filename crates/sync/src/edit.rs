@@ -2,9 +2,13 @@
 //! outbox entry in one transaction, shown by every query at once, and sent by the next sync's
 //! push ([`crate::push`]). Nothing here touches the network, so editing works offline and while
 //! a password is refused.
+//!
+//! Each change also records what it replaced ([`Undo`]), in the transaction that writes it; the
+//! public methods drop that record, the window's editing (`editor`) keeps it.
 
 use crate::engine::Engine;
 use crate::error::SyncError;
+use crate::undo::{Changed, Undo};
 use almanac_core::{AccountId, CalendarId, Href, Uid};
 use almanac_ical::{Changes, PartStat, ResourceWrite, Scope, ScopedEdit};
 use almanac_store::{OutboxEntry, Store, StoreError};
@@ -21,6 +25,16 @@ impl Engine {
         name: &str,
         ics: String,
     ) -> Result<Href, SyncError> {
+        Ok(self.create_recorded(calendar, name, ics).await?.value)
+    }
+
+    /// [`Engine::create_event`], with what it replaced.
+    pub(crate) async fn create_recorded(
+        &self,
+        calendar: CalendarId,
+        name: &str,
+        ics: String,
+    ) -> Result<Changed<Href>, SyncError> {
         let name = name.to_string();
         self.writable(calendar).await?;
         self.with_store(move |s| {
@@ -29,8 +43,10 @@ impl Engine {
                 "{}/{name}.ics",
                 collection.as_str().trim_end_matches('/')
             ));
+            let mut undo = Undo::default();
+            undo.note(s, calendar, &href)?;
             s.create_local(calendar, &href, &ics)?;
-            Ok(href)
+            Ok(Changed { value: href, undo })
         })
         .await
     }
@@ -77,6 +93,21 @@ impl Engine {
         changes: Changes,
         fresh: Uid,
     ) -> Result<Option<Href>, SyncError> {
+        Ok(self
+            .edit_recorded(calendar, href, scope, changes, fresh)
+            .await?
+            .value)
+    }
+
+    /// [`Engine::edit_event`], with what it replaced.
+    pub(crate) async fn edit_recorded(
+        &self,
+        calendar: CalendarId,
+        href: Href,
+        scope: Scope,
+        changes: Changes,
+        fresh: Uid,
+    ) -> Result<Changed<Option<Href>>, SyncError> {
         self.writable(calendar).await?;
         let now = self.now();
         self.apply_scoped(calendar, href, move |raw| {
@@ -96,13 +127,24 @@ impl Engine {
         href: Href,
         scope: Scope,
     ) -> Result<(), SyncError> {
+        self.delete_recorded(calendar, href, scope)
+            .await
+            .map(|_| ())
+    }
+
+    /// [`Engine::delete_occurrences`], with what it replaced.
+    pub(crate) async fn delete_recorded(
+        &self,
+        calendar: CalendarId,
+        href: Href,
+        scope: Scope,
+    ) -> Result<Changed<Option<Href>>, SyncError> {
         self.writable(calendar).await?;
         let now = self.now();
         self.apply_scoped(calendar, href, move |raw| {
             almanac_ical::delete(raw, &scope, now)
         })
         .await
-        .map(|_| ())
     }
 
     /// Answers an invitation as `attendee` (the account's address): only that attendee's
@@ -118,6 +160,20 @@ impl Engine {
         answer: PartStat,
         scope: Scope,
     ) -> Result<(), SyncError> {
+        self.reply_recorded(calendar, href, attendee, answer, scope)
+            .await
+            .map(|_| ())
+    }
+
+    /// [`Engine::reply`], with what it replaced.
+    pub(crate) async fn reply_recorded(
+        &self,
+        calendar: CalendarId,
+        href: Href,
+        attendee: String,
+        answer: PartStat,
+        scope: Scope,
+    ) -> Result<Changed<Option<Href>>, SyncError> {
         let now = self.now();
         self.apply_scoped(calendar, href, move |raw| {
             almanac_ical::set_partstat(raw, &attendee, answer, &scope, now).map(|text| ScopedEdit {
@@ -126,27 +182,28 @@ impl Engine {
             })
         })
         .await
-        .map(|_| ())
     }
 
-    /// Reads the stored text, applies `change`, and stores the outcome through the outbox.
+    /// Reads the stored text, applies `change`, and stores the outcome through the outbox, in
+    /// one transaction (a pull cannot land between the read and the write).
     async fn apply_scoped<F>(
         &self,
         calendar: CalendarId,
         href: Href,
         change: F,
-    ) -> Result<Option<Href>, SyncError>
+    ) -> Result<Changed<Option<Href>>, SyncError>
     where
         F: FnOnce(&str) -> Result<ScopedEdit, almanac_ical::IcalError> + Send + 'static,
     {
-        let raw = {
-            let href = href.clone();
-            self.with_store(move |s| s.resource_ics(calendar, &href))
-                .await?
-        };
-        let edit = change(&raw).map_err(SyncError::InvalidEdit)?;
-        self.with_store(move |s| store_edit(s, calendar, &href, &raw, edit))
-            .await
+        self.with_store(move |s| {
+            let raw = s.resource_ics(calendar, &href)?;
+            Ok(match change(&raw) {
+                Ok(edit) => Ok(store_edit(s, calendar, &href, &raw, edit)?),
+                Err(e) => Err(e),
+            })
+        })
+        .await?
+        .map_err(SyncError::InvalidEdit)
     }
 
     /// Moves an event to another calendar of the same account, as a deletion where it is and a
@@ -164,6 +221,16 @@ impl Engine {
         href: Href,
         to: CalendarId,
     ) -> Result<Href, SyncError> {
+        Ok(self.move_recorded(from, href, to).await?.value)
+    }
+
+    /// [`Engine::move_event`], with what it replaced.
+    pub(crate) async fn move_recorded(
+        &self,
+        from: CalendarId,
+        href: Href,
+        to: CalendarId,
+    ) -> Result<Changed<Href>, SyncError> {
         self.writable(from).await?;
         self.writable(to).await?;
         let refuse = |reason: &str| {
@@ -194,16 +261,18 @@ impl Engine {
             .next()
             .unwrap_or_default()
             .to_string();
-        let moved = Href::new(format!("{}/{name}", target.as_str().trim_end_matches('/')));
-        let at = moved.clone();
+        let at = Href::new(format!("{}/{name}", target.as_str().trim_end_matches('/')));
         // The copy first: should the process die in between, the event is there twice
         // (the server refuses the second UID, and says so), never gone.
         self.with_store(move |s| {
+            let mut undo = Undo::default();
+            undo.note(s, to, &at)?;
+            undo.note(s, from, &href)?;
             s.create_local(to, &at, &text)?;
-            s.delete_local(from, &href)
+            s.delete_local(from, &href)?;
+            Ok(Changed { value: at, undo })
         })
-        .await?;
-        Ok(moved)
+        .await
     }
 
     /// The pending changes of an account (all: `None`), oldest first.
@@ -235,14 +304,16 @@ impl Engine {
 }
 
 /// Stores a scoped edit: the split-off series first (so it is pushed first), then the edited
-/// or deleted original. An edit that changes nothing stores nothing.
+/// or deleted original. An edit that changes nothing stores nothing. Returns the split-off
+/// series' path, if any, with what the edit replaced.
 fn store_edit(
     s: &mut Store,
     calendar: CalendarId,
     href: &Href,
     raw: &str,
     edit: ScopedEdit,
-) -> Result<Option<Href>, StoreError> {
+) -> Result<Changed<Option<Href>>, StoreError> {
+    let mut undo = Undo::default();
     let created = match edit.new_resource {
         Some(new) => {
             let collection = s.calendar(calendar)?.href;
@@ -251,6 +322,7 @@ fn store_edit(
                 collection.as_str().trim_end_matches('/'),
                 new.uid.as_str()
             ));
+            undo.note(s, calendar, &path)?;
             s.create_local(calendar, &path, &new.text)?;
             Some(path)
         }
@@ -258,8 +330,17 @@ fn store_edit(
     };
     match edit.resource {
         ResourceWrite::Put(text) if text == raw => {}
-        ResourceWrite::Put(text) => s.modify_local(calendar, href, &text)?,
-        ResourceWrite::Delete => s.delete_local(calendar, href)?,
+        ResourceWrite::Put(text) => {
+            undo.note(s, calendar, href)?;
+            s.modify_local(calendar, href, &text)?;
+        }
+        ResourceWrite::Delete => {
+            undo.note(s, calendar, href)?;
+            s.delete_local(calendar, href)?;
+        }
     }
-    Ok(created)
+    Ok(Changed {
+        value: created,
+        undo,
+    })
 }

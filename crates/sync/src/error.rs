@@ -45,7 +45,7 @@ pub enum SyncError {
     /// The change cannot be applied to the event as stored (an occurrence the series does not
     /// have, a scope that does not fit, a reply from someone not invited). Nothing was stored.
     #[error("this change cannot be made: {0}")]
-    InvalidEdit(#[source] almanac_ical::IcalError),
+    InvalidEdit(#[from] almanac_ical::IcalError),
     /// The sync was cancelled; what was applied so far stays, and the next sync continues.
     #[error("the sync was cancelled")]
     Cancelled,

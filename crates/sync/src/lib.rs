@@ -22,16 +22,27 @@
 //! (a calendar's trouble in words), [`feeds`] (subscriptions: calendars fetched from an `.ics`
 //! address, on the same schedule), `reminders` (alarms due), `system` (the user's zone and
 //! hour cycle, for the front ends).
+//!
+//! A window's editing sits on `edit`: `occurrence` (an occurrence named by its shown start,
+//! and the scope an edit of it has), `draft` (the editor's values, diffed into the changes the
+//! user made), `people` (organizer or invited), `editor` (open, save, move, delete, answer,
+//! keep both), `undo` (what each change replaced, put back through the outbox) and `import` (a
+//! file planned, then stored through the outbox).
 
 mod accounts;
 mod calendar;
+mod draft;
 mod edit;
+mod editor;
 mod engine;
 mod error;
 mod events;
 pub mod feeds;
 mod health;
 mod home;
+mod import;
+mod occurrence;
+mod people;
 pub mod plan;
 pub mod policy;
 pub mod push;
@@ -39,8 +50,11 @@ mod reminders;
 mod run;
 mod schedule;
 mod system;
+mod undo;
 
 pub use accounts::start_url;
+pub use draft::{Draft, Opened};
+pub use editor::{Placed, Target};
 pub use engine::{
     Cancel, Clock, Engine, EngineParts, ICLOUD_URL, Jitter, clock_from_env, secret_key,
     system_clock, system_jitter,
@@ -49,7 +63,11 @@ pub use error::SyncError;
 pub use events::{FeedsReport, SyncEvent, SyncReport};
 pub use feeds::Subscribed;
 pub use health::{health_text, multi_uid_text, task_list_text};
+pub use import::ImportPlan;
+pub use occurrence::{EditScope, find, read_shown, scope_of, shown_time, source, wall_clock_text};
+pub use people::{Answer, attendees_told, invitation, organizes, told_note};
 pub use policy::Trigger;
 pub use reminders::{ALARM_GRACE, AlarmRound, split_round};
 pub use schedule::{AccountClock, ScheduleControl, next_sync, reachable, run_schedule};
 pub use system::{system_hour_cycle, system_zone};
+pub use undo::{Changed, UNDO_KEPT, Undo, UndoLog};

@@ -1,5 +1,5 @@
 //! The commands as the window calls them. Each module of commands declares its table with
-//! [`commands!`] next to its `#[tauri::command]` functions: a name, the arguments the window
+//! `commands!` next to its `#[tauri::command]` functions: a name, the arguments the window
 //! sends with their types, and what the command answers. The TypeScript wrappers in
 //! `ui/src/ipc/commands.ts` are generated from these tables ([`typescript`]), and a test keeps
 //! the tables and `tauri::generate_handler!` naming the same commands.

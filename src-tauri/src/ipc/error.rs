@@ -77,7 +77,10 @@ impl From<&SyncError> for IpcError {
         match err {
             SyncError::Store(StoreError::NotFound { what, .. }) => IpcError::new(
                 ErrorCode::NotFound,
-                format!("This {what} is no longer there."),
+                match *what {
+                    "resource" | "event" => "This event is no longer there.".to_string(),
+                    other => format!("This {other} is no longer there."),
+                },
             ),
             SyncError::Store(StoreError::Conflict {
                 what: "event with an unresolved conflict",
@@ -121,6 +124,12 @@ impl From<&SyncError> for IpcError {
 impl From<SyncError> for IpcError {
     fn from(err: SyncError) -> Self {
         IpcError::from(&err)
+    }
+}
+
+impl From<almanac_ical::IcalError> for IpcError {
+    fn from(err: almanac_ical::IcalError) -> Self {
+        IpcError::from(SyncError::InvalidEdit(err))
     }
 }
 

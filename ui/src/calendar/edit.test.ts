@@ -8,7 +8,7 @@ import { mountCalendar } from "./view";
 
 const event = (over: Partial<EventView & EditState>): EventView & EditState => ({
   id: "a", calendar: 1, href: "/home/a.ics", title: "Standup", start: "2028-02-29T09:00:00", end: "2028-02-29T09:30:00",
-  all_day: false, color: null, location: null, pending: false, ...over,
+  all_day: false, color: null, location: null, pending: false, refused: null, conflict: false, ...over,
 });
 
 const receipt = (start: string): ChangeReceipt => ({ undo: 7, event: { calendar: 1, href: "/home/a.ics", start }, note: null });

@@ -4,7 +4,7 @@ import { occurrenceId, occurrenceKey, toEventInput } from "./events";
 
 const view = (over: Partial<EventView>): EventView => ({
   id: "1|/a.ics|", calendar: 1, href: "/cal/a.ics", title: "Holiday", start: "2026-12-24", end: "2026-12-25",
-  all_day: true, color: "#FF2968", location: null, pending: false, ...over,
+  all_day: true, color: "#FF2968", location: null, pending: false, refused: null, conflict: false, ...over,
 });
 
 describe("toEventInput", () => {

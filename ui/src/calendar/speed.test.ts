@@ -24,7 +24,7 @@ function month(): EventView[] {
     return {
       id: String(i), calendar: 1, href: `/home/${String(i)}.ics`, title: `Event ${String(i)}`,
       start: `2028-02-${day}T${hour}:00:00`, end: `2028-02-${day}T${hour}:45:00`, all_day: false,
-      color: "#34AADC", location: null, pending: false,
+      color: "#34AADC", location: null, pending: false, refused: null, conflict: false,
     };
   });
 }

@@ -24,6 +24,11 @@ const hostile: EventDetailsView = {
   recurrence: null,
   alarms: [],
   status: null,
+  read_only_reason: null,
+  pending: false,
+  refused: null,
+  conflict: false,
+  invitation: null,
 };
 
 const rich: EventDetailsView = {

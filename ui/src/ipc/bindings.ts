@@ -121,7 +121,8 @@ export type EventView = {
  */
 id: string, calendar: number, 
 /**
- * The resource holding it: with `calendar` and `start`, what `event_details` takes.
+ * The resource holding it: with `calendar` and `start`, what `event_details` and the
+ * editing commands take.
  */
 href: string, 
 /**
@@ -144,13 +145,21 @@ color: string | null, location: string | null,
 /**
  * Whether it has a change the server does not have yet (a quiet mark in the views).
  */
-pending: boolean, };
+pending: boolean, 
+/**
+ * The server's reason when it refused the change (kept, and sent again at each sync).
+ */
+refused: string | null, 
+/**
+ * Whether the server's copy changed too: the user chooses in the conflicts view.
+ */
+conflict: boolean, };
 
-export type ChangeReason = "state" | "progress" | "finished" | "feeds" | "settings";
+export type ChangeReason = "state" | "progress" | "finished" | "feeds" | "settings" | "edited";
 
 export type ChangedEvent = { 
 /**
- * The account concerned; `None` for subscriptions' feeds and settings, which belong
+ * The account concerned; `None` for subscriptions' feeds, settings and edits, which belong
  * to no account's sync.
  */
 account: number | null, 
@@ -189,6 +198,10 @@ address: string,
  */
 status: string | null, };
 
+export type AnswerView = "needs_action" | "accepted" | "tentative" | "declined";
+
+export type InvitationView = { answer: AnswerView, };
+
 export type EventDetailsView = { 
 /**
  * `SUMMARY`, or "(No title)".
@@ -202,6 +215,10 @@ color: string | null,
  * Whether the calendar is read-only (shared to the user, or a subscription).
  */
 read_only: boolean, 
+/**
+ * Why the user may not change it, for a hover text; `None` when they may.
+ */
+read_only_reason: string | null, 
 /**
  * Whether the calendar is a subscription: read-only because its events come from a feed
  * someone else publishes (the panel says so rather than naming an owner).
@@ -250,7 +267,23 @@ alarms: Array<string>,
 /**
  * "Cancelled" or "Tentative", when so.
  */
-status: string | null, };
+status: string | null, 
+/**
+ * Whether it has a change the server does not have yet.
+ */
+pending: boolean, 
+/**
+ * The server's reason when it refused the change.
+ */
+refused: string | null, 
+/**
+ * Whether the server's copy changed too (the conflicts view settles it).
+ */
+conflict: boolean, 
+/**
+ * Set when the account's address is invited: its answer so far.
+ */
+invitation: InvitationView | null, };
 
 export type ProblemView = { calendar_name: string, 
 /**
@@ -279,3 +312,175 @@ zone_override: string | null, system_zone: string,
  * Where the store and logs live.
  */
 data_dir: string, };
+
+export type EditScope = "this" | "following" | "all";
+
+export type Answer = "accepted" | "tentative" | "declined";
+
+export type Frequency = "daily" | "weekly" | "monthly" | "yearly";
+
+export type RepeatEnd = { "kind": "never" } | { "kind": "until", 
+/**
+ * The last day.
+ */
+date: string, } | { "kind": "count", 
+/**
+ * How many.
+ */
+count: number, };
+
+export type RepeatRule = { freq: Frequency, 
+/**
+ * Every N units.
+ */
+interval: number, 
+/**
+ * Weekly: the weekdays (`"MO"`, `"WE"`); empty for the start's weekday.
+ */
+by_day: Array<string>, end: RepeatEnd, };
+
+export type EventDraft = { 
+/**
+ * Where it goes (a different one than the event's moves it there).
+ */
+calendar: number, 
+/**
+ * Empty for no title.
+ */
+title: string, all_day: boolean, start: string, 
+/**
+ * Exclusive.
+ */
+end: string, 
+/**
+ * The IANA zone of timed `start` and `end`.
+ */
+zone: string, 
+/**
+ * `null`: it does not repeat (or, for an existing event, by a custom rule, kept).
+ */
+repeat: RepeatRule | null, 
+/**
+ * Minutes before the start (0 at the start, negative after it; for a whole-day event,
+ * before 00:00 of its day: 900 is 15:00 the day before).
+ */
+alerts: Array<number>, location: string | null, url: string | null, notes: string | null, };
+
+export type EventRef = { calendar: number, href: string, 
+/**
+ * The occurrence's start as `EventView.start` has it.
+ */
+start: string, };
+
+export type EditorFields = { 
+/**
+ * Ask which occurrences before saving or deleting.
+ */
+recurring: boolean, read_only: boolean, 
+/**
+ * Why it cannot be changed, for a hover text.
+ */
+read_only_reason: string | null, 
+/**
+ * A rule the editor cannot show as a `RepeatRule`, in words; kept unless changed.
+ */
+custom_repeat_text: string | null, has_attendees: boolean, organizer_is_me: boolean, 
+/**
+ * Where it goes (a different one than the event's moves it there).
+ */
+calendar: number, 
+/**
+ * Empty for no title.
+ */
+title: string, all_day: boolean, start: string, 
+/**
+ * Exclusive.
+ */
+end: string, 
+/**
+ * The IANA zone of timed `start` and `end`.
+ */
+zone: string, 
+/**
+ * `null`: it does not repeat (or, for an existing event, by a custom rule, kept).
+ */
+repeat: RepeatRule | null, 
+/**
+ * Minutes before the start (0 at the start, negative after it; for a whole-day event,
+ * before 00:00 of its day: 900 is 15:00 the day before).
+ */
+alerts: Array<number>, location: string | null, url: string | null, notes: string | null, };
+
+export type WritableCalendar = { id: number, account: number, name: string, 
+/**
+ * `#RRGGBB` for CSS.
+ */
+color: string | null, };
+
+export type ChangeReceipt = { 
+/**
+ * A token for `undo_change` (the last 20 changes are kept).
+ */
+undo: number, 
+/**
+ * Where the event is now; `null` after a deletion.
+ */
+event: EventRef | null, 
+/**
+ * Words to show, such as "The server will send the update to the 3 people invited."
+ */
+note: string | null, };
+
+export type PendingChanges = { account: number, 
+/**
+ * Changes waiting to be sent (refused ones included).
+ */
+pending: number, 
+/**
+ * Changes the server refused (kept, sent again at each sync).
+ */
+refused: number, 
+/**
+ * Changes whose event changed on the server too: the user chooses.
+ */
+conflicts: number, };
+
+export type ConflictSide = { title: string, 
+/**
+ * In the display zone, as `EventView.start`.
+ */
+start: string, end: string, all_day: boolean, location: string | null, notes: string | null, 
+/**
+ * The whole iCalendar text.
+ */
+text: string, };
+
+export type ConflictView = { 
+/**
+ * For `resolve_conflict`.
+ */
+id: number, calendar: number, calendar_name: string, title: string, 
+/**
+ * `null`: this side deleted the event.
+ */
+mine: ConflictSide | null, 
+/**
+ * `null`: that side deleted the event.
+ */
+theirs: ConflictSide | null, };
+
+export type Keep = "mine" | "theirs" | "both";
+
+export type ImportPreview = { calendar_name: string, 
+/**
+ * Events in the file.
+ */
+total: number, new: number, 
+/**
+ * Events already there that the file has a newer version of.
+ */
+updated: number, skipped: number, 
+/**
+ * Why events were skipped or left out, in words.
+ */
+skipped_reasons: Array<string>, };

@@ -1,7 +1,7 @@
 // Generated from the command tables in src-tauri/src by the `bindings_are_current` test.
 // Do not edit: run `UPDATE_BINDINGS=1 cargo test -p almanac-desktop bindings`.
 
-import type { AccountView, CalendarView, EventDetailsView, EventView, Overview, ProblemView, SearchHitView, SettingsView, SignInRequest, SubscribeRequest } from "./bindings";
+import type { AccountView, Answer, CalendarView, ChangeReceipt, ConflictView, EditScope, EditorFields, EventDetailsView, EventDraft, EventRef, EventView, ImportPreview, Keep, Overview, PendingChanges, ProblemView, SearchHitView, SettingsView, SignInRequest, SubscribeRequest, WritableCalendar } from "./bindings";
 
 /** Sends one command and resolves with its answer; `index.ts` passes Tauri's `invoke`, with errors shaped. */
 export type Call = <T>(command: string, args?: Record<string, unknown>) => Promise<T>;
@@ -75,6 +75,45 @@ export function commands(call: Call) {
     /** `settings::diagnostics` in src-tauri. */
     diagnostics: (): Promise<string> =>
       call("diagnostics"),
+    /** `editing::writable_calendars` in src-tauri. */
+    writableCalendars: (): Promise<Array<WritableCalendar>> =>
+      call("writable_calendars"),
+    /** `editing::editor_fields` in src-tauri. */
+    editorFields: (event: EventRef): Promise<EditorFields> =>
+      call("editor_fields", { event }),
+    /** `editing::create_event` in src-tauri. */
+    createEvent: (draft: EventDraft): Promise<ChangeReceipt> =>
+      call("create_event", { draft }),
+    /** `editing::update_event` in src-tauri. */
+    updateEvent: (event: EventRef, scope: EditScope, draft: EventDraft): Promise<ChangeReceipt> =>
+      call("update_event", { event, scope, draft }),
+    /** `editing::move_event` in src-tauri. */
+    moveEvent: (event: EventRef, scope: EditScope, start: string, end: string, allDay: boolean): Promise<ChangeReceipt> =>
+      call("move_event", { event, scope, start, end, allDay }),
+    /** `editing::delete_event` in src-tauri. */
+    deleteEvent: (event: EventRef, scope: EditScope): Promise<ChangeReceipt> =>
+      call("delete_event", { event, scope }),
+    /** `editing::answer_invitation` in src-tauri. */
+    answerInvitation: (event: EventRef, scope: EditScope, answer: Answer): Promise<ChangeReceipt> =>
+      call("answer_invitation", { event, scope, answer }),
+    /** `editing::undo_change` in src-tauri. */
+    undoChange: (undo: number): Promise<ChangeReceipt> =>
+      call("undo_change", { undo }),
+    /** `changes::pending_changes` in src-tauri. */
+    pendingChanges: (): Promise<Array<PendingChanges>> =>
+      call("pending_changes"),
+    /** `changes::conflicts` in src-tauri. */
+    conflicts: (): Promise<Array<ConflictView>> =>
+      call("conflicts"),
+    /** `changes::resolve_conflict` in src-tauri. */
+    resolveConflict: (id: number, keep: Keep): Promise<void> =>
+      call("resolve_conflict", { id, keep }),
+    /** `changes::import_preview` in src-tauri. */
+    importPreview: (path: string, calendar: number): Promise<ImportPreview> =>
+      call("import_preview", { path, calendar }),
+    /** `changes::import_events` in src-tauri. */
+    importEvents: (path: string, calendar: number): Promise<ImportPreview> =>
+      call("import_events", { path, calendar }),
   };
 }
 

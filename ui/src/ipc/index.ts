@@ -77,6 +77,19 @@ export const {
   exportCalendar,
   openDataDir,
   diagnostics,
+  writableCalendars,
+  editorFields,
+  createEvent,
+  updateEvent,
+  moveEvent,
+  deleteEvent,
+  answerInvitation,
+  undoChange,
+  pendingChanges,
+  conflicts,
+  resolveConflict,
+  importPreview,
+  importEvents,
 } = shell;
 
 /**
