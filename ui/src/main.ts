@@ -148,7 +148,8 @@ byId("open-help", HTMLButtonElement).addEventListener("click", () => {
 const showProblems = setUpProblems(byId("problems-dialog", HTMLDialogElement), byId("problems-list", HTMLElement), syncProblems, describe);
 const sidebarActions = {
   toggle: (id: number, enabled: boolean) => {
-    notices.watch(setCalendarEnabled(id, enabled).then(refresh));
+    // Redrawn either way: a refused change puts the checkbox back.
+    notices.watch(setCalendarEnabled(id, enabled).finally(refresh));
   },
   syncNow: () => {
     notices.watch(syncNow());
