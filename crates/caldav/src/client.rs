@@ -50,9 +50,22 @@ impl CaldavClient {
         credentials: Option<Credentials>,
         limits: Limits,
     ) -> Result<CaldavClient, CaldavError> {
+        CaldavClient::with_transport(start, credentials, Transport::new(limits)?)
+    }
+
+    /// A client on a shared `transport`: its connection pool and its hosts' pauses are those
+    /// of every other client on it (the sync engine's accounts share one).
+    ///
+    /// # Errors
+    /// [`CaldavError::InvalidUrl`] for an unusable start.
+    pub fn with_transport(
+        start: &str,
+        credentials: Option<Credentials>,
+        transport: Transport,
+    ) -> Result<CaldavClient, CaldavError> {
         let start = start_url(start)?;
         Ok(CaldavClient {
-            transport: Transport::new(limits)?,
+            transport,
             credentials,
             state: Mutex::new(State {
                 scope: Scope::new(start),
@@ -129,7 +142,10 @@ impl CaldavClient {
     /// Finds the principal, the calendar home and the user's addresses, and remembers the home.
     ///
     /// Costs two requests on servers that answer the well-known URL, three when it must fall back
-    /// to the given URL.
+    /// to the given URL or follow a redirect; one fewer where the server names the home beside
+    /// the principal (the first PROPFIND asks for both). The candidates are asked one after the
+    /// other, never at once: a wrong password (a user typing their Apple ID password) is then
+    /// refused once per sign-in, not once per candidate.
     ///
     /// # Errors
     /// [`CaldavError::Unauthorized`], [`CaldavError::Offline`], [`CaldavError::Timeout`] and
@@ -137,20 +153,21 @@ impl CaldavClient {
     /// last candidate's error, or [`CaldavError::Protocol`] when no principal or home is named.
     pub async fn discover(&self) -> Result<Discovery, CaldavError> {
         let start = self.state().scope.start().clone();
-        let mut principal = None;
+        let mut found = None;
         let mut fallback = None;
         let mut last_error = None;
         for candidate in principal_candidates(&start) {
             let answer = self
                 .send(principal_request(candidate), RedirectScope::Discovery)
                 .await;
-            match answer.and_then(|r| parse_principal(&r).map(|p| (p, r.url))) {
-                Ok((Some(p), _)) => {
-                    principal = Some(p);
+            match answer.and_then(|r| parse_principal(&r).map(|p| (p, r))) {
+                Ok((Some(p), r)) => {
+                    found = Some((p, r));
                     break;
                 }
-                Ok((None, answered)) => {
-                    fallback.get_or_insert(answered);
+                // No principal named: the URL that answered stands for it.
+                Ok((None, r)) => {
+                    fallback.get_or_insert((r.url.clone(), r));
                 }
                 Err(
                     e @ (CaldavError::Unauthorized { .. }
@@ -162,17 +179,21 @@ impl CaldavClient {
                 Err(e) => last_error = Some(e),
             }
         }
-        let Some(principal) = principal.or(fallback) else {
+        let Some((principal, answer)) = found.or(fallback) else {
             return Err(last_error.unwrap_or_else(|| CaldavError::Protocol {
                 url: crate::error::display_url(&start),
                 status: 0,
                 reason: "no current-user-principal found".into(),
             }));
         };
-        let answer = self
-            .send(home_request(principal.clone()), RedirectScope::Discovery)
-            .await?;
-        let (home, addresses) = parse_home(&answer)?;
+        let (home, addresses) = match parse_home(&answer) {
+            Ok(named_beside) => named_beside,
+            Err(_) => parse_home(
+                &self
+                    .send(home_request(principal.clone()), RedirectScope::Discovery)
+                    .await?,
+            )?,
+        };
         self.set_home(home.clone())?;
         Ok(Discovery {
             principal,

@@ -3,8 +3,9 @@
 //!
 //! Flow: `/.well-known/caldav` (its redirect followed) or the URL as given → PROPFIND depth 0 for
 //! `current-user-principal` → PROPFIND depth 0 on the principal for `calendar-home-set` and
-//! `calendar-user-address-set`. The home may be an absolute URL on another host: iCloud sends
-//! every account to a partition host such as `https://p12-caldav.icloud.com:443/123/calendars/`.
+//! `calendar-user-address-set`, unless the first answer named them. The home may be an absolute URL
+//! on another host: iCloud sends every account to a partition host such as
+//! `https://p12-caldav.icloud.com:443/123/calendars/`.
 
 use crate::error::CaldavError;
 use crate::response::{expect_multistatus, resolve};
@@ -70,15 +71,14 @@ pub fn principal_candidates(start: &Url) -> Vec<Url> {
     }
 }
 
-const PRINCIPAL_BODY: &str = r#"<?xml version="1.0" encoding="utf-8"?>
-<d:propfind xmlns:d="DAV:"><d:prop><d:current-user-principal/></d:prop></d:propfind>"#;
-
 const HOME_BODY: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 <d:propfind xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><c:calendar-home-set/><c:calendar-user-address-set/><d:current-user-principal/></d:prop></d:propfind>"#;
 
-/// PROPFIND depth 0 for `current-user-principal`.
+/// PROPFIND depth 0 for `current-user-principal`, asking for the home and the addresses in
+/// the same breath: a server whose start URL is the principal names them at once, and
+/// discovery then needs no second round trip.
 pub fn principal_request(url: Url) -> Request {
-    Request::xml("PROPFIND", url, "0", PRINCIPAL_BODY.to_string())
+    Request::xml("PROPFIND", url, "0", HOME_BODY.to_string())
 }
 
 /// PROPFIND depth 0 on the principal for the home and addresses.

@@ -12,7 +12,8 @@
 //! [`CaldavClient::put_update`], [`CaldavClient::delete`]).
 //!
 //! Modules: [`xml`] (the multistatus parser), [`transport`] (requests as data and the one
-//! sending function), [`scope`] (where credentials may go), [`error`] (classification), one
+//! sending function), [`scope`] (where credentials may go), [`pause`] (hosts that asked us to
+//! wait, shared by every client on one transport), [`error`] (classification), one
 //! module per protocol step with its request builder and response parser, and [`feed`]: the
 //! conditional GET of a calendar feed (an `.ics` address), which never carries credentials.
 
@@ -23,6 +24,7 @@ pub mod error;
 pub mod feed;
 pub mod listing;
 pub mod multiget;
+pub mod pause;
 pub mod response;
 pub mod scope;
 pub mod sync;
@@ -37,7 +39,8 @@ pub use error::{CaldavError, RetryAfter};
 pub use feed::{FeedAnswer, FeedClient, MAX_FEED_BYTES, Validators, feed_url};
 pub use listing::{Listing, RemoteCalendar, RemoteSubscription, Skipped};
 pub use multiget::{DEFAULT_BATCH, Fetched, FetchedResource};
+pub use pause::{PauseClock, Pauses};
 pub use sync::{SyncDelta, SyncPage};
-pub use transport::{Credentials, Limits};
+pub use transport::{Credentials, Limits, Transport};
 /// Re-exported so callers can store and restore a home URL without naming the `url` crate.
 pub use url::Url;

@@ -7,7 +7,8 @@
 //! `Authorization` header travels, and we want that decided by [`Scope`] alone.
 
 use crate::auth;
-use crate::error::{CaldavError, display_url};
+use crate::error::{CaldavError, display_url, parse_retry_after};
+use crate::pause::Pauses;
 use crate::scope::{Scope, check_url};
 use almanac_core::Password;
 use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH, HeaderMap, HeaderValue, LOCATION};
@@ -103,11 +104,14 @@ pub struct Credentials {
     pub password: Password,
 }
 
-/// The HTTP client and its limits.
+/// The HTTP client (its connection pool), its limits, and the hosts that asked us to wait.
+/// Clones share all three: the sync engine gives one to every account's client, so accounts on
+/// one host share its connections and its pauses.
 #[derive(Clone, Debug)]
 pub struct Transport {
     client: reqwest::Client,
     limits: Limits,
+    pauses: Pauses,
 }
 
 /// Whether redirect targets may be admitted to the credential scope while following them.
@@ -121,11 +125,19 @@ pub enum RedirectScope {
 }
 
 impl Transport {
-    /// Builds the client.
+    /// Builds the client, with pauses of its own on the system clock.
     ///
     /// # Errors
     /// [`CaldavError::Setup`] when the TLS configuration cannot be built.
     pub fn new(limits: Limits) -> Result<Transport, CaldavError> {
+        Transport::with_pauses(limits, Pauses::default())
+    }
+
+    /// Builds the client around `pauses`, which other transports may share.
+    ///
+    /// # Errors
+    /// [`CaldavError::Setup`] when the TLS configuration cannot be built.
+    pub fn with_pauses(limits: Limits, pauses: Pauses) -> Result<Transport, CaldavError> {
         if rustls::crypto::CryptoProvider::get_default().is_none() {
             // Another part of the process may have installed one first; either is fine.
             let _ = rustls::crypto::ring::default_provider().install_default();
@@ -142,7 +154,11 @@ impl Transport {
             .map_err(|e| CaldavError::Setup {
                 reason: e.to_string(),
             })?;
-        Ok(Transport { client, limits })
+        Ok(Transport {
+            client,
+            limits,
+            pauses,
+        })
     }
 
     /// The limits in force.
@@ -161,7 +177,11 @@ impl Transport {
     /// and a 401 is final: one request, no retry with the same password (test
     /// `icloud_double_challenge_is_unauthorized_in_either_order_and_basic_was_sent`).
     ///
+    /// A `429` or `503` with `Retry-After` pauses its host for every clone of this transport
+    /// ([`Pauses`]); a request to a paused host is not sent.
+    ///
     /// # Errors
+    /// [`CaldavError::RateLimited`] without sending, while the host is paused;
     /// [`CaldavError::InvalidUrl`] for a URL (or redirect target) that is not https or loopback
     /// http; [`CaldavError::Offline`] / [`CaldavError::Timeout`] for network failures;
     /// [`CaldavError::Protocol`] for too many redirects, a bad `Location`, or a body over the
@@ -176,6 +196,7 @@ impl Transport {
         let mut url = request.url.clone();
         for _ in 0..=self.limits.max_redirects {
             check_url(&url)?;
+            self.pauses.admit(&url)?;
             let mut builder = self
                 .client
                 .request(request.method.clone(), url.clone())
@@ -191,6 +212,11 @@ impl Transport {
             }
             let response = builder.send().await.map_err(|e| network_error(&url, &e))?;
             let status = response.status();
+            if matches!(status.as_u16(), 429 | 503)
+                && let Some(retry_after) = parse_retry_after(response.headers())
+            {
+                self.pauses.record(&url, status.as_u16(), retry_after);
+            }
             if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
                 let target = redirect_target(&url, status.as_u16(), response.headers())?;
                 tracing::debug!(from = %display_url(&url), to = %display_url(&target), "redirect");

@@ -3,7 +3,7 @@
 // clippy's allow-unwrap-in-tests covers #[test] fns only, not this file's helpers.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use almanac_caldav::{CaldavClient, CaldavError, Credentials, Limits, RetryAfter};
+use almanac_caldav::{CaldavClient, CaldavError, Credentials, Limits, RetryAfter, Transport};
 use almanac_core::{Href, Password, SyncToken};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -533,4 +533,71 @@ async fn redirect_to_plain_http_off_loopback_is_refused_before_connecting() {
         matches!(err, CaldavError::InvalidUrl { ref url, .. } if url.contains("dav.example.com")),
         "{err:?}"
     );
+}
+
+/// A 503 with Retry-After pauses its host for every client on the same transport (the sync
+/// engine's accounts share one): the second client's request is refused without being sent,
+/// naming when the pause ends; a client on a transport of its own is not held.
+#[tokio::test]
+async fn a_retry_after_pauses_the_host_for_every_client_on_the_transport() {
+    // Each answer closes its connection: the scripted server serves one at a time.
+    let server = serve(vec![
+        Reply::SendClose(
+            b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 120\r\nContent-Length: 0\r\n\r\n"
+                .to_vec(),
+        ),
+        Reply::SendClose(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".to_vec()),
+    ]);
+    let transport = Transport::new(Limits::default()).unwrap();
+    let on = |user: &str| {
+        let creds = Credentials {
+            username: user.into(),
+            password: Password::new(SECRET),
+        };
+        CaldavClient::with_transport(&server.base, Some(creds), transport.clone()).unwrap()
+    };
+    let calendar = Href::new("/cal/");
+    let first = on("alice@icloud.com").list_etags(&calendar).await;
+    assert!(
+        matches!(first, Err(CaldavError::RateLimited { status: 503, .. })),
+        "{first:?}"
+    );
+    let second = on("bob@icloud.com").list_etags(&calendar).await;
+    assert!(
+        matches!(
+            second,
+            Err(CaldavError::RateLimited {
+                status: 503,
+                retry_after: Some(RetryAfter::At(_)),
+                ..
+            })
+        ),
+        "{second:?}"
+    );
+    assert_eq!(server.seen.lock().unwrap().len(), 1, "not sent");
+    let apart = client(&server.base, Limits::default())
+        .list_etags(&calendar)
+        .await;
+    assert!(
+        matches!(apart, Err(CaldavError::NotFound { .. })),
+        "{apart:?}"
+    );
+}
+
+/// A start URL that is the principal and names the home beside it (the first PROPFIND asks
+/// for both): discovery needs no second request.
+#[tokio::test]
+async fn a_principal_that_names_its_home_costs_one_round_trip() {
+    let server = serve(vec![reply(
+        "207 Multi-Status",
+        &[],
+        br#"<multistatus xmlns='DAV:'><response><href>/dav/principals/alice/</href><propstat><prop><current-user-principal><href>/dav/principals/alice/</href></current-user-principal><calendar-home-set xmlns='urn:ietf:params:xml:ns:caldav'><href xmlns='DAV:'>/dav/calendars/alice/</href></calendar-home-set></prop><status>HTTP/1.1 200 OK</status></propstat></response></multistatus>"#,
+    )]);
+    let start = format!("{}dav/principals/alice/", server.base);
+    let found = client(&start, Limits::default()).discover().await.unwrap();
+    assert_eq!(found.home.path(), "/dav/calendars/alice/");
+    let seen = server.seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 1, "{seen:#?}");
+    assert!(seen[0].line.starts_with("PROPFIND /dav/principals/alice/ "));
+    assert!(seen[0].body.contains("calendar-home-set"));
 }

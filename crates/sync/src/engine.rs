@@ -5,7 +5,7 @@
 use crate::error::SyncError;
 use crate::events::{SyncEvent, SyncReport};
 use crate::policy::{Backoff, Outcome, Trigger, may_sync, next_state, outcome_of};
-use almanac_caldav::{CaldavClient, CaldavError, Credentials, Limits};
+use almanac_caldav::{CaldavClient, CaldavError, Credentials, Limits, Pauses, Transport};
 use almanac_core::{AccountId, AccountState, Password};
 use almanac_secrets::{SecretKey, Secrets};
 use almanac_store::{Store, StoreError};
@@ -123,6 +123,10 @@ pub struct Engine {
     events: broadcast::Sender<SyncEvent>,
     pub(crate) failures: Mutex<HashMap<AccountId, u32>>,
     running: Mutex<HashSet<AccountId>>,
+    /// One HTTP transport for every account, made on first use: accounts on one host share its
+    /// connections (kept alive from one sync to the next) and its pauses (a Retry-After holds
+    /// every account on that host, on the engine's clock).
+    transport: Mutex<Option<Transport>>,
 }
 
 /// The keychain key of an account.
@@ -162,6 +166,7 @@ impl Engine {
             events,
             failures: Mutex::default(),
             running: Mutex::default(),
+            transport: Mutex::default(),
         }
     }
 
@@ -218,8 +223,24 @@ impl Engine {
             username: username.to_string(),
             password,
         };
-        CaldavClient::new(start, Some(credentials), self.limits.clone())
+        CaldavClient::with_transport(start, Some(credentials), self.transport()?)
             .map_err(|e| SyncError::from_caldav(e, None))
+    }
+
+    fn transport(&self) -> Result<Transport, SyncError> {
+        let mut slot = locked(&self.transport);
+        if let Some(transport) = &*slot {
+            return Ok(transport.clone());
+        }
+        let clock = Arc::clone(&self.clock);
+        let pauses = Pauses::new(
+            Arc::new(move || SystemTime::from(clock())),
+            self.backoff.retry_after_cap,
+        );
+        let transport = Transport::with_pauses(self.limits.clone(), pauses)
+            .map_err(|e| SyncError::from_caldav(e, None))?;
+        *slot = Some(transport.clone());
+        Ok(transport)
     }
 
     pub(crate) async fn set_state(

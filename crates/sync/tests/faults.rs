@@ -549,3 +549,77 @@ async fn a_sync_the_user_asks_for_runs_unless_the_server_asked_to_wait() {
         "nothing sent"
     );
 }
+
+/// A Retry-After pauses its host for every account on it, not only for the one that met it:
+/// two accounts on one emulator host, the first is throttled, and the second, asked to sync
+/// by the user, sends nothing until the pause the server named is over; then both sync.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retry_after_pauses_the_host_for_every_account_on_it() {
+    let emu = Emulator::start(Options {
+        seed: Some(18),
+        ..Options::default()
+    })
+    .await
+    .unwrap();
+    seed(&emu, "home", &["p"]).await;
+    let rig = Rig::new(Store::open_in_memory().unwrap(), limits());
+    let first = rig.add_icloud(&emu).await;
+    // The same Apple ID spelt in capitals is a second account here; iCloud (and the emulator)
+    // read Apple IDs without case.
+    let second = rig
+        .add(
+            almanac_core::AccountKind::Icloud,
+            &emu.entry_url(),
+            &emu.apple_id().to_uppercase(),
+            &emu.issue_password().unwrap(),
+        )
+        .await;
+    rig.sync(first).await.unwrap();
+    rig.sync(second).await.unwrap();
+    emu.put_object("home", "q.ics", &event("q", "q", 2))
+        .await
+        .unwrap();
+
+    emu.inject(
+        Fault::Status {
+            status: 503,
+            retry_after: Some(120),
+        },
+        Scope::Next(1),
+    );
+    assert!(matches!(
+        rig.sync(first).await,
+        Err(SyncError::Unavailable(_))
+    ));
+    let mark = emu.log_mark();
+    let paused = rig.sync(second).await;
+    assert!(
+        matches!(paused, Err(SyncError::Unavailable(_))),
+        "{paused:?}"
+    );
+    assert!(
+        emu.requests().since(mark).entries.is_empty(),
+        "nothing sent to the paused host"
+    );
+    let AccountState::Backoff {
+        until,
+        server_asked: true,
+    } = rig.state(second).await
+    else {
+        panic!("{:?}", rig.state(second).await);
+    };
+    assert!(
+        until >= rig.time() + chrono::Duration::seconds(119),
+        "{until}"
+    );
+
+    rig.advance(chrono::Duration::seconds(121));
+    for account in [first, second] {
+        rig.wait_out(account).await;
+        let report = rig.sync(account).await.unwrap();
+        assert_eq!(report.fetched, 1, "{report:?}");
+    }
+    let server = remote(&emu).await.mirror().await;
+    assert_eq!(rig.mirror(first).await, server);
+    assert_eq!(rig.mirror(second).await, server);
+}
