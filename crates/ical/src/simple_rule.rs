@@ -5,7 +5,10 @@
 //! hundreds of steps before the window, and a year of weekly occurrences cost 57 µs in the
 //! criterion benchmark against a 20 µs goal. These rules have closed forms: the period that
 //! contains the window start is computed, as is the COUNT index reached by then. A unit
-//! property test checks this path against `rrule` on random rules.
+//! property test checks this path against `rrule` on random rules. Measured side by side in
+//! one run of `cargo bench -p almanac-ical --bench ical -- --quick` (two cores): that year of
+//! the weekly fixture took 11.9 µs here and 27.6 µs through `rrule` (the same rule with a
+//! BYMONTH naming every month, which only `rrule` takes).
 
 use chrono::{Datelike, Duration, NaiveDateTime, Weekday};
 
