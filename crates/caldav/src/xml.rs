@@ -6,6 +6,15 @@
 //! `xmlns="DAV:"` on each element, Radicale and Nextcloud use `d:`/`D:` prefixes, and all mean the
 //! same thing.
 //!
+//! Why this small tree and not quick-xml's serde deserializer: that one matches elements by
+//! local name and leaves namespaces unresolved ("not properly supported in serde yet", its
+//! maintainer in tafia/quick-xml#683), while a CalDAV answer mixes `DAV:`, CalDAV,
+//! CalendarServer and Apple properties under whatever prefixes each server picks; and the
+//! limits below need the reader's events. Fast enough by a wide margin: in one run of
+//! `cargo bench -p almanac-caldav --bench multistatus -- --quick` (two cores), a 5 MB
+//! calendar-multiget parsed at 789 MiB/s in iCloud's shape (CDATA) and 355 MiB/s in
+//! Radicale's (escaped), against a goal of 100 MB/s.
+//!
 //! Limits: nesting deeper than [`MAX_DEPTH`] is refused, a DOCTYPE is refused (so no entity can
 //! be declared, let alone expanded), only the five predefined entities and character references
 //! are resolved, and a body that is not UTF-8 is refused before parsing.
