@@ -6,11 +6,13 @@ import { toEventInput } from "./calendar/events";
 import { setUpGoTo } from "./calendar/goto";
 import { pickLocale } from "./calendar/locale";
 import { mountCalendar, VIEWS } from "./calendar/view";
-import { systemZone } from "./calendar/zone";
+import { systemZone, wallClockIn } from "./calendar/zone";
 import { displayClock } from "./clock";
 import { setUpDetails } from "./details/panel";
 import { guardNavigation } from "./details/links";
 import { byId } from "./dom";
+import { detailsFollower, mountEditor } from "./editor/mount";
+import { readOnlyReason } from "./editor/readonly";
 import { renderShortcuts } from "./help/dialog";
 import {
   type Overview,
@@ -32,6 +34,7 @@ import {
   setSyncInterval,
   setZoneOverride,
   settings,
+  shell,
   signIn,
   subscribe,
   syncNow,
@@ -77,6 +80,7 @@ const details = setUpDetails(
     });
   },
   describe,
+  (key, view) => [editor.detailsActions(key, view.read_only ? (view.read_only_reason ?? "Read-only.") : null)],
 );
 
 const showGoTo = setUpGoTo(byId("goto-dialog", HTMLDialogElement), byId("goto-date", HTMLInputElement), byId("goto-error", HTMLElement), (day) => {
@@ -101,6 +105,26 @@ const calendar = mountCalendar(byId("calendar", HTMLElement), {
     showGoTo(calendar.getDate().toISOString().slice(0, 10));
   },
   calendarName: (id) => latest.calendars.find((c) => c.id === id)?.name,
+  newEvent: () => {
+    editor.newEvent();
+  },
+  readOnlyReason: (id) => {
+    const shown = latest.calendars.find((c) => c.id === id);
+    return shown ? readOnlyReason(shown) : null;
+  },
+});
+const editor = mountEditor(shell, {
+  locale,
+  zone: clock.zone,
+  now: () => wallClockIn(clock.zone()),
+  shownDay: () => calendar.getDate().toISOString().slice(0, 10),
+  unselect: () => {
+    calendar.unselect();
+  },
+  detailsShown: () => details.shown,
+  stored: detailsFollower(details),
+  root: document.body,
+  mac: navigator.userAgent.includes("Mac OS"),
 });
 setInterval(clock.tick, 60_000);
 

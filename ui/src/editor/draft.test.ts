@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { EventDraft } from "./types";
+import type { EventDraft } from "../ipc";
 import { keepLength, normaliseUrl, problemsOf, toDraft, valuesForDraft, valuesForSpan } from "./draft";
 
 describe("the editor's values", () => {

@@ -5,7 +5,7 @@
  */
 import type { RepeatProblems } from "./repeat";
 import { repeatProblems } from "./repeat";
-import type { EventDraft, RepeatRule } from "./types";
+import type { EventDraft, RepeatRule } from "../ipc";
 import { addDays, addMinutes, dayOf, isDay, isTime, joinWall, minutesBetween, timeOf } from "./time";
 
 /** The form's values. Days are `YYYY-MM-DD`, times `HH:MM`; `endDay` is the last day shown

@@ -15,7 +15,7 @@ import { modalDialog, openModal } from "./modal";
 import { repeatFields } from "./repeat-fields";
 import type { AskScope } from "./scope";
 import type { Changes } from "./undo";
-import type { EditorFields, EventRef, RepeatRule, WritableCalendar } from "./types";
+import type { EditorFields, EventRef, RepeatRule, WritableCalendar } from "../ipc";
 
 export interface EditorContext {
   commands: EditorCommands;

@@ -5,7 +5,7 @@
 import { element } from "../dom";
 import { knownZones, zoneLabel } from "../calendar/zone";
 import type { Field, Problems } from "./draft";
-import type { WritableCalendar } from "./types";
+import type { WritableCalendar } from "../ipc";
 
 /** A form row: its label (for the first control) and its controls. */
 export function labelledRow(label: string, controlId: string, ...controls: HTMLElement[]): HTMLElement {

@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { EditorCommands } from "./commands";
-import { type Editor, focusedEvent, mountEditor, newEventSpan } from "./mount";
-import type { ChangeReceipt, EditorFields, EventRef, WritableCalendar } from "./types";
+import { type Editor, detailsFollower, focusedEvent, mountEditor, newEventSpan } from "./mount";
+import type { ChangeReceipt, EditorFields, EventRef, WritableCalendar } from "../ipc";
 
 const CALENDARS: WritableCalendar[] = [
   { id: 7, account: 1, name: "Work", color: "#ff2968" },
@@ -302,6 +302,8 @@ describe("the full editor", () => {
     await settle();
     const repeat = $("#editor-repeat", HTMLSelectElement);
     expect(repeat.selectedOptions[0]?.text).toBe("Every last Friday of the month");
+    // The shell cannot remove such a rule: it offers only to keep or replace it.
+    expect([...repeat.options].map((o) => o.value)).not.toContain("none");
     $(".editor-form", HTMLFormElement).requestSubmit();
     await settle();
     $("[data-scope='all']", HTMLButtonElement).click();
@@ -409,6 +411,19 @@ describe("keys and the details panel", () => {
 });
 
 describe("helpers", () => {
+  it("keeps the details panel on the event it shows through a change", () => {
+    const panel = { shown: REF as EventRef | null, show: vi.fn(), hide: vi.fn() };
+    const follow = detailsFollower(panel);
+    const moved = { calendar: 3, href: REF.href, start: "2028-03-02T09:00:00" };
+    follow({ undo: 1, event: moved, note: null }, { ...REF, start: "2028-01-01T09:00:00" });
+    expect(panel.show).not.toHaveBeenCalled();
+    follow({ undo: 1, event: moved, note: null }, REF);
+    expect(panel.show).toHaveBeenCalledWith(moved, null);
+    follow({ undo: 2, event: null, note: null }, REF);
+    expect(panel.hide).toHaveBeenCalled();
+  });
+
+
   it("reads the focused occurrence, an href with bars in it too", () => {
     const el = document.createElement("div");
     el.dataset["occurrence"] = "12|/cal/a|b.ics|2028-02-29";

@@ -18,7 +18,7 @@ import { removeEvent } from "./remove";
 import { type AskScope, setUpScopeQuestion } from "./scope";
 import { addMinutes, dayOf, joinWall, nextHour } from "./time";
 import { type Changes, setUpChanges } from "./undo";
-import type { ChangeReceipt, EventRef } from "./types";
+import type { ChangeReceipt, EventRef } from "../ipc";
 
 export interface EditorDeps {
   locale: string;
@@ -72,6 +72,25 @@ export function focusedEvent(active: Element | null): EventRef | null {
 export function newEventSpan(shownDay: string, now: string): { start: string; end: string } {
   const start = dayOf(now) === shownDay ? nextHour(now) : joinWall(shownDay, "09:00");
   return { start, end: addMinutes(start, 60) };
+}
+
+/** What `detailsFollower` needs of the details panel. */
+export interface FollowedPanel {
+  readonly shown: EventRef | null;
+  show(event: EventRef, trigger: HTMLElement | null): void;
+  hide(): void;
+}
+
+/** Keeps the details panel on an event it shows through a change: shown again under the
+ * event's new name, or closed when the event is gone. */
+export function detailsFollower(panel: FollowedPanel): EditorDeps["stored"] {
+  return (receipt, before) => {
+    const shown = panel.shown;
+    const same = shown !== null && before !== null && shown.calendar === before.calendar && shown.href === before.href && shown.start === before.start;
+    if (!same) return;
+    if (receipt.event) panel.show(receipt.event, null);
+    else panel.hide();
+  };
 }
 
 /** Sets up editing in the window. */

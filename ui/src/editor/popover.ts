@@ -11,7 +11,7 @@ import { type FormValues, problemsOf, toDraft } from "./draft";
 import { calendarChoice, chosenCalendar, errorLines, textInput } from "./fields";
 import { modalDialog, openModal, positionPopover } from "./modal";
 import type { Changes } from "./undo";
-import type { WritableCalendar } from "./types";
+import type { WritableCalendar } from "../ipc";
 import { addDays } from "./time";
 
 export interface PopoverContext {

@@ -7,16 +7,16 @@ import { element } from "../dom";
 
 /** What the sidebar knows about a calendar, enough to say why it is read-only. */
 export interface CalendarAccess {
-  name: string;
   read_only: boolean;
   /** Set for a subscription. */
   feed_url: string | null;
 }
 
-/** Why events of `calendar` cannot be changed here, in one sentence; `null` when they can. */
+/** Why events of `calendar` cannot be changed here, in one sentence (after the event's title and
+ * calendar on hover); `null` when they can. */
 export function readOnlyReason(calendar: CalendarAccess): string | null {
-  if (calendar.feed_url !== null) return `${calendar.name} is a subscription: its events come from the feed its publisher keeps, so they cannot be changed here.`;
-  if (calendar.read_only) return `${calendar.name} is shared with you read-only: only its owner can change its events.`;
+  if (calendar.feed_url !== null) return "A subscription: its events come from the feed its publisher keeps, so they cannot be changed here.";
+  if (calendar.read_only) return "Shared with you read-only: only its owner can change its events.";
   return null;
 }
 

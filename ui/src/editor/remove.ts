@@ -7,7 +7,7 @@ import { describe } from "../notice";
 import type { EditorCommands } from "./commands";
 import type { AskScope } from "./scope";
 import type { Changes } from "./undo";
-import type { EventRef } from "./types";
+import type { EventRef } from "../ipc";
 
 export interface RemoveContext {
   commands: Pick<EditorCommands, "editorFields" | "deleteEvent">;

@@ -10,7 +10,7 @@ import type { ErrorLines } from "./fields";
 import { labelledRow, textInput } from "./fields";
 import { REPEAT_PRESETS, type RepeatPreset, daysOf, describeRule, presetOf, ruleFor, weekdayName } from "./repeat";
 import { WEEKDAYS, isDay, weekdayOf } from "./time";
-import type { RepeatEnd, RepeatRule } from "./types";
+import type { RepeatEnd, RepeatRule } from "../ipc";
 
 const KEEP = "keep";
 const FREQS: readonly { value: RepeatRule["freq"]; label: string }[] = [
@@ -36,7 +36,9 @@ export function repeatFields(prefix: string, locale: string, errors: ErrorLines,
   const preset = element("select", "editor-select");
   preset.id = `${prefix}-repeat`;
   const keptOption = new Option("", KEEP);
-  preset.append(...REPEAT_PRESETS.map((p) => new Option(p.label, p.value)));
+  const presetOptions = REPEAT_PRESETS.map((p) => new Option(p.label, p.value));
+  const noneOption = presetOptions[0];
+  preset.append(...presetOptions);
 
   const interval = textInput(`${prefix}-interval`, "number", "Repeat every how many");
   interval.min = "1";
@@ -136,10 +138,16 @@ export function repeatFields(prefix: string, locale: string, errors: ErrorLines,
     rows: [presetRow, ...customRows],
     set(rule, day, keptText) {
       startDay = day;
-      // Not every engine hides an option: the kept rule's is there only while there is one.
+      // Not every engine hides an option: the kept rule's is there only while there is one. The
+      // shell keeps such a rule unless another replaces it, so "Does not repeat" goes meanwhile.
       keptOption.text = keptText ?? "";
-      if (keptText === null) keptOption.remove();
-      else preset.prepend(keptOption);
+      if (keptText === null) {
+        keptOption.remove();
+        if (noneOption) preset.prepend(noneOption);
+      } else {
+        noneOption?.remove();
+        preset.prepend(keptOption);
+      }
       kept = rule;
       const chosen: RepeatPreset | typeof KEEP = keptText !== null ? KEEP : presetOf(rule, day);
       preset.value = chosen;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { describeRule, presetOf, repeatProblems, ruleFor } from "./repeat";
-import type { RepeatRule } from "./types";
+import type { RepeatRule } from "../ipc";
 
 const TUESDAY = "2028-02-29";
 

@@ -3,7 +3,7 @@
  * list them), and a custom rule: every N days, weeks (on chosen weekdays), months or years,
  * until a date or N times. Pure: the dialog shows what these functions decide.
  */
-import type { RepeatRule } from "./types";
+import type { RepeatRule } from "../ipc";
 import { type Weekday, WEEKDAYS, isDay, wallDate, weekdayOf } from "./time";
 
 export type RepeatPreset = "none" | "daily" | "weekdays" | "weekly" | "biweekly" | "monthly" | "yearly" | "custom";

@@ -5,7 +5,7 @@
  * does not repeat.
  */
 import { element } from "../dom";
-import type { EditScope } from "./types";
+import type { EditScope } from "../ipc";
 import { modalDialog, openModal } from "./modal";
 
 /** What the question is about. */

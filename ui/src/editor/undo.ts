@@ -10,7 +10,7 @@
 import { element } from "../dom";
 import { isTyping } from "../keyboard";
 import { describe } from "../notice";
-import type { ChangeReceipt, EventRef } from "./types";
+import type { ChangeReceipt, EventRef } from "../ipc";
 
 /** Functions, not methods: callers hand them on (`.catch(changes.failed)`). */
 export interface Changes {
