@@ -3,10 +3,10 @@ import type { Calendar } from "@fullcalendar/core";
 import type { EventView } from "../ipc";
 import { type EventEditing, selectedRange, wallClockText } from "./edit";
 import { toEventInput } from "./events";
-import type { ChangeReceipt, EditState } from "./types";
+import type { ChangeReceipt } from "../ipc";
 import { mountCalendar } from "./view";
 
-const event = (over: Partial<EventView & EditState>): EventView & EditState => ({
+const event = (over: Partial<EventView>): EventView => ({
   id: "a", calendar: 1, href: "/home/a.ics", title: "Standup", start: "2028-02-29T09:00:00", end: "2028-02-29T09:30:00",
   all_day: false, color: null, location: null, pending: false, refused: null, conflict: false, ...over,
 });
@@ -42,7 +42,7 @@ afterEach(() => {
 });
 
 /** Mounts the week of 29 February 2028 with `events`, and waits until they are drawn. */
-async function mount(editing: EventEditing, events: (EventView & EditState)[]): Promise<Calendar> {
+async function mount(editing: EventEditing, events: EventView[]): Promise<Calendar> {
   const mounted = mountCalendar(root, {
     locale: "en-US",
     zone: () => "UTC",

@@ -8,7 +8,7 @@
  */
 import type { CalendarOptions, DateSelectArg, EventApi } from "@fullcalendar/core";
 import { type OccurrenceKey, occurrenceKey } from "./events";
-import type { ChangeReceipt, EditScope, EventRef } from "./types";
+import type { ChangeReceipt, EditScope, EventRef } from "../ipc";
 
 /** A stretch of the calendar, as the shell takes times: `YYYY-MM-DD` (all-day, end exclusive)
  * or `YYYY-MM-DDTHH:MM:SS` on the display zone's wall clock. */

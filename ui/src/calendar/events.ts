@@ -2,7 +2,6 @@
  * renders `title` with textContent). */
 import type { EventInput } from "@fullcalendar/core";
 import type { EventView } from "../ipc";
-import type { EditState } from "./types";
 
 /** What the details panel needs to ask the shell about an occurrence, kept on the event. */
 export interface OccurrenceKey {
@@ -14,7 +13,7 @@ export interface OccurrenceKey {
 
 /** One occurrence as FullCalendar takes it. Start and end are wall-clock strings in the display
  * zone; the calendar runs in UTC-coercion mode, so it shows them as they are. */
-export function toEventInput(event: EventView & EditState): EventInput {
+export function toEventInput(event: EventView): EventInput {
   const key: OccurrenceKey = { calendar: event.calendar, href: event.href, start: event.start };
   const input: EventInput = {
     id: event.id,
@@ -22,7 +21,7 @@ export function toEventInput(event: EventView & EditState): EventInput {
     start: event.start,
     end: event.end,
     allDay: event.all_day,
-    extendedProps: { ...key, location: event.location, refused: event.refused ?? null },
+    extendedProps: { ...key, location: event.location, refused: event.refused },
   };
   // Not on the server yet, refused by it, or in conflict with it: a mark each, and words for the
   // pointer and screen readers (`stateWords`).

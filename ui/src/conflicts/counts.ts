@@ -4,12 +4,12 @@
  * is said for an account whose changes are all on the server.
  */
 import { element } from "../dom";
-import type { PendingCount } from "../calendar/types";
+import type { PendingChanges } from "../ipc";
 
 const plural = (n: number, one: string, many: string): string => (n === 1 ? `1 ${one}` : `${String(n)} ${many}`);
 
 /** The words for one account's counts, or `null` when there is nothing to say. */
-export function countsText(count: PendingCount): { waiting: string | null; refused: string | null; conflicts: string | null } | null {
+export function countsText(count: PendingChanges): { waiting: string | null; refused: string | null; conflicts: string | null } | null {
   if (count.pending + count.refused + count.conflicts === 0) return null;
   return {
     waiting: count.pending > 0 ? plural(count.pending, "change not yet on the server", "changes not yet on the server") : null,
@@ -19,7 +19,7 @@ export function countsText(count: PendingCount): { waiting: string | null; refus
 }
 
 /** Adds the counts to the account sections `renderSidebar` drew into `sidebar`. */
-export function renderChangeCounts(sidebar: HTMLElement, counts: readonly PendingCount[], showConflicts: () => void): void {
+export function renderChangeCounts(sidebar: HTMLElement, counts: readonly PendingChanges[], showConflicts: () => void): void {
   for (const old of sidebar.querySelectorAll(".account-changes")) old.remove();
   for (const count of counts) {
     const text = countsText(count);

@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import type { ConflictView, PendingCount } from "../calendar/types";
+import type { ConflictView, PendingChanges } from "../ipc";
 import { countsText, renderChangeCounts } from "./counts";
 import { type ConflictsIpc, setUpConflicts } from "./view";
 
@@ -90,7 +90,7 @@ describe("the Conflicts view", () => {
 });
 
 describe("the sidebar's counts", () => {
-  const count = (over: Partial<PendingCount>): PendingCount => ({ account: 1, pending: 0, refused: 0, conflicts: 0, ...over });
+  const count = (over: Partial<PendingChanges>): PendingChanges => ({ account: 1, pending: 0, refused: 0, conflicts: 0, ...over });
 
   it("says nothing when every change is on the server", () => {
     expect(countsText(count({}))).toBeNull();

@@ -6,7 +6,7 @@
  */
 import { element } from "../dom";
 import { formatSpan } from "../details/format";
-import type { ConflictSide, ConflictView, Keep } from "../calendar/types";
+import type { ConflictSide, ConflictView, Keep } from "../ipc";
 
 export interface ConflictsIpc {
   conflicts: () => Promise<ConflictView[]>;

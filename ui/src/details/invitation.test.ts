@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import type { ChangeReceipt } from "../calendar/types";
+import type { ChangeReceipt } from "../ipc";
 import { type InvitationActions, invitationBlock } from "./invitation";
 import { editingRows, stateLines } from "./state";
 
@@ -69,18 +69,20 @@ describe("invitationBlock", () => {
   });
 });
 
+const quiet = { pending: false, refused: null, conflict: false, invitation: null, recurrence: null };
+
 describe("stateLines", () => {
   it("says nothing for an event the server has", () => {
-    expect(stateLines({ pending: false, refused: null, conflict: false }, vi.fn())).toEqual([]);
+    expect(stateLines(quiet, vi.fn())).toEqual([]);
   });
 
   it("says a pending change waits, a refusal gives the server's reason as text, a conflict leads to Conflicts", () => {
-    expect(stateLines({ pending: true }, vi.fn())[0]?.textContent).toMatch(/^Not yet on the server/);
-    const refused = stateLines({ pending: true, refused: "<b>Quota</b> exceeded" }, vi.fn())[0];
+    expect(stateLines({ ...quiet, pending: true }, vi.fn())[0]?.textContent).toMatch(/^Not yet on the server/);
+    const refused = stateLines({ ...quiet, pending: true, refused: "<b>Quota</b> exceeded" }, vi.fn())[0];
     expect(refused?.textContent).toContain("<b>Quota</b> exceeded");
     expect(refused?.querySelector("b")).toBeNull();
     const show = vi.fn();
-    const conflict = stateLines({ conflict: true }, show)[0];
+    const conflict = stateLines({ ...quiet, conflict: true }, show)[0];
     conflict?.querySelector("button")?.click();
     expect(show).toHaveBeenCalled();
   });
@@ -90,8 +92,8 @@ describe("editingRows", () => {
   it("adds the answers only for an invitation, and shows the event again after one", async () => {
     const reshow = vi.fn();
     const deps = { ...fakeActions(), showConflicts: vi.fn(), reshow };
-    expect(editingRows(ref, { pending: false, invitation: null, recurrence: null }, deps)).toEqual([]);
-    const rows = editingRows(ref, { pending: true, invitation: { answer: "needs_action" }, recurrence: "Every week" }, deps);
+    expect(editingRows(ref, quiet, deps)).toEqual([]);
+    const rows = editingRows(ref, { ...quiet, pending: true, invitation: { answer: "needs_action" }, recurrence: "Every week" }, deps);
     expect(rows.map((r) => r.className)).toEqual(["details-state state-pending", "invitation"]);
     rows[1]?.querySelector<HTMLButtonElement>("[data-answer='tentative']")?.click();
     await vi.waitFor(() => {

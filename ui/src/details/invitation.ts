@@ -4,7 +4,7 @@
  * organizer. A repeating invitation asks which occurrences the answer is for.
  */
 import { element } from "../dom";
-import type { Answer, ChangeReceipt, EditScope, EventRef } from "../calendar/types";
+import type { Answer, AnswerView, ChangeReceipt, EditScope, EventRef } from "../ipc";
 
 export interface InvitationActions {
   answerInvitation: (event: EventRef, scope: EditScope, answer: Answer) => Promise<ChangeReceipt>;
@@ -25,7 +25,7 @@ const CHOICES: readonly { answer: Answer; label: string; done: string }[] = [
  * answer (the panel shows the event again). */
 export function invitationBlock(
   event: EventRef,
-  current: Answer | "needs_action",
+  current: AnswerView,
   recurring: boolean,
   actions: InvitationActions,
   answered: () => void,

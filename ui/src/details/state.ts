@@ -5,11 +5,11 @@
  * says so and leads to the Conflicts view, where the person chooses.
  */
 import { element } from "../dom";
-import type { EditState, EventRef, InvitationState } from "../calendar/types";
+import type { EventDetailsView, EventRef } from "../ipc";
 import { type InvitationActions, invitationBlock } from "./invitation";
 
 /** The panel's lines about where this event's last change stands; none when it is on the server. */
-export function stateLines(view: EditState, showConflicts: () => void): HTMLElement[] {
+export function stateLines(view: Pick<EventDetailsView, "pending" | "refused" | "conflict">, showConflicts: () => void): HTMLElement[] {
   if (view.conflict) {
     const line = element("p", "details-state state-conflict", "Changed here and on the server since the last sync. ");
     const open = element("button", "link-button details-open-conflicts", "Choose which to keep");
@@ -40,7 +40,7 @@ export interface EditingRows extends InvitationActions {
 
 /** The rows editing adds under the details' title: the state lines, then an invitation's
  * answers when the person is invited. */
-export function editingRows(key: EventRef, view: EditState & InvitationState & { recurrence: string | null }, deps: EditingRows): HTMLElement[] {
+export function editingRows(key: EventRef, view: Pick<EventDetailsView, "pending" | "refused" | "conflict" | "invitation" | "recurrence">, deps: EditingRows): HTMLElement[] {
   const rows = stateLines(view, deps.showConflicts);
   if (view.invitation) {
     rows.push(invitationBlock(key, view.invitation.answer, view.recurrence !== null, deps, () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import type { ImportPreview } from "../calendar/types";
+import type { ImportPreview } from "../ipc";
 import { type ImportIpc, fileName, importedText, isCalendarFile, previewText, setUpImport } from "./dialog";
 
 const preview = (over: Partial<ImportPreview> = {}): ImportPreview => ({

@@ -5,7 +5,7 @@
  * (so it reaches the server with the next sync, or waits offline).
  */
 import { element } from "../dom";
-import type { ImportPreview, WritableCalendar } from "../calendar/types";
+import type { ImportPreview, WritableCalendar } from "../ipc";
 
 export interface ImportIpc {
   writableCalendars: () => Promise<WritableCalendar[]>;
