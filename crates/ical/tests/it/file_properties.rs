@@ -2,16 +2,11 @@
 //! version of an event wins, generated UIDs are stable, and every object reads back from its
 //! own text. Failing cases persist under `tests/proptest-regressions/file_properties.txt`.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
+use crate::common::{apply, fixture, mutation, utc};
 use almanac_ical::{CalendarFile, Limits, Window};
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
-use common::{apply, fixture, mutation, utc};
 use proptest::prelude::*;
-use proptest::test_runner::FileFailurePersistence;
 
 const FILES: &[&str] = &[
     "google_calendar_export.ics",
@@ -212,14 +207,7 @@ fn calendar(versions: &[Version]) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: 256,
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/proptest-regressions/file_properties.txt"
-        )))),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
     fn reordering_the_vevents_of_a_fixture_never_changes_its_expansion(

@@ -1,17 +1,12 @@
 //! Property tests: the parser survives arbitrary and mutated input, and expansion is consistent
 //! across window splits. The fixtures are the seed corpus (no nightly toolchain for cargo fuzz);
-//! proptest persists failing cases under `tests/properties.proptest-regressions`.
+//! proptest persists failing cases under `tests/proptest-regressions/properties.txt`.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
+use crate::common::{apply, fixture, mutation, utc};
 use almanac_ical::{Limits, Occurrence, Window};
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
-use common::{apply, fixture, mutation, utc};
 use proptest::prelude::*;
-use proptest::test_runner::FileFailurePersistence;
 
 const FIXTURES: &[&str] = &[
     "icloud_weekly_berlin.ics",
@@ -58,14 +53,7 @@ fn key(o: &Occurrence, viewer: Tz) -> (DateTime<Utc>, DateTime<Utc>, Option<Stri
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: 256,
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/proptest-regressions/properties.txt"
-        )))),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {

@@ -1,7 +1,5 @@
 //! Helpers shared by the integration tests.
 
-#![allow(dead_code, clippy::unwrap_used)]
-
 use almanac_ical::{CalendarFile, CalendarObject, EventTime, Expansion, Limits, Window};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;

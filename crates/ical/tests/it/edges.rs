@@ -1,12 +1,8 @@
 //! Edges: DST gaps and overlaps, hostile rules, input that is not an event.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
+use crate::common::utc;
 use almanac_ical::{IcalError, Limits, WarningKind, Window};
 use chrono_tz::{Europe, UTC};
-use common::utc;
 use std::time::Instant;
 
 fn event(body: &str) -> String {

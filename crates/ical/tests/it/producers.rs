@@ -1,12 +1,8 @@
 //! Fixtures from real producers: each test names the behaviour its fixture exists for.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
+use crate::common::*;
 use almanac_ical::{AlarmAction, EventTime, Status, WarningKind};
 use chrono_tz::{America, Asia, Australia, Europe, Pacific, UTC};
-use common::*;
 
 #[test]
 fn every_fixture_names_its_source_and_parses() {

@@ -1,17 +1,13 @@
 //! Whole files (issue 16): exports and feeds with many UIDs, read by `parse_file`. Each test's
 //! expected occurrences were worked out by hand from its fixture; the comments say how.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
+use crate::common::*;
 use almanac_ical::{
     CalendarFile, EventTime, Expansion, IcalError, Limits, Status, WarningKind, Window,
     local_to_utc,
 };
 use chrono::{Duration, NaiveDate};
 use chrono_tz::{America, Europe, Pacific, Tz, UTC};
-use common::*;
 
 fn expand_file(
     f: &CalendarFile,

@@ -1,13 +1,9 @@
 //! The recurrence examples of RFC 5545 §3.8.5.3, with the results the RFC lists. All use
 //! `DTSTART;TZID=America/New_York`, as the RFC does.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
+use crate::common::utc;
 use almanac_ical::{Limits, Window};
 use chrono_tz::America::New_York;
-use common::utc;
 
 fn ics(dtstart: &str, body: &str) -> String {
     format!(

@@ -2,17 +2,13 @@
 //! invitation answers and three-way merges, checked on fixtures from real producers and, for
 //! every scope, with our own expansion.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
+use crate::common::{self, expand, fixture, lines, utc};
 use almanac_ical::{
     Changes, EventTime, IcalError, Merge, NewEvent, PartStat, ResourceWrite, Scope, ScopedEdit,
     Trigger, Uid, compose, delete, edit, merge, parse, set_partstat,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Europe::Berlin;
-use common::{expand, fixture, lines, utc};
 
 fn now() -> DateTime<Utc> {
     utc(2026, 3, 1, 12, 0)

@@ -2,15 +2,11 @@
 //! nothing, moving a series keeps every occurrence and override, and a merge with an unchanged
 //! side is the other side.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
+use crate::common::{self, fixture, utc};
 use almanac_ical::{
     Changes, EventTime, Merge, ResourceWrite, Scope, Trigger, Uid, edit, merge, parse,
 };
 use chrono::{DateTime, Duration, Utc};
-use common::{fixture, utc};
 use proptest::prelude::*;
 
 /// Single-UID resources from each producer.
