@@ -1,13 +1,10 @@
 //! The store never holds a password (design.md §4): nothing in its API takes one, no column is
 //! meant for one, and after a realistic session the password's bytes are nowhere in the files,
 //! while a password-shaped user name is found exactly where user names live (so the scan works).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::{at, ical_fixture, listing, upsert};
 use almanac_core::{AccountKind, AccountState, Password, SyncToken};
 use almanac_store::{Batch, Store};
-use common::{at, ical_fixture, listing, upsert};
 
 const SECRET: &str = "qwer-tyui-opas-dfgh";
 const SHAPED_USERNAME: &str = "zxcv-bnml-kjhg-fdsa";

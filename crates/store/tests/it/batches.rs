@@ -1,12 +1,9 @@
 //! Applying batches: storage, quarantine, deletes, tokens, cascades, search.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::{at, ical_fixture, ics, listing, put, store, upsert};
 use almanac_core::{CalendarId, Etag, Href, SyncToken};
 use almanac_store::{Batch, StoreError};
 use chrono_tz::Tz;
-use common::{at, ical_fixture, ics, listing, put, store, upsert};
 
 const SOURCE: &str = "hand-written after iCloud calendar-multiget bodies";
 

@@ -1,5 +1,4 @@
 //! Helpers shared by the store's integration tests.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use almanac_core::{AccountId, AccountKind, CalendarId, ComponentKind, Etag, Href};
 use almanac_store::{Batch, CalendarListing, ResourceUpsert, Store};

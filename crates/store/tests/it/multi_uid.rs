@@ -1,13 +1,10 @@
 //! A CalDAV resource that breaks the one-UID rule (RFC 4791 §4.1): every event it holds is
 //! indexed, expanded, searched and reminded of, and the resource is listed for a note.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::{at, ics, put, store, upsert};
 use almanac_core::{Href, Uid};
 use almanac_store::{Batch, HorizonSpan, MultiUidResource};
 use chrono_tz::Tz;
-use common::{at, ics, put, store, upsert};
 
 /// Shape: a whole exported file PUT as one resource, as some importers do (Thunderbird's
 /// "import into a CalDAV calendar" of a multi-event file on older servers, and scripts that

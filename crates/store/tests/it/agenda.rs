@@ -1,14 +1,11 @@
 //! Range queries: viewer semantics of floating and all-day times, the horizon, and agreement
 //! with direct expansion by `almanac_ical`.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::{self, at, ical_fixture, ics, put, store, upsert};
 use almanac_ical::{Limits, Window};
 use almanac_store::{HorizonSpan, Store};
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
-use common::{at, ical_fixture, ics, put, store, upsert};
 
 const SOURCE: &str = "hand-written after iCloud calendar-multiget bodies";
 

@@ -1,9 +1,7 @@
 //! Alarm firings from the store: relative, absolute and repeating triggers per occurrence,
 //! what never fires, the per-calendar switch, and the delivered mark.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-use common::{at, ics, put, store, upsert};
+use crate::common::{at, ics, put, store, upsert};
 
 const SOURCE: &str =
     "iCloud event with VALARMs as Apple Calendar writes them (icloud-caldav.md, Alarms)";
