@@ -24,6 +24,19 @@ const COMMANDS: &[&str] = &[
     "export_calendar",
     "open_data_dir",
     "diagnostics",
+    "writable_calendars",
+    "editor_fields",
+    "create_event",
+    "update_event",
+    "move_event",
+    "delete_event",
+    "answer_invitation",
+    "undo_change",
+    "pending_changes",
+    "conflicts",
+    "resolve_conflict",
+    "import_preview",
+    "import_events",
 ];
 
 fn main() {
