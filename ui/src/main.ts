@@ -8,12 +8,16 @@ import { pickLocale } from "./calendar/locale";
 import { mountCalendar, VIEWS } from "./calendar/view";
 import { systemZone, wallClockIn } from "./calendar/zone";
 import { displayClock } from "./clock";
+import { renderChangeCounts } from "./conflicts/counts";
+import { setUpConflicts } from "./conflicts/view";
 import { setUpDetails } from "./details/panel";
+import { editingRows } from "./details/state";
 import { guardNavigation } from "./details/links";
 import { byId } from "./dom";
 import { detailsFollower, mountEditor } from "./editor/mount";
 import { readOnlyReason } from "./editor/readonly";
 import { renderShortcuts } from "./help/dialog";
+import { listenForTestDrops, setUpImport } from "./import/dialog";
 import {
   type Overview,
   diagnostics,
@@ -21,6 +25,7 @@ import {
   eventsBetween,
   exportCalendar,
   onChanged,
+  onFilesDropped,
   openAppPasswordPage,
   openDataDir,
   openLink,
@@ -80,7 +85,25 @@ const details = setUpDetails(
     });
   },
   describe,
-  (key, view) => [editor.detailsActions(key, view.read_only ? (view.read_only_reason ?? "Read-only.") : null)],
+  (key, view) => [
+    editor.detailsActions(key, view.read_only ? (view.read_only_reason ?? "Read-only.") : null),
+    ...editingRows(key, view, {
+      answerInvitation: shell.answerInvitation,
+      askScope: () => editor.askScope(),
+      changed: (receipt, what) => {
+        editor.changed(receipt, what);
+      },
+      failed: (err) => {
+        editor.failed(err);
+      },
+      showConflicts: () => {
+        conflictsView.show();
+      },
+      reshow: (key) => {
+        details.show(key, null);
+      },
+    }),
+  ],
 );
 
 const showGoTo = setUpGoTo(byId("goto-dialog", HTMLDialogElement), byId("goto-date", HTMLInputElement), byId("goto-error", HTMLElement), (day) => {
@@ -111,6 +134,25 @@ const calendar = mountCalendar(byId("calendar", HTMLElement), {
   readOnlyReason: (id) => {
     const shown = latest.calendars.find((c) => c.id === id);
     return shown ? readOnlyReason(shown) : null;
+  },
+  // Drag, resize, select and Alt+arrows, through the editor's scope question and undo toast.
+  editing: {
+    editable: (id) => {
+      const shown = latest.calendars.find((c) => c.id === id);
+      return shown !== undefined && readOnlyReason(shown) === null;
+    },
+    recurring: (event) => shell.editorFields(event).then((fields) => fields.recurring),
+    askScope: () => editor.askScope(),
+    moveEvent: shell.moveEvent,
+    changed: (receipt, what) => {
+      editor.changed(receipt, what);
+    },
+    quickCreate: (range, anchor) => {
+      editor.openQuickCreate(range, anchor);
+    },
+    failed: (err) => {
+      editor.failed(err);
+    },
   },
 });
 const editor = mountEditor(shell, {
@@ -169,6 +211,18 @@ byId("open-help", HTMLButtonElement).addEventListener("click", () => {
   help.showModal();
 });
 
+const conflictsView = setUpConflicts({ conflicts: shell.conflicts, resolveConflict: shell.resolveConflict, resolved: redraw, describe }, locale);
+const importer = setUpImport({
+  writableCalendars: shell.writableCalendars,
+  importPreview: shell.importPreview,
+  importEvents: shell.importEvents,
+  imported: redraw,
+  say: notices.say,
+  describe,
+});
+notices.watch(onFilesDropped(importer.dropped));
+let testDrops = false;
+
 const showProblems = setUpProblems(byId("problems-dialog", HTMLDialogElement), byId("problems-list", HTMLElement), syncProblems, describe);
 const sidebarActions = {
   toggle: (id: number, enabled: boolean) => {
@@ -189,6 +243,17 @@ function show(data: Overview): void {
   latest = data;
   clock.adopt(data.display_zone, data.clock_skew_ms);
   renderSidebar(sidebar, data, sidebarActions, locale);
+  notices.watch(
+    shell.pendingChanges().then((counts) => {
+      renderChangeCounts(sidebar, counts, conflictsView.show);
+    }),
+  );
+  // The real-window suite's stand-in for dropping a file (import/dialog.ts): only on a test's
+  // pinned clock.
+  if (data.clock_skew_ms !== 0 && !testDrops) {
+    testDrops = true;
+    listenForTestDrops(window, importer);
+  }
   if (!gate.show(data)) {
     settingsDialog.close();
     details.hide();

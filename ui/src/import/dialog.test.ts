@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ImportPreview } from "../ipc";
-import { type ImportIpc, fileName, importedText, isCalendarFile, previewText, setUpImport } from "./dialog";
+import { type ImportIpc, fileName, importedText, isCalendarFile, listenForTestDrops, previewText, setUpImport } from "./dialog";
 
 const preview = (over: Partial<ImportPreview> = {}): ImportPreview => ({
   calendar_name: "Home", total: 12, new: 10, updated: 1, skipped: 1, skipped_reasons: ["“Old party”: already there, and newer"], ...over,
@@ -77,7 +77,8 @@ describe("the import dialog", () => {
       expect(ipc.imported).toHaveBeenCalledWith(preview());
     });
     expect(ipc.importEvents).toHaveBeenCalledWith("/tmp/trip.ics", 6);
-    expect($("#import-dialog").hasAttribute("open")).toBe(false);
+    expect($(".import-preview").textContent).toBe("11 events imported into Home; 1 skipped.");
+    expect($("#import-confirm").hidden).toBe(true);
   });
 
   it("offers no import when nothing would change, and says a failure in words", async () => {
@@ -107,5 +108,16 @@ describe("the import dialog", () => {
     await vi.waitFor(() => {
       expect(ipc.importPreview).toHaveBeenCalledWith("/tmp/b.ics", 4);
     });
+  });
+});
+
+describe("the test hook", () => {
+  it("hands the paths of an almanac:test-drop event to the drop handler, and ignores other details", () => {
+    const dropped = vi.fn();
+    listenForTestDrops(window, { open: vi.fn(), dropped });
+    window.dispatchEvent(new CustomEvent("almanac:test-drop", { detail: ["/tmp/a.ics"] }));
+    window.dispatchEvent(new CustomEvent("almanac:test-drop", { detail: "/tmp/b.ics" }));
+    expect(dropped).toHaveBeenCalledTimes(1);
+    expect(dropped).toHaveBeenCalledWith(["/tmp/a.ics"]);
   });
 });

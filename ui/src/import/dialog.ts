@@ -11,7 +11,7 @@ export interface ImportIpc {
   writableCalendars: () => Promise<WritableCalendar[]>;
   importPreview: (path: string, calendar: number) => Promise<ImportPreview>;
   importEvents: (path: string, calendar: number) => Promise<ImportPreview>;
-  /** The events were stored: the calendar catches up, and the window says what happened. */
+  /** The events were stored: the calendar catches up (the dialog says what happened). */
   imported: (result: ImportPreview) => void;
   /** Says something outside the dialog (a dropped file that is not a calendar). */
   say: (text: string) => void;
@@ -114,13 +114,18 @@ export function setUpImport(ipc: ImportIpc): Importer {
   });
   confirm.addEventListener("click", () => {
     confirm.disabled = true;
+    select.disabled = true;
     ipc.importEvents(path, Number(select.value))
       .then((result) => {
-        dialog.close();
+        preview.textContent = importedText(result);
+        confirm.hidden = true;
+        cancel.textContent = "Close";
+        cancel.focus();
         ipc.imported(result);
       })
       .catch((err: unknown) => {
         confirm.disabled = false;
+        select.disabled = false;
         fail(err);
       });
   });
@@ -133,6 +138,9 @@ export function setUpImport(ipc: ImportIpc): Importer {
     reasons.replaceChildren();
     error.hidden = true;
     confirm.disabled = true;
+    confirm.hidden = false;
+    select.disabled = false;
+    cancel.textContent = "Cancel";
     if (!dialog.open) dialog.showModal();
     ipc.writableCalendars()
       .then((calendars) => {
@@ -159,4 +167,18 @@ export function setUpImport(ipc: ImportIpc): Importer {
       else if (paths.length > 0) ipc.say("Almanac imports calendar files (.ics). Drop an .ics file to import its events.");
     },
   };
+}
+
+/**
+ * The import test hook: WebDriver cannot drop a file from the desktop onto the window, so the
+ * real-window suite hands paths to the same `dropped` handler with a window event
+ * (`window.dispatchEvent(new CustomEvent("almanac:test-drop", { detail: [path] }))`). main.ts
+ * listens for it only when the shell runs on a pinned clock (`clock_skew_ms` ≠ 0), which only the
+ * test suites set up; the import then goes through the same preview and confirmation.
+ */
+export function listenForTestDrops(win: Window, importer: Importer): void {
+  win.addEventListener("almanac:test-drop", (e) => {
+    const paths: unknown = e instanceof CustomEvent ? e.detail : null;
+    if (Array.isArray(paths) && paths.every((p) => typeof p === "string")) importer.dropped(paths);
+  });
 }
