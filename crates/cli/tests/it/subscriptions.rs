@@ -2,8 +2,7 @@
 //! server on loopback, with no account at all; `almanac sync` fetches the feed again (a `304`
 //! when nothing changed), and a wrong or unreachable address stores nothing.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
+use crate::common::{self, text};
 use almanac_test_servers::feed::{Content, FeedServer};
 use serde_json::Value;
 use std::path::Path;
@@ -23,18 +22,10 @@ fn almanac(data: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
-fn text(out: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
+/// A successful answer's JSON.
 fn json(out: &Output) -> Value {
     assert!(out.status.success(), "{}", text(out));
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(out)))
+    common::json(out)
 }
 
 /// Shape: a public holiday feed as Google serves them, trimmed to three events.

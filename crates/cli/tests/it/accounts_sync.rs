@@ -2,8 +2,7 @@
 //! the iCloud emulator (in this process), the real keychain of the test desktop session
 //! (`tests/desktop-session.sh`), and a fresh data directory per test.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
+use crate::common::{json, text};
 use almanac_icloud_emulator::{Emulator, Fault, Options, Scope};
 use serde_json::Value;
 use std::io::Write;
@@ -120,22 +119,9 @@ fn almanac(data: &Path, args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().unwrap()
 }
 
-fn text(out: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
 fn ok(out: Output) -> Output {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     out
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(out)))
 }
 
 fn never_shows(out: &Output, secret: &str) {

@@ -1,7 +1,5 @@
 //! `almanac ics expand` as a user runs it: the real binary on the ical crate's fixtures.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use std::process::{Command, Output};
 
 fn fixture(name: &str) -> String {

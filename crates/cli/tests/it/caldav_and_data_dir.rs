@@ -1,8 +1,7 @@
 //! `almanac account add caldav` against a real Radicale, and where the store lives: `--data-dir`
 //! over `ALMANAC_DATA_DIR`, and by default the desktop app's own directory.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
+use crate::common::{json, text};
 use serde_json::Value;
 use std::io::Write;
 use std::path::Path;
@@ -24,19 +23,6 @@ fn almanac(env: &[(&str, &Path)], args: &[&str], stdin: &str) -> Output {
     pipe.write_all(stdin.as_bytes()).unwrap();
     drop(pipe);
     child.wait_with_output().unwrap()
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(out)))
 }
 
 #[test]
