@@ -3,14 +3,10 @@
 //! respells an href, a bare `403` for an old sync token — in process and through the control
 //! API, with both scopes, in the request log, and cleared by clear-faults.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
+use crate::common::*;
 use almanac_icloud_emulator::partial::{percent_decode, respell, same_href};
 use almanac_icloud_emulator::xml::{self, DAV, Element};
 use almanac_icloud_emulator::{Emulator, Fault, Scope};
-use common::*;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 

@@ -1,11 +1,7 @@
 //! Throttling, injected faults, partition moves, the request log and the HTTP control API.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
+use crate::common::*;
 use almanac_icloud_emulator::{Fault, Scope};
-use common::*;
 use std::time::{Duration, Instant};
 
 async fn probe(emu: &almanac_icloud_emulator::Emulator) -> Result<Reply, reqwest::Error> {

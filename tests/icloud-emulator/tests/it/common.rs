@@ -1,7 +1,5 @@
 //! Hand-written HTTP requests against the emulator, with a plain reqwest client.
 
-#![allow(dead_code, clippy::unwrap_used)]
-
 use almanac_icloud_emulator::{Emulator, Options};
 use reqwest::header::HeaderMap;
 use std::time::Duration;

@@ -2,12 +2,8 @@
 //! updates, cancellations and replies "sent", `SCHEDULE-STATUS`, `Schedule-Tag` and
 //! `If-Schedule-Tag-Match`, `SCHEDULE-AGENT=CLIENT`, `Schedule-Reply: F`, and the switch.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
+use crate::common::*;
 use almanac_icloud_emulator::{Emulator, MessageKind, Quirks};
-use common::*;
 
 const ME: &str = "mailto:almanac.tester@icloud.com";
 

@@ -1,11 +1,7 @@
 //! Discovery chain, iCloud headers and XML style, Basic auth with app-specific passwords.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
+use crate::common::*;
 use almanac_icloud_emulator::{ChallengeStyle, Quirks};
-use common::*;
 
 #[tokio::test]
 async fn discovery_chain_from_entry_root_to_absolute_home_on_partition() {

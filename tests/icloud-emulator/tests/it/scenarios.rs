@@ -1,12 +1,8 @@
 //! The fact sheet's revoked-password scenarios (item 26) at the HTTP level: what a client sees
 //! in each, so the client's own scenario tests can rely on the emulator producing it.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
+use crate::common::*;
 use almanac_icloud_emulator::{Emulator, Quirks};
-use common::*;
 use std::time::Duration;
 
 async fn as_user(emu: &Emulator, user: &str, password: &str) -> Reply {

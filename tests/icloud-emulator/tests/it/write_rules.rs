@@ -2,12 +2,8 @@
 //! off: no ETag after a rewrite, account-wide UIDs, METHOD and several UIDs, Olson TZIDs,
 //! `412` preconditions, MOVE, and the size limit. Scheduling is in `scheduling.rs`.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
+use crate::common::*;
 use almanac_icloud_emulator::{Quirks, layout};
-use common::*;
 
 /// `event(uid)` with `extra` lines just before its SUMMARY.
 fn event_with(uid: &str, extra: &str) -> String {

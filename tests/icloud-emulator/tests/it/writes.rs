@@ -1,11 +1,7 @@
 //! iCloud's write rules: conditional PUTs, 201/204, and the rejections iCloud is known for.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
+use crate::common::*;
 use almanac_icloud_emulator::{Emulator, Quirks, layout};
-use common::*;
 
 async fn put(
     emu: &Emulator,

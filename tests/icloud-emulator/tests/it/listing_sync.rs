@@ -1,12 +1,8 @@
 //! Home listing with Apple properties and synthesized collections; sync-collection, multiget
 //! and calendar-query in iCloud's shape; expiring sync tokens; the published feed.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
+use crate::common::*;
 use almanac_icloud_emulator::{Quirks, layout};
-use common::*;
 
 fn response_for<'a>(body: &'a str, href_end: &str) -> &'a str {
     body.split("<response>")
