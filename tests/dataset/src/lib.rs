@@ -1,7 +1,7 @@
 //! Generated calendar data for the suites that need volume: a seeded generator of
 //! iCloud-shaped events ([`generate()`]), a seeder that puts them into a loopback CalDAV server
 //! with plain HTTP ([`seed()`]), and a listing of what a collection holds ([`Server::etags`]) to
-//! compare a store with. The crash-safety test (`tests/crash_safety.rs`) and the sync
+//! compare a store with. The crash-safety test (`tests/it/crash_safety.rs`) and the sync
 //! benchmark (`almanac-sync-bench`, run by `tests/bench/sync.sh`) both use it.
 //!
 //! The emulator's demo data (`tests/icloud-emulator/src/demo.rs`) covers iCloud's odd shapes

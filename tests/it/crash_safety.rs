@@ -13,13 +13,11 @@
 //! - `ALMANAC_CRASH_SEED`: seed of the dataset and of the kill points (default 6)
 //!
 //! Full run: `ALMANAC_CRASH_EVENTS=5000 ALMANAC_CRASH_KILLS=20 tests/desktop-session.sh cargo
-//! test -p almanac-tests --test crash_safety -- --nocapture`. The test runs the `almanac`
+//! test -p almanac-tests --test it -- crash_safety:: --nocapture`. The test runs the `almanac`
 //! binary that sits next to the test's own directory (`target/<profile>/almanac`), which
 //! `cargo test --workspace` builds; with `-p almanac-tests` alone, run
 //! `cargo build -p almanac-cli` first. `account add` needs a Secret Service: run it inside
 //! `tests/desktop-session.sh`, as `./x test` does.
-
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use almanac_dataset::rng::Rng;
 use almanac_dataset::{Server, Spec, generate, seed, seed::collection, server_of};
