@@ -11,7 +11,7 @@ use url::Url;
 /// How many hrefs one multiget asks for.
 ///
 /// Measured against loopback Radicale 3.9 with 3,000 events, release build, best of 3
-/// (`cargo test -p almanac-caldav --release --test measure_batch -- --ignored --nocapture`):
+/// (`cargo test -p almanac-caldav --release --test it -- measure_batch:: --ignored --nocapture`):
 /// 50 → 0.59 s (60 requests), 100 → 0.53 s, 250 → 0.50 s (12 requests), 500 → 0.48 s,
 /// 1000 → 0.43 s. On loopback the server's per-item work dominates, so past 250 the gain is a
 /// few percent; over a real link each request also costs a round trip (12 instead of 30 per

@@ -1,8 +1,6 @@
 //! Measures calendar-multiget batch sizes against loopback Radicale. Not a pass/fail test: it
 //! prints figures used to choose `multiget::DEFAULT_BATCH`. Run it by hand:
-//! `cargo test -p almanac-caldav --release --test measure_batch -- --ignored --nocapture`
-// clippy's allow-unwrap-in-tests covers #[test] fns only, not this file's helpers.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! `cargo test -p almanac-caldav --release --test it -- measure_batch:: --ignored --nocapture`
 
 use almanac_caldav::{CaldavClient, Credentials, Limits};
 use almanac_core::{Href, Password};

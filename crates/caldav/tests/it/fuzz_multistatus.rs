@@ -2,8 +2,6 @@
 //! multistatus parser and every response parser built on it. None may panic; all must answer
 //! `Ok` or a classified error. A round-trip property checks that whatever text we escape comes
 //! back byte for byte.
-// clippy's allow-unwrap-in-tests covers #[test] fns only, not this file's helpers.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use almanac_caldav::transport::RawResponse;
 use almanac_caldav::xml::{escape, parse_error_conditions, parse_multistatus};

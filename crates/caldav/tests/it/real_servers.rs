@@ -1,8 +1,6 @@
 //! Against real servers on loopback: Radicale (Basic auth) and Xandikos (no auth), started from
 //! the test venv by `almanac-test-servers`. Server-side edits go through a plain reqwest client,
 //! so that the code under test only reads what another client changed.
-// clippy's allow-unwrap-in-tests covers #[test] fns only, not this file's helpers.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use almanac_caldav::{CaldavClient, CaldavError, Credentials, Limits};
 use almanac_core::{Etag, Href, Password, SyncToken};

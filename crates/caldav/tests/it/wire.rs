@@ -1,7 +1,5 @@
 //! The transport and the client against a scripted HTTP server on loopback: what goes on the
 //! wire (credentials, gzip, connection reuse, redirects) and how each failure is classified.
-// clippy's allow-unwrap-in-tests covers #[test] fns only, not this file's helpers.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use almanac_caldav::{CaldavClient, CaldavError, Credentials, Limits, RetryAfter, Transport};
 use almanac_core::{Href, Password, SyncToken};
