@@ -128,6 +128,21 @@ describe("editing in the calendar", () => {
     expect(cal.getEventById("a")?.extendedProps["start"]).toBe("2028-02-29T09:30:00");
   });
 
+  it("survives a reload while the change is being stored (the shell says 'edited' at once)", async () => {
+    const editing = fakeEditing();
+    const cal = await mount(editing.editing, [event({})]);
+    editing.moveEvent.mockImplementation((_e, _s, start) => {
+      cal.refetchEvents();
+      return new Promise((resolve) => setTimeout(() => { resolve(receipt(start)); }, 20));
+    });
+    altKey(elementOf("a"), "ArrowDown");
+    altKey(elementOf("a"), "ArrowDown");
+    await vi.waitFor(() => {
+      expect(editing.changed).toHaveBeenCalledTimes(2);
+    });
+    expect(editing.failed).not.toHaveBeenCalled();
+  });
+
   it("resizes with Alt+Shift+arrows", async () => {
     const editing = fakeEditing();
     await mount(editing.editing, [event({})]);

@@ -70,8 +70,9 @@ export interface ShownChange {
 
 /** What the calendar does around a stored change. */
 export interface AfterChange {
-  /** The event as it is now (FullCalendar's `EventApi`s are snapshots). */
-  live: (event: EventApi) => EventApi;
+  /** The event with this id as the calendar has it now, if it still does (FullCalendar's
+   * `EventApi`s are snapshots, and a reload replaces them). */
+  live: (id: string) => EventApi | null;
   /** Re-keys an event (the shell now names the occurrence by its new start) and gives it its
    * marks, in one redraw. */
   rekey: (event: EventApi, key: OccurrenceKey, classNames: string[]) => void;
@@ -85,8 +86,10 @@ export interface AfterChange {
  */
 export async function storeChange(editing: EventEditing, change: ShownChange, after: AfterChange): Promise<void> {
   const { span, revert } = change;
-  // FullCalendar's event objects are snapshots: a change stored meanwhile renamed the event.
-  const event = after.live(change.event);
+  // FullCalendar's event objects are snapshots: a change stored meanwhile renamed the event, and
+  // a reload (the shell says "edited") may have replaced it.
+  const id = change.event.id;
+  const event = after.live(id) ?? change.event;
   const key = occurrenceKey(event.extendedProps);
   if (!key) {
     revert();
@@ -110,9 +113,10 @@ export async function storeChange(editing: EventEditing, change: ShownChange, af
     return;
   }
   // The occurrence is in place already; now under its new name, with the quiet "not yet on the
-  // server" mark (the shell says the same at the next load). When others of its series moved
-  // too, only a reload shows them.
-  after.rekey(event, receipt.event ?? key, [...new Set([...marks, "event-pending"])]);
+  // server" mark (the shell says the same at the next load), unless a reload meanwhile brought
+  // both. When others of its series moved too, only a reload shows them.
+  const shown = after.live(id);
+  if (shown) after.rekey(shown, receipt.event ?? key, [...new Set([...marks, "event-pending"])]);
   if (recurring && scope !== "this") after.refetch();
   editing.changed(receipt, change.what);
 }

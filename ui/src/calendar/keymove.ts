@@ -68,8 +68,10 @@ export function setUpKeyboardMoves(
     e.preventDefault();
     e.stopPropagation();
     event.setDates(span.start, span.end, { allDay: span.allDay });
+    // Put back on the event as the calendar has it then: a reload may have replaced this one.
+    const id = event.id;
     const revert = (): void => {
-      event.setDates(current.start, current.end, { allDay: current.allDay });
+      calendar.getEventById(id)?.setDates(current.start, current.end, { allDay: current.allDay });
     };
     store({ event, span, what: e.shiftKey ? "Event resized" : "Event moved", revert });
   });

@@ -95,6 +95,7 @@ export function mountCalendar(element: HTMLElement, setup: CalendarSetup): Calen
   // After a change the shell names the occurrence by its new start; focus follows the new name.
   // (FullCalendar keeps the element, so it is named again here.)
   const rekey = (event: EventApi, key: OccurrenceKey, classNames: string[]): void => {
+    const id = event.id;
     const old = occurrenceKey(event.extendedProps);
     if (old && occurrenceId(old) === focusedOccurrence) focusedOccurrence = occurrenceId(key);
     calendar.batchRendering(() => {
@@ -103,11 +104,11 @@ export function mountCalendar(element: HTMLElement, setup: CalendarSetup): Calen
       event.setProp("classNames", classNames);
     });
     for (const el of element.querySelectorAll<HTMLElement>("[data-event-id]")) {
-      if (el.dataset["eventId"] === event.id) label(el, event);
+      if (el.dataset["eventId"] === id) label(el, event);
     }
   };
   const after = {
-    live: (event: EventApi): EventApi => calendar.getEventById(event.id) ?? event,
+    live: (id: string): EventApi | null => calendar.getEventById(id),
     rekey,
     refetch: () => {
       calendar.refetchEvents();
