@@ -6,7 +6,7 @@
  * with `timeZone: "UTC"` ("UTC coercion"): it shows such strings as given, and its `Date`s carry
  * the wall clock in their UTC fields. `now` is the display zone's wall clock for the same reason.
  */
-import { Calendar, type EventApi, type EventClickArg, type EventInput } from "@fullcalendar/core";
+import { Calendar, type EventApi, type EventClickArg, type EventInput, type MoreLinkContentArg } from "@fullcalendar/core";
 import dayGridPlugin from "@fullcalendar/daygrid";
 import listPlugin from "@fullcalendar/list";
 import multiMonthPlugin from "@fullcalendar/multimonth";
@@ -15,8 +15,10 @@ import timeGridPlugin from "@fullcalendar/timegrid";
 import { type EventEditing, changeQueue, editingOptions } from "./edit";
 import { type OccurrenceKey, occurrenceId, occurrenceKey, stateWords } from "./events";
 import { setUpKeyboardMoves } from "./keymove";
+import { dayCap, release, thin } from "./thin";
 import { wallClockIn } from "./zone";
 import { roomOptions } from "../editor/layout";
+import { element as make } from "../dom";
 
 /** The first day of the week for a locale (0 = Sunday), where the engine knows it. */
 export function firstDayOfWeek(locale: string): number {
@@ -116,6 +118,21 @@ export function mountCalendar(element: HTMLElement, setup: CalendarSetup): Calen
   };
   const { editing } = setup;
   const store = editing ? changeQueue(editing, after) : undefined;
+  // The month and year grids get what their cells can show; the rest waits per day (thin.ts).
+  let held = new Map<string, EventInput[]>();
+  let loadedCap = Infinity;
+  const moreHint = (count: number): string => `Show ${String(count)} more events`;
+  /** FullCalendar counts only the events it was given: a day's link adds those held back. */
+  const moreLink = (words: (count: number) => string) => (arg: MoreLinkContentArg) => {
+    const label = make("span", undefined, words(arg.num));
+    queueMicrotask(() => {
+      const day = label.closest<HTMLElement>("[data-date]")?.dataset["date"];
+      const count = arg.num + (day ? (held.get(day)?.length ?? 0) : 0);
+      label.textContent = words(count);
+      label.parentElement?.setAttribute("title", moreHint(count));
+    });
+    return { domNodes: [label] };
+  };
   const calendar = new Calendar(element, {
     ...(editing && store ? editingOptions(element, editing, store) : {}),
     plugins: [dayGridPlugin, timeGridPlugin, listPlugin, multiMonthPlugin, interactionPlugin],
@@ -128,9 +145,22 @@ export function mountCalendar(element: HTMLElement, setup: CalendarSetup): Calen
     nowIndicator: true,
     navLinks: true,
     dayMaxEvents: true,
+    // Each range is asked for anew: the week inside a thinned month needs all its events.
+    lazyFetching: false,
+    moreLinkContent: moreLink((count) => `+${String(count)} more`),
+    // A day's held events join before its popover lists them.
+    moreLinkClick: (arg) => {
+      const events = release(held, arg.date.toISOString().slice(0, 10));
+      if (events.length > 0) {
+        calendar.batchRendering(() => {
+          for (const event of events) calendar.addEvent(event, true);
+        });
+      }
+      return "popover";
+    },
     // Thousands of events in a month: each source's events are drawn as they arrive.
     progressiveEventRendering: true,
-    moreLinkHint: (count: number) => `Show ${String(count)} more events`,
+    moreLinkHint: moreHint,
     eventInteractive: true,
     // Overlapping events side by side, each title readable, rather than stacked over each other.
     slotEventOverlap: false,
@@ -156,7 +186,7 @@ export function mountCalendar(element: HTMLElement, setup: CalendarSetup): Calen
         buttonHint: "Year (y)",
         dayMaxEvents: false,
         dayMaxEventRows: 1,
-        moreLinkContent: (arg) => (arg.num === 1 ? "1 event" : `${String(arg.num)} events`),
+        moreLinkContent: moreLink((count) => (count === 1 ? "1 event" : `${String(count)} events`)),
         displayEventTime: false,
         // An overview: the cells are too small to drop into or select precisely.
         editable: false,
@@ -182,7 +212,15 @@ export function mountCalendar(element: HTMLElement, setup: CalendarSetup): Calen
     },
     // Only the visible range is asked for; FullCalendar asks again when the range changes.
     events: (info, success, failure) => {
-      setup.load(info.start, info.end).then(success, (err: unknown) => {
+      setup.load(info.start, info.end).then((events) => {
+        // The first range is asked for while the calendar is being built: its view is known
+        // from the answer on.
+        const cap = dayCap(calendar.view.type, element.clientHeight);
+        const thinned = thin(events, cap, info.start, info.end);
+        held = thinned.held;
+        loadedCap = cap;
+        success(thinned.shown);
+      }, (err: unknown) => {
         failure(err instanceof Error ? err : new Error("events could not be loaded"));
       });
     },
@@ -198,6 +236,8 @@ export function mountCalendar(element: HTMLElement, setup: CalendarSetup): Calen
   // The details panel and the banner change the room the calendar has without a window resize.
   new ResizeObserver(() => {
     calendar.updateSize();
+    // Taller cells show more: ask again when the day cap grows past what was loaded.
+    if (dayCap(calendar.view.type, element.clientHeight) > loadedCap) calendar.refetchEvents();
   }).observe(element);
   return calendar;
 }
