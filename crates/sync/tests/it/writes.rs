@@ -2,14 +2,11 @@
 //! edits made offline arrive at the next sync with their preconditions; a change made on the
 //! server meanwhile becomes a conflict that loses nothing; a deletion never removes what the
 //! user did not see; a lost answer never makes a duplicate; one refused change blocks none.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::*;
 use almanac_core::{AccountId, CalendarId, Href};
 use almanac_store::{LocalChange, Store};
 use almanac_sync::SyncError;
-use common::*;
 
 async fn calendar_id(rig: &Rig, account: AccountId, href: &str) -> CalendarId {
     let href = href.to_string();
@@ -672,7 +669,7 @@ mod two_clients {
 
         #[test]
         fn every_edit_reaches_the_server_or_waits_in_a_conflict(steps in proptest::collection::vec(step(), 4..16)) {
-            common::run_case(edits_under_faults(steps));
+            run_case(edits_under_faults(steps));
         }
     }
 }

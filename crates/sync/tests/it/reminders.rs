@@ -4,17 +4,14 @@
 //! The weekly series starts two weeks before `common::start_time()` (`ALMANAC_TEST_NOW`), and
 //! every expectation is Berlin wall-clock time turned into UTC, so `./x test` also runs these
 //! with the series across a DST change and across 29 February.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::{self, Rig};
 use almanac_caldav::Limits;
 use almanac_core::{AccountKind, ComponentKind, Etag, Href};
 use almanac_secrets::MemorySecrets;
 use almanac_store::{Batch, CalendarListing, ResourceUpsert, Store};
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Berlin;
-use common::Rig;
 use std::path::Path;
 use std::sync::Arc;
 

@@ -3,15 +3,12 @@
 //! sends nothing; an undo of one it has puts the earlier text back with one conditional PUT
 //! (and merges, rather than overwrites, what someone changed meanwhile); a file is imported
 //! through the outbox; a conflict is settled by keeping both.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::*;
 use almanac_core::{AccountId, CalendarId, Href, Uid};
 use almanac_store::{LocalChange, Store};
 use almanac_sync::{Draft, EditScope};
 use chrono_tz::Tz;
-use common::*;
 use std::collections::BTreeSet;
 
 const BERLIN: Tz = chrono_tz::Europe::Berlin;

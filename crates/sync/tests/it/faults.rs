@@ -1,16 +1,13 @@
 //! No false alarms (design.md §3): every fault the emulator can produce, through several sync
 //! cycles, ends in Offline or Backoff and never in NeedsRelink; local data survives each; a
 //! final fault-free sync converges. Time moves only by the engine's injected clock.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::*;
 use almanac_caldav::Limits;
 use almanac_core::{AccountId, AccountState};
 use almanac_icloud_emulator::{Emulator, Fault, Options, Scope};
 use almanac_store::Store;
 use almanac_sync::SyncError;
-use common::*;
 use std::time::Duration;
 
 /// Short timeouts, so that a slow answer is a timeout within a second.

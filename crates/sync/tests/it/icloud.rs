@@ -1,15 +1,12 @@
 //! The engine against the iCloud emulator: convergence through server edits and calendar
 //! changes, one request per no-change sync, invalid sync tokens, partition moves, and the
 //! revocation policy (the dead password is sent at most twice, across restarts).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::*;
 use almanac_core::{AccountKind, AccountState, Password};
 use almanac_icloud_emulator::{Emulator, Fault, Options, Scope};
 use almanac_store::Store;
 use almanac_sync::SyncError;
-use common::*;
 
 async fn emulator() -> Emulator {
     Emulator::start(Options {

@@ -1,7 +1,6 @@
 //! The engine against a real CalDAV server (Xandikos from the test venv): sign-in, a full first
 //! sync, a no-change sync, and incremental syncs after server-side add, change and delete, with
 //! the store compared to the server after each.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use almanac_caldav::{CaldavClient, Credentials, Limits};
 use almanac_core::{AccountKind, AccountState, Href, Password};

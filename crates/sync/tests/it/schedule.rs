@@ -2,13 +2,10 @@
 //! passed on the engine's clock, and one at once on "sync now". The engine's clock starts at
 //! `common::start_time()` (`ALMANAC_TEST_NOW`), so `./x test` also runs this on a DST-change day
 //! and a leap day.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::Rig;
 use almanac_core::AccountKind;
 use almanac_sync::{ScheduleControl, SyncEvent, run_schedule};
-use common::Rig;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast::Receiver;

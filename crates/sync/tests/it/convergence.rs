@@ -5,16 +5,13 @@
 //! mass-deletion guard or a calendar's absence asks a second answer): the store equals the
 //! server, hrefs, etags and text. No step may end in NeedsRelink. Each case runs against its
 //! own iCloud emulator.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::*;
 use almanac_caldav::Limits;
 use almanac_core::{AccountKind, AccountState};
 use almanac_icloud_emulator::{Emulator, Fault, Options, Scope};
 use almanac_store::Store;
 use almanac_sync::SyncError;
-use common::*;
 use proptest::prelude::*;
 use std::time::Duration;
 
@@ -289,6 +286,6 @@ proptest! {
 
     #[test]
     fn the_store_converges_to_the_server(steps in proptest::collection::vec(step(), 4..24)) {
-        common::run_case(converges(steps));
+        run_case(converges(steps));
     }
 }

@@ -2,12 +2,9 @@
 //! then server-side add, change, delete, a move between calendars, a calendar added and one
 //! removed; after each sync the store holds exactly the server's hrefs and etags, and one
 //! occurrence per event. And the first sync's critical path on a far server, in round trips.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::*;
 use almanac_core::{AccountKind, AccountState};
-use common::*;
 
 /// The same scenario on any server whose calendar home holds `first` (created if `make_first`)
 /// and where `second` and `third` may be created with MKCALENDAR.

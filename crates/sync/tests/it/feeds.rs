@@ -3,10 +3,8 @@
 //! second fetch of an unchanged feed is a `304`), gzip, redirects without credentials, and a
 //! feed that fails (malformed, oversized, `500`, gone) keeping its last good copy with a
 //! problem of its own.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::Rig;
 use almanac_caldav::Limits;
 use almanac_core::CalendarId;
 use almanac_icloud_emulator::{Emulator, Options};
@@ -14,7 +12,6 @@ use almanac_store::Store;
 use almanac_sync::{FeedsReport, SyncError};
 use almanac_test_servers::feed::{Content, FeedServer};
 use chrono::{Duration, TimeZone, Utc};
-use common::Rig;
 
 /// Shape: a public holiday feed as Google serves them (`X-WR-CALNAME`, all-day events, one
 /// yearly rule), trimmed to three events.

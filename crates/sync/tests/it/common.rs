@@ -1,6 +1,5 @@
 //! Shared test rig: an engine with a clock the test drives, views of the store and of a
 //! server to compare, and event text.
-#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
 use almanac_caldav::{CaldavClient, Credentials, Limits};
 use almanac_core::{AccountId, AccountKind, AccountState, Etag, Href, Password};
@@ -30,7 +29,6 @@ pub type Mirror = BTreeMap<String, BTreeMap<String, String>>;
 pub struct Rig {
     pub engine: Engine,
     pub now: Arc<Mutex<DateTime<Utc>>>,
-    pub secrets: Arc<MemorySecrets>,
 }
 
 /// The instant the date-sensitive suites start at: `ALMANAC_TEST_NOW` (RFC 3339) when set, so
@@ -69,16 +67,12 @@ impl Rig {
         let clock = Arc::clone(&now);
         let engine = Engine::new(EngineParts {
             store,
-            secrets: secrets.clone(),
+            secrets,
             limits,
             clock: Arc::new(move || *clock.lock().unwrap()),
             jitter: Arc::new(|| 0.5),
         });
-        Rig {
-            engine,
-            now,
-            secrets,
-        }
+        Rig { engine, now }
     }
 
     pub fn advance(&self, by: chrono::Duration) {
