@@ -5,7 +5,7 @@
  */
 import { element } from "../dom";
 import { type AlertUnit, alertWords, customAllDay, customTimed, presetsFor, splitAllDay, splitMinutes } from "./alerts";
-import { textInput } from "./fields";
+import { showTime, textInput, timeChoice } from "./fields";
 
 const CUSTOM = "custom";
 
@@ -48,11 +48,11 @@ export function alertFields(prefix: string, locale: string, hour12: boolean, cha
     const unit = element("select", "editor-select");
     unit.setAttribute("aria-label", "Unit");
     unit.append(new Option("minutes before", "minutes"), new Option("hours before", "hours"), new Option("days before", "days"));
-    const at = textInput(`${prefix}-alert-${String(n)}-time`, "time", "At what time");
+    const at = timeChoice(`${prefix}-alert-${String(n)}-time`, "At what time", "09:00", locale, hour12);
     if (allDay) {
       const { days, time } = splitAllDay(minutes);
       amount.value = String(days);
-      at.value = time;
+      showTime(at, time, locale, hour12);
       custom.append(amount, element("span", "muted", "days before at"), at);
     } else {
       const { amount: a, unit: u } = splitMinutes(minutes);

@@ -9,7 +9,7 @@ import { element } from "../dom";
 import { describe } from "../notice";
 import type { EditorCommands } from "./commands";
 import { type Field, type FormValues, keepLength, problemsOf, toDraft, valuesForDraft } from "./draft";
-import { calendarChoice, chosenCalendar, errorLines, labelledRow, textInput, zoneChoice } from "./fields";
+import { calendarChoice, chosenCalendar, errorLines, labelledRow, showTime, textInput, timeChoice, zoneChoice } from "./fields";
 import { alertFields } from "./alert-fields";
 import { modalDialog, openModal } from "./modal";
 import { repeatFields } from "./repeat-fields";
@@ -86,13 +86,11 @@ export function setUpFullEditor(ctx: EditorContext): FullEditor {
     allDay.id = `${ID}-all-day`;
     allDay.checked = values.allDay;
     const startDay = textInput(`${ID}-start-day`, "date", "Start day");
-    const startTime = textInput(`${ID}-start-time`, "time", "Start time");
+    const startTime = timeChoice(`${ID}-start-time`, "Start time", values.startTime, ctx.locale, ctx.hour12);
     const endDay = textInput(`${ID}-end-day`, "date", "End day");
-    const endTime = textInput(`${ID}-end-time`, "time", "End time");
+    const endTime = timeChoice(`${ID}-end-time`, "End time", values.endTime, ctx.locale, ctx.hour12);
     startDay.value = values.startDay;
-    startTime.value = values.startTime;
     endDay.value = values.endDay;
-    endTime.value = values.endTime;
     const zone = zoneChoice(`${ID}-zone`, values.zone);
     const location = textInput(`${ID}-location`, "text");
     location.value = values.location;
@@ -156,7 +154,7 @@ export function setUpFullEditor(ctx: EditorContext): FullEditor {
       input.addEventListener("input", () => {
         const moved = keepLength(before, read());
         endDay.value = moved.endDay;
-        endTime.value = moved.endTime;
+        showTime(endTime, moved.endTime, ctx.locale, ctx.hour12);
         repeat.startMoved(moved.startDay);
         touched.add("start");
         before = read();
@@ -201,7 +199,7 @@ export function setUpFullEditor(ctx: EditorContext): FullEditor {
       title,
       ...notices,
       labelledRow("Calendar", calendar.select.id, calendar.root, ...noCalendar, errors.line("calendar", calendar.select)),
-      labelledRow("All day", allDay.id, allDayLabel),
+      labelledRow("", allDay.id, allDayLabel),
       startRow,
       endRow,
       zoneRow,
@@ -217,7 +215,7 @@ export function setUpFullEditor(ctx: EditorContext): FullEditor {
     failure.hidden = true;
     const actions = element("div", "actions editor-actions");
     if (target.kind === "existing") {
-      const remove = element("button", "secondary danger-text editor-delete", "Delete event");
+      const remove = element("button", "secondary editor-delete", "Delete event");
       remove.type = "button";
       remove.addEventListener("click", () => {
         ctx

@@ -5,6 +5,7 @@
 import { element } from "../dom";
 import { knownZones, zoneLabel } from "../calendar/zone";
 import type { Field, Problems } from "./draft";
+import { clockText } from "./layout";
 import type { WritableCalendar } from "../ipc";
 
 /** A form row: its label (for the first control) and its controls. */
@@ -57,7 +58,7 @@ export function errorLines(prefix: string): ErrorLines {
 }
 
 /** A text input with its id and label for assistive technology. */
-export function textInput(id: string, type: "text" | "url" | "date" | "time" | "number", label?: string): HTMLInputElement {
+export function textInput(id: string, type: "text" | "url" | "date" | "number", label?: string): HTMLInputElement {
   const input = element("input", `editor-input editor-${type}`);
   input.type = type;
   input.id = id;
@@ -65,6 +66,38 @@ export function textInput(id: string, type: "text" | "url" | "date" | "time" | "
   if (type === "text" || type === "url") input.spellcheck = type === "text";
   if (label) input.setAttribute("aria-label", label);
   return input;
+}
+
+const STEP_MINUTES = 15;
+
+function timeOption(value: string, locale: string, hour12: boolean): HTMLOptionElement {
+  return new Option(clockText(`2000-01-01T${value}:00`, locale, hour12), value);
+}
+
+/** Shows `value` (`HH:MM`) in a `timeChoice`, adding it when it is off the quarter hours. */
+export function showTime(select: HTMLSelectElement, value: string, locale: string, hour12: boolean): void {
+  if (![...select.options].some((o) => o.value === value) && /^\d{2}:\d{2}$/.test(value)) {
+    const later = [...select.options].find((o) => o.value > value);
+    select.add(timeOption(value, locale, hour12), later ?? null);
+  }
+  select.value = value;
+}
+
+/**
+ * A time of day as a list of quarter hours written as the calendar writes times ("9:15 AM"),
+ * as Apple and GNOME Calendar offer it; a native time field would follow the engine's own
+ * 12/24-hour habit instead of the window's. Its value is `HH:MM`.
+ */
+export function timeChoice(id: string, label: string, value: string, locale: string, hour12: boolean): HTMLSelectElement {
+  const select = element("select", "editor-select editor-time");
+  select.id = id;
+  select.setAttribute("aria-label", label);
+  for (let minutes = 0; minutes < 24 * 60; minutes += STEP_MINUTES) {
+    const text = `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+    select.add(timeOption(text, locale, hour12));
+  }
+  showTime(select, value, locale, hour12);
+  return select;
 }
 
 /** The writable calendars as a select, with the chosen one's colour on a dot beside it. */

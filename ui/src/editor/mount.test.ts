@@ -239,7 +239,7 @@ describe("the full editor", () => {
     expect($("#editor-url-error", HTMLElement).textContent).toMatch(/not a web address/);
     // Moving the start keeps the length; an end typed before the start is said at once.
     type("#editor-start-time", "16:00");
-    expect($("#editor-end-time", HTMLInputElement).value).toBe("17:00");
+    expect($("#editor-end-time", HTMLSelectElement).value).toBe("17:00");
     type("#editor-end-time", "10:00");
     expect($("#editor-end-error", HTMLElement).textContent).toBe("The event ends before it starts.");
   });
@@ -250,7 +250,7 @@ describe("the full editor", () => {
     await settle();
     expect(commands.editorFields).toHaveBeenCalledWith(REF);
     expect($("#editor-title", HTMLInputElement).value).toBe("Standup");
-    expect($("#editor-start-time", HTMLInputElement).value).toBe("09:00");
+    expect($("#editor-start-time", HTMLSelectElement).value).toBe("09:00");
     expect($("#editor-zone", HTMLSelectElement).value).toBe("Europe/Berlin");
     expect([...$("#editor-calendar", HTMLSelectElement).options].map((o) => o.value)).toEqual(["7", "3"]);
     type("#editor-title", "Daily standup");
@@ -284,6 +284,22 @@ describe("the full editor", () => {
     $("[data-scope='following']", HTMLButtonElement).click();
     await settle();
     expect(commands.updateEvent).toHaveBeenCalledWith(REF, "following", expect.objectContaining({ title: "Standup (moved)" }));
+  });
+
+  it("leaves a rule shown as it was exactly as it was", async () => {
+    const rule = { freq: "weekly", interval: 1, by_day: [], end: { kind: "count", count: 6 } } as const;
+    const { editor, commands } = mount(fakeCommands({ editorFields: vi.fn(() => Promise.resolve(fields({ recurring: true, repeat: { ...rule, by_day: [] } }))) }));
+    editor.edit(REF);
+    await settle();
+    // Shown as a custom rule on the start's weekday (a Wednesday here).
+    expect($("[data-day='WE']", HTMLElement).getAttribute("aria-pressed")).toBe("true");
+    type("#editor-title", "Standup (new room)");
+    $(".editor-form", HTMLFormElement).requestSubmit();
+    await settle();
+    expect($("[data-scope='this']", HTMLElement).hidden).toBe(false);
+    $("[data-scope='this']", HTMLButtonElement).click();
+    await settle();
+    expect(commands.updateEvent).toHaveBeenCalledWith(REF, "this", expect.objectContaining({ repeat: { ...rule, by_day: [] } }));
   });
 
   it("offers no 'only this event' when the repetition itself changed", async () => {
@@ -396,8 +412,8 @@ describe("keys and the details panel", () => {
     mount();
     key("n");
     await settle();
-    expect($("#quick-create-start", HTMLInputElement).value).toBe("10:00");
-    expect($("#quick-create-end", HTMLInputElement).value).toBe("11:00");
+    expect($("#quick-create-start", HTMLSelectElement).value).toBe("10:00");
+    expect($("#quick-create-end", HTMLSelectElement).value).toBe("11:00");
   });
 
   it("a read-only event's panel says why instead of offering Edit and Delete", () => {

@@ -117,6 +117,7 @@ export function mountEditor(commands: EditorCommands, deps: EditorDeps): Editor 
       deps.unselect();
     },
     locale: deps.locale,
+    hour12,
   });
   const openQuickCreate = (range: SlotRange, anchor: HTMLElement | null): void => {
     quick.show(valuesForSpan(range.start, range.end, range.all_day, null, deps.zone()), anchor);
@@ -158,7 +159,7 @@ export function mountEditor(commands: EditorCommands, deps: EditorDeps): Editor 
       edit.addEventListener("click", () => {
         full.edit(event);
       });
-      const del = element("button", "secondary danger-text details-delete", "Delete");
+      const del = element("button", "secondary details-delete", "Delete");
       del.type = "button";
       del.title = "Delete (Delete or Backspace)";
       del.addEventListener("click", () => {

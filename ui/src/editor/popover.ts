@@ -8,7 +8,7 @@ import { describe } from "../notice";
 import { formatSpan } from "../details/format";
 import type { EditorCommands } from "./commands";
 import { type FormValues, problemsOf, toDraft } from "./draft";
-import { calendarChoice, chosenCalendar, errorLines, textInput } from "./fields";
+import { calendarChoice, chosenCalendar, errorLines, textInput, timeChoice } from "./fields";
 import { modalDialog, openModal, positionPopover } from "./modal";
 import type { Changes } from "./undo";
 import type { WritableCalendar } from "../ipc";
@@ -22,6 +22,7 @@ export interface PopoverContext {
   /** The popover closed (the calendar drops its selection). */
   closed(): void;
   locale: string;
+  hour12: boolean;
 }
 
 export interface QuickCreate {
@@ -67,10 +68,8 @@ export function setUpQuickCreate(ctx: PopoverContext): QuickCreate {
     title.dir = "auto";
 
     const when = element("div", "quick-when");
-    const start = textInput(`${ID}-start`, "time", "Start time");
-    const end = textInput(`${ID}-end`, "time", "End time");
-    start.value = values.startTime;
-    end.value = values.endTime;
+    const start = timeChoice(`${ID}-start`, "Start time", values.startTime, ctx.locale, ctx.hour12);
+    const end = timeChoice(`${ID}-end`, "End time", values.endTime, ctx.locale, ctx.hour12);
     const oneDay = values.startDay === values.endDay;
     if (values.allDay || !oneDay) {
       const endExclusive = values.allDay ? addDays(values.endDay, 1) : `${values.endDay}T${values.endTime}:00`;

@@ -8,7 +8,7 @@ import { element } from "../dom";
 import { firstDayOfWeek } from "../calendar/view";
 import type { ErrorLines } from "./fields";
 import { labelledRow, textInput } from "./fields";
-import { REPEAT_PRESETS, type RepeatPreset, daysOf, describeRule, presetOf, ruleFor, weekdayName } from "./repeat";
+import { REPEAT_PRESETS, type RepeatPreset, daysOf, describeRule, presetOf, ruleFor, sameRepeat, weekdayName } from "./repeat";
 import { WEEKDAYS, isDay, weekdayOf } from "./time";
 import type { RepeatEnd, RepeatRule } from "../ipc";
 
@@ -157,8 +157,10 @@ export function repeatFields(prefix: string, locale: string, errors: ErrorLines,
     },
     value() {
       if (preset.value === KEEP) return { rule: kept, custom: false };
-      if (preset.value === "custom") return { rule: customRule(), custom: true };
-      return { rule: ruleFor(preset.value as RepeatPreset, startDay), custom: false };
+      const custom = preset.value === "custom";
+      const rule = custom ? customRule() : ruleFor(preset.value as RepeatPreset, startDay);
+      // A rule shown as it was stays exactly as it was: nothing unasked reaches the server.
+      return sameRepeat(rule, kept, startDay) ? { rule: kept, custom: false } : { rule, custom };
     },
     startMoved(day) {
       // A custom weekly rule on the start's weekday alone moves with the start.

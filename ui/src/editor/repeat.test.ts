@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeRule, presetOf, repeatProblems, ruleFor } from "./repeat";
+import { describeRule, presetOf, repeatProblems, ruleFor, sameRepeat } from "./repeat";
 import type { RepeatRule } from "../ipc";
 
 const TUESDAY = "2028-02-29";
@@ -48,5 +48,16 @@ describe("a rule in words", () => {
       "Every day, until 31 March 2028",
     );
     expect(describeRule({ freq: "weekly", interval: 1, by_day: [], end: { kind: "never" } }, TUESDAY, "en-US")).toBe("Every week on Tuesday");
+  });
+});
+
+describe("rules alike", () => {
+  it("reads a weekly rule without weekdays as the start's weekday", () => {
+    const plain: RepeatRule = { freq: "weekly", interval: 1, by_day: [], end: { kind: "count", count: 6 } };
+    expect(sameRepeat(plain, { ...plain, by_day: ["TU"] }, TUESDAY)).toBe(true);
+    expect(sameRepeat(plain, { ...plain, by_day: ["WE"] }, TUESDAY)).toBe(false);
+    expect(sameRepeat(plain, { ...plain, end: { kind: "count", count: 7 } }, TUESDAY)).toBe(false);
+    expect(sameRepeat(null, null, TUESDAY)).toBe(true);
+    expect(sameRepeat(plain, null, TUESDAY)).toBe(false);
   });
 });

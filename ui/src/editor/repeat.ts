@@ -75,6 +75,14 @@ export function presetOf(rule: RepeatRule | null, startDay: string): RepeatPrese
   }
 }
 
+/** Whether two rules repeat alike for an event starting on `startDay` (a weekly rule without
+ * weekdays repeats on the start's). */
+export function sameRepeat(a: RepeatRule | null, b: RepeatRule | null, startDay: string): boolean {
+  if (!a || !b) return a === b;
+  const days = (rule: RepeatRule): string => (rule.freq === "weekly" ? daysOf(rule, startDay).join() : "");
+  return a.freq === b.freq && a.interval === b.interval && days(a) === days(b) && JSON.stringify(a.end) === JSON.stringify(b.end);
+}
+
 /** Where a custom rule is wrong, by the field that says it. */
 export interface RepeatProblems {
   interval?: string;

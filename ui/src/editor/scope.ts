@@ -80,7 +80,7 @@ export function setUpScopeQuestion(): AskScope {
       const scope = button.dataset["scope"] as EditScope;
       button.textContent = words[scope];
       button.hidden = scope === "this" && question.allowThis === false;
-      button.classList.toggle("danger-text", question.action === "delete");
+      button.classList.toggle("scope-danger", question.action === "delete");
     }
     openModal(dialog);
     buttons.find((b) => !b.hidden)?.focus();
