@@ -5,7 +5,7 @@
 // sync, is on the server as the editor said.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { goToDay, launchApp, screenshot, showView, textOf } from "./app.mjs";
+import { NOW, goToDay, launchApp, screenshot, showView, textOf } from "./app.mjs";
 import { slotPoint, syncUntil, waitForEvent } from "./editing.mjs";
 import { instantOf, listEvents, prop, quietTuesday, vevents } from "./server.mjs";
 import { signedIn } from "./session.mjs";
@@ -122,4 +122,26 @@ test("an end before the start is said next to the end, and nothing is saved", as
   await browser.keys("Escape");
   await browser.$("dialog.editor-dialog").waitForDisplayed({ reverse: true, timeout: 5_000 });
   assert.equal(await onServer("Never saved"), undefined);
+});
+
+test("the editor over a busy week, for the README's picture (nothing saved)", async () => {
+  const tomorrow = new Date(NOW.getTime() + 86_400_000).toISOString().slice(0, 10);
+  await goToDay(browser, tomorrow);
+  if (await browser.$(".toast").isDisplayed()) await browser.$(".toast-close").click();
+  const at = await slotPoint(browser, tomorrow, "11:00:00");
+  await browser.action("pointer", { parameters: { pointerType: "mouse" } }).move({ x: at.x, y: at.y, origin: "viewport" }).down({ button: 0 }).up({ button: 0 }).perform();
+  await browser.$("dialog.quick-create").waitForDisplayed({ timeout: 5_000 });
+  await browser.$("#quick-create-title").setValue("Design review");
+  await screenshot(browser, "readme-popover");
+  await browser.$(".quick-more").click();
+  await browser.$("dialog.editor-dialog").waitForDisplayed({ timeout: 5_000 });
+  await browser.$("#editor-end-time").selectByAttribute("value", "12:30");
+  await browser.$("#editor-repeat").selectByAttribute("value", "biweekly");
+  await browser.$("#editor-alert-add").click();
+  await browser.$("#editor-location").setValue("Studio 3, second floor");
+  await browser.$("#editor-notes").setValue("Bring the prototypes and the printed flows.");
+  await screenshot(browser, "readme-editor");
+  await browser.keys("Escape");
+  await browser.$("dialog.editor-dialog").waitForDisplayed({ reverse: true, timeout: 5_000 });
+  assert.equal(await onServer("Design review"), undefined);
 });
