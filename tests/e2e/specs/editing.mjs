@@ -77,7 +77,7 @@ export async function syncUntil(browser, what, check, timeout = 90_000) {
       if (await check()) return true;
       if (Date.now() - last > 5_000) {
         last = Date.now();
-        await browser.$(".account .sync-now").click();
+        await browser.execute(() => document.querySelector(".account .sync-now")?.click());
       }
       return false;
     },
@@ -88,4 +88,34 @@ export async function syncUntil(browser, what, check, timeout = 90_000) {
 /** The sidebar's count of changes not yet on the server, in words ("" when none). */
 export async function waitingText(browser) {
   return browser.execute(() => document.querySelector(".account-changes .changes-waiting")?.textContent ?? "");
+}
+
+/** Gives the keyboard focus to the event titled `title` (found in the page, so a redraw between
+ * finding and focusing cannot leave a stale element). */
+export async function focusEvent(browser, title) {
+  await browser.waitUntil(
+    async () =>
+      browser.execute((t) => {
+        const event = [...document.querySelectorAll(".fc-event")].find((e) => e.querySelector(".fc-event-title")?.textContent === t);
+        event?.focus();
+        return document.activeElement === event && event !== undefined;
+      }, title),
+    { timeout: 10_000, timeoutMsg: `${title} could not be focused` },
+  );
+}
+
+/** Focuses the event titled `title` and presses `chords` (Alt+… key chords) as a person does:
+ * each once the event shows the last one's result and has the focus again. */
+export async function pressOn(browser, title, ...chords) {
+  await focusEvent(browser, title);
+  for (const chord of chords) {
+    const before = JSON.stringify(await placeOf(browser, title));
+    await browser.keys(chord);
+    await browser.waitUntil(
+      async () =>
+        JSON.stringify(await placeOf(browser, title)) !== before &&
+        (await browser.execute((t) => document.activeElement?.querySelector(".fc-event-title")?.textContent === t, title)),
+      { timeout: 10_000, timeoutMsg: `${title} did not follow ${chord.join("+")}` },
+    );
+  }
 }

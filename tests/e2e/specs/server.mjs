@@ -1,34 +1,24 @@
-// The server's side of the editing specs: another CalDAV client of the emulator's account (as
-// the person's phone would be), to put fixture events there, change them behind the app's
-// back, and read what the app's changes left on the server.
-import { control, emulator } from "./emulator.mjs";
+// The server's side of the editing specs: another CalDAV client of the account's data (as the
+// person's phone would be), to put fixture events there, change them behind the app's back, and
+// read what the app's changes left on the server. It talks to the Radicale behind the emulator
+// directly, so the faults a spec injects into the emulator (offline, a revoked password) cut off
+// the app and not the spec's own view of the server.
+import { control } from "./emulator.mjs";
 import { NOW } from "./app.mjs";
 
-let password;
+/** The Radicale user the emulator keeps the account's calendars under (tests/servers). */
+const AUTH = `Basic ${Buffer.from("alice:alice-caldav-secret").toString("base64")}`;
 
-/** Basic auth for the emulator's account, with an app-specific password of our own. */
-async function auth() {
-  password ??= (await control("passwords", {})).password;
-  return `Basic ${Buffer.from(`${emulator.apple_id}:${password}`).toString("base64")}`;
-}
+let radicale;
 
 /** The URL of `name` in calendar `calendar` (an emulator calendar id: "home", "work", …). */
 async function url(calendar, name = "") {
-  const { home_url } = await control("info");
-  return new URL(`${calendar}/${name}`, home_url);
+  radicale ??= (await control("info")).radicale_url;
+  return new URL(`alice/${calendar}/${name}`, radicale);
 }
 
-async function request(method, target, { body, headers = {} } = {}, retried = false) {
-  const response = await fetch(target, {
-    method,
-    body,
-    headers: { authorization: await auth(), ...headers },
-  });
-  // A spec revoked every password (the app's and ours): ours is made anew.
-  if (response.status === 401 && !retried) {
-    password = undefined;
-    return request(method, target, { body, headers }, true);
-  }
+async function request(method, target, { body, headers = {} } = {}) {
+  const response = await fetch(target, { method, body, headers: { authorization: AUTH, ...headers } });
   return { status: response.status, etag: response.headers.get("etag"), text: await response.text() };
 }
 
