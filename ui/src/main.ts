@@ -5,7 +5,7 @@ import "./styles/app.css";
 import { toEventInput } from "./calendar/events";
 import { setUpGoTo } from "./calendar/goto";
 import { pickLocale } from "./calendar/locale";
-import { mountCalendar, VIEWS } from "./calendar/view";
+import { mountCalendar, refreshEvents, VIEWS } from "./calendar/view";
 import { systemZone, wallClockIn } from "./calendar/zone";
 import { displayClock } from "./clock";
 import { renderChangeCounts } from "./conflicts/counts";
@@ -260,7 +260,8 @@ function show(data: Overview): void {
   }
   settingsDialog.update(data);
   showRelink(accountNeedingRelink(data.accounts));
-  calendar.refetchEvents();
+  // Events say their calendar's name and why it is read-only on hover (not its sync progress).
+  refreshEvents(calendar, JSON.stringify(data.calendars.map((c) => [c.id, c.name, readOnlyReason(c)])));
 }
 
 setUpSearch(

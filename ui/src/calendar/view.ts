@@ -71,6 +71,21 @@ export interface CalendarSetup {
   readOnlyReason?(calendar: number): string | null;
 }
 
+/** Each mounted calendar's `refreshEvents`. */
+const refreshers = new WeakMap<Calendar, (labels: string) => void>();
+
+/**
+ * Asks for the shown range again and redraws only if its events changed, or `labels` (what
+ * the events' hover texts say of their calendars) did. A sync tells the window several times
+ * that it ran; one that brought nothing must not rebuild every event's elements, whose memory
+ * WebKit keeps.
+ */
+export function refreshEvents(calendar: Calendar, labels: string): void {
+  const refresh = refreshers.get(calendar);
+  if (refresh) refresh(labels);
+  else calendar.refetchEvents();
+}
+
 /** Mounts the calendar into `element` and returns it. */
 export function mountCalendar(element: HTMLElement, setup: CalendarSetup): Calendar {
   const { locale } = setup;
@@ -121,6 +136,10 @@ export function mountCalendar(element: HTMLElement, setup: CalendarSetup): Calen
   // The month and year grids get what their cells can show; the rest waits per day (thin.ts).
   let held = new Map<string, EventInput[]>();
   let loadedCap = Infinity;
+  /** The range and events last drawn, as loaded; and an answer loaded ahead for the next draw. */
+  let drawn = "";
+  let ahead: { range: string; events: EventInput[] } | undefined;
+  const rangeOf = (from: Date, to: Date): string => `${from.toISOString()}/${to.toISOString()}`;
   const moreHint = (count: number): string => `Show ${String(count)} more events`;
   /** FullCalendar counts only the events it was given: a day's link adds those held back. */
   const moreLink = (words: (count: number) => string) => (arg: MoreLinkContentArg) => {
@@ -212,7 +231,11 @@ export function mountCalendar(element: HTMLElement, setup: CalendarSetup): Calen
     },
     // Only the visible range is asked for; FullCalendar asks again when the range changes.
     events: (info, success, failure) => {
-      setup.load(info.start, info.end).then((events) => {
+      const range = rangeOf(info.start, info.end);
+      const early = ahead?.range === range ? ahead.events : undefined;
+      ahead = undefined;
+      (early ? Promise.resolve(early) : setup.load(info.start, info.end)).then((events) => {
+        drawn = `${range} ${JSON.stringify(events)}`;
         // The first range is asked for while the calendar is being built: its view is known
         // from the answer on.
         const cap = dayCap(calendar.view.type, element.clientHeight);
@@ -226,6 +249,20 @@ export function mountCalendar(element: HTMLElement, setup: CalendarSetup): Calen
     },
   });
   calendar.render();
+  let labelled = "";
+  refreshers.set(calendar, (labels) => {
+    const { activeStart, activeEnd } = calendar.view;
+    const range = rangeOf(activeStart, activeEnd);
+    setup.load(activeStart, activeEnd).then((events) => {
+      const shown = rangeOf(calendar.view.activeStart, calendar.view.activeEnd);
+      const same = labels === labelled && `${range} ${JSON.stringify(events)}` === drawn;
+      labelled = labels;
+      if (shown !== range || same) return;
+      ahead = { range, events };
+      calendar.refetchEvents();
+      // The loader says its own failures (main.ts); the drawn events stay.
+    }, () => undefined);
+  });
   if (editing && store) {
     const editable = (event: EventApi): boolean => {
       const key = occurrenceKey(event.extendedProps);
