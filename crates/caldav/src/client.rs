@@ -5,7 +5,7 @@ use crate::discovery::{
     start_url,
 };
 use crate::error::CaldavError;
-use crate::listing::{Listing, list_request, parse_listing};
+use crate::listing::{Listing, Markers, list_request, parse_listing};
 use crate::multiget::{DEFAULT_BATCH, Fetched, multiget_request, parse_multiget, reconcile};
 use crate::response::protocol;
 use crate::scope::Scope;
@@ -202,13 +202,29 @@ impl CaldavClient {
         })
     }
 
-    /// Lists the calendars in `home` in one PROPFIND depth 1.
+    /// Lists the calendars in `home` in one PROPFIND depth 1, with both change markers.
     ///
     /// # Errors
     /// Any [`CaldavError`] from sending or classifying.
     pub async fn list_calendars(&self, home: &Href) -> Result<Listing, CaldavError> {
+        self.list_calendars_with(home, Markers::ALL).await
+    }
+
+    /// Lists the calendars in `home` in one PROPFIND depth 1, asking only for `markers` (what
+    /// is not asked for reads as `None`).
+    ///
+    /// # Errors
+    /// Any [`CaldavError`] from sending or classifying.
+    pub async fn list_calendars_with(
+        &self,
+        home: &Href,
+        markers: Markers,
+    ) -> Result<Listing, CaldavError> {
         let answer = self
-            .send(list_request(self.url_for(home)?), RedirectScope::Fixed)
+            .send(
+                list_request(self.url_for(home)?, markers),
+                RedirectScope::Fixed,
+            )
             .await?;
         parse_listing(&answer)
     }
@@ -470,7 +486,7 @@ mod tests {
         let requests = [
             principal_request(u.clone()),
             home_request(u.clone()),
-            list_request(u.clone()),
+            list_request(u.clone(), Markers::ALL),
             sync_request(u.clone(), Some(&token)),
             sync_request(u.clone(), None),
             etag_request(u.clone()),

@@ -37,7 +37,7 @@ pub use client::read_multiget;
 pub use discovery::Discovery;
 pub use error::{CaldavError, RetryAfter};
 pub use feed::{FeedAnswer, FeedClient, MAX_FEED_BYTES, Validators, feed_url};
-pub use listing::{Listing, RemoteCalendar, RemoteSubscription, Skipped};
+pub use listing::{Listing, Markers, RemoteCalendar, RemoteSubscription, Skipped};
 pub use multiget::{DEFAULT_BATCH, Fetched, FetchedResource};
 pub use pause::{PauseClock, Pauses};
 pub use sync::{SyncDelta, SyncPage};

@@ -96,12 +96,45 @@ pub struct Listing {
     pub skipped: Vec<(Href, Skipped)>,
 }
 
-const LIST_BODY: &str = r#"<?xml version="1.0" encoding="utf-8"?>
-<d:propfind xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav" xmlns:cs="http://calendarserver.org/ns/" xmlns:a="http://apple.com/ns/ical/"><d:prop><d:resourcetype/><d:displayname/><c:supported-calendar-component-set/><cs:getctag/><d:sync-token/><a:calendar-color/><a:calendar-order/><d:current-user-privilege-set/><d:owner/><cs:source/></d:prop></d:propfind>"#;
+/// Which change markers a listing asks for besides names, colours, components and rights.
+///
+/// # Quirks
+/// Radicale computes both on demand by hashing every member of every calendar: for 10,000
+/// events, a listing with both took 1.5 s of its time, with the sync token alone 0.85 s, with
+/// neither 0.01 s (Radicale 3.9 on loopback, `curl` PROPFIND depth 1 on the home). So a sync
+/// asks only for what its plan needs: nothing on an account's first listing (every calendar is
+/// new and its sync-collection brings a token), the sync token after that, and the ctag too
+/// only while some calendar has no token (a server without sync-collection).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Markers {
+    /// `DAV:sync-token`.
+    pub sync_token: bool,
+    /// calendarserver `getctag`.
+    pub ctag: bool,
+}
 
-/// PROPFIND depth 1 on the home.
-pub fn list_request(home: Url) -> Request {
-    Request::xml("PROPFIND", home, "1", LIST_BODY.to_string())
+impl Markers {
+    /// Both markers, for a caller that wants the whole picture.
+    pub const ALL: Markers = Markers {
+        sync_token: true,
+        ctag: true,
+    };
+}
+
+/// PROPFIND depth 1 on the home, asking for `markers`.
+pub fn list_request(home: Url, markers: Markers) -> Request {
+    let mut body = String::from(
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<d:propfind xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav" xmlns:cs="http://calendarserver.org/ns/" xmlns:a="http://apple.com/ns/ical/"><d:prop><d:resourcetype/><d:displayname/><c:supported-calendar-component-set/>"#,
+    );
+    if markers.ctag {
+        body.push_str("<cs:getctag/>");
+    }
+    if markers.sync_token {
+        body.push_str("<d:sync-token/>");
+    }
+    body.push_str("<a:calendar-color/><a:calendar-order/><d:current-user-privilege-set/><d:owner/><cs:source/></d:prop></d:propfind>");
+    Request::xml("PROPFIND", home, "1", body)
 }
 
 fn text_prop(r: &Response, ns: Ns, name: &str) -> Option<String> {
@@ -245,6 +278,27 @@ pub fn parse_listing(response: &RawResponse) -> Result<Listing, CaldavError> {
 mod tests {
     use super::*;
     use crate::response::tests::fixture_response;
+
+    #[test]
+    fn a_listing_asks_only_for_the_markers_wanted() {
+        let body = |markers| {
+            let url = Url::parse("https://x.example/home/").unwrap();
+            String::from_utf8(list_request(url, markers).body.unwrap()).unwrap()
+        };
+        let all = body(Markers::ALL);
+        assert!(all.contains("<cs:getctag/>") && all.contains("<d:sync-token/>"));
+        let token = body(Markers {
+            sync_token: true,
+            ctag: false,
+        });
+        assert!(token.contains("<d:sync-token/>") && !token.contains("getctag"));
+        let none = body(Markers {
+            sync_token: false,
+            ctag: false,
+        });
+        assert!(!none.contains("sync-token") && !none.contains("getctag"));
+        assert!(none.contains("<d:displayname/>") && none.ends_with("</d:propfind>"));
+    }
 
     fn find<'a>(l: &'a Listing, href: &str) -> &'a RemoteCalendar {
         l.calendars

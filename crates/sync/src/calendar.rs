@@ -251,15 +251,29 @@ impl Engine {
             },
             FetchMode::Full {
                 server_has_tokens: true,
-            } => {
-                let delta = client.sync_collection(href, None).await?;
-                Ok((
+            } => match client.sync_collection(href, None).await {
+                Ok(delta) => Ok((
                     RemoteChanges::Complete {
                         members: delta.changed,
                     },
                     Some(delta.token),
-                ))
-            }
+                )),
+                // Tried without knowing (an account's first listing asks for no tokens): a
+                // server without sync-collection refuses the report, and its calendar is
+                // listed by etag instead.
+                Err(e) if report_refused(&e) => {
+                    tracing::info!(calendar = %href, error = %e, "sync-collection refused; listing by etag");
+                    Box::pin(self.changes(
+                        client,
+                        href,
+                        FetchMode::Full {
+                            server_has_tokens: false,
+                        },
+                    ))
+                    .await
+                }
+                Err(e) => Err(e.into()),
+            },
             FetchMode::Full {
                 server_has_tokens: false,
             } => {
@@ -287,9 +301,38 @@ fn token_may_be_stale(e: &CaldavError) -> bool {
     }
 }
 
+/// Whether a sync-collection's failure may mean that the server does not offer the report
+/// (RFC 3253's `supported-report` precondition is a 403; servers also answer 400, 405, 415 or
+/// 501). An etag listing tells.
+fn report_refused(e: &CaldavError) -> bool {
+    match e {
+        CaldavError::Forbidden { .. } => true,
+        CaldavError::Server { status, .. } => matches!(status, 400 | 405 | 415 | 501),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refused_report_is_told_from_other_failures() {
+        let url = || "https://x/cal/".to_string();
+        for status in [400, 405, 415, 501] {
+            assert!(report_refused(&CaldavError::Server { url: url(), status }));
+        }
+        assert!(report_refused(&CaldavError::Forbidden {
+            url: url(),
+            status: 403
+        }));
+        assert!(!report_refused(&CaldavError::Server {
+            url: url(),
+            status: 500
+        }));
+        assert!(!report_refused(&CaldavError::Timeout { url: url() }));
+        assert!(!report_refused(&CaldavError::Unauthorized { url: url() }));
+    }
 
     #[test]
     fn the_first_batches_ask_for_a_whole_calendar_of_up_to_4000_at_once() {

@@ -3,7 +3,7 @@
 
 use crate::engine::{Engine, Failure};
 use crate::policy::may_have_moved;
-use almanac_caldav::{CaldavClient, CaldavError, Listing, Url};
+use almanac_caldav::{CaldavClient, CaldavError, Listing, Markers, Url};
 use almanac_core::{AccountId, Href};
 
 impl Engine {
@@ -11,19 +11,24 @@ impl Engine {
     /// move could explain (iCloud moved the account to another partition host, whose old host
     /// now answers 503 or is gone), discovery runs once; if it names another home, that home is
     /// stored and listed. Never after a 401 (that is the revocation policy's business) or a
-    /// Retry-After (the server asked us to wait).
+    /// Retry-After (the server asked us to wait). It asks for the change `markers` the plan
+    /// needs.
     pub(crate) async fn listing(
         &self,
         account: AccountId,
         client: &CaldavClient,
+        markers: Markers,
     ) -> Result<Listing, Failure> {
         let stored = self.with_store(move |s| s.home_url(account)).await?;
         let Some(Ok(url)) = stored.as_deref().map(Url::parse) else {
             let home = self.discover_home(account, client).await?;
-            return Ok(client.list_calendars(&home).await?);
+            return Ok(client.list_calendars_with(&home, markers).await?);
         };
         client.set_home(url.clone())?;
-        let failed = match client.list_calendars(&Href::new(url.path())).await {
+        let failed = match client
+            .list_calendars_with(&Href::new(url.path()), markers)
+            .await
+        {
             Ok(listing) => return Ok(listing),
             Err(e) if !may_have_moved(&e) => return Err(e.into()),
             Err(e) => e,
@@ -35,7 +40,9 @@ impl Engine {
                 let home = found.home.to_string();
                 self.with_store(move |s| s.set_home_url(account, Some(&home)))
                     .await?;
-                Ok(client.list_calendars(&Href::new(found.home.path())).await?)
+                Ok(client
+                    .list_calendars_with(&Href::new(found.home.path()), markers)
+                    .await?)
             }
             Err(e @ CaldavError::Unauthorized { .. }) => Err(e.into()),
             Ok(_) | Err(_) => Err(failed.into()),

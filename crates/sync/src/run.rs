@@ -6,7 +6,7 @@ use crate::engine::{Cancel, Engine, Failure};
 use crate::events::{SyncEvent, SyncReport};
 use crate::plan::{CalendarAction, FetchMode, ListingContext, LocalCalendar, plan_calendars};
 use crate::policy::Trigger;
-use almanac_caldav::{CaldavClient, CaldavError, RemoteCalendar, Skipped};
+use almanac_caldav::{CaldavClient, CaldavError, Markers, RemoteCalendar, Skipped};
 use almanac_core::{AccountId, CalendarId, Href};
 use almanac_store::{CalendarListing, Store, StoreError};
 use futures_util::StreamExt;
@@ -28,7 +28,8 @@ impl Engine {
         trigger: Trigger,
         cancel: &Cancel,
     ) -> Result<SyncReport, Failure> {
-        let listing = self.listing(account, client).await?;
+        let markers = self.markers(account).await?;
+        let listing = self.listing(account, client, markers).await?;
         // Push, then pull: the user's changes reach the server before its changes are read, so
         // a pull never has to decide about an unsent edit.
         let mut pushed = SyncReport::default();
@@ -69,8 +70,10 @@ impl Engine {
             match action {
                 CalendarAction::Add { remote } => {
                     report.calendars_added += 1;
+                    // Not asked (an account's first listing): sync-collection is tried, and an
+                    // etag listing follows where the server refuses it.
                     let mode = FetchMode::Full {
-                        server_has_tokens: remote.sync_token.is_some(),
+                        server_has_tokens: remote.sync_token.is_some() || !markers.sync_token,
                     };
                     fetches.push((self.upsert_calendar(account, &remote).await?, remote, mode));
                 }
@@ -163,6 +166,29 @@ impl Engine {
             self.with_store(move |s| s.set_calendar_problem(id, problem.as_deref()))
                 .await?;
         }
+    }
+
+    /// The change markers the account's listing asks for ([`Markers`]): none before its first
+    /// sync (every calendar is new, and its sync-collection brings a token), the sync token
+    /// after that, and the ctag too while an event calendar has no token (a server without
+    /// sync-collection, whose calendars are compared by ctag).
+    async fn markers(&self, account: AccountId) -> Result<Markers, SyncError> {
+        self.with_store(move |s| {
+            let synced: Vec<_> = s
+                .calendars(account)?
+                .into_iter()
+                .filter(|c| {
+                    c.feed_url.is_none()
+                        && (c.components.is_empty()
+                            || c.components.contains(&almanac_core::ComponentKind::Vevent))
+                })
+                .collect();
+            Ok(Markers {
+                sync_token: !synced.is_empty(),
+                ctag: synced.iter().any(|c| c.sync_token.is_none()),
+            })
+        })
+        .await
     }
 
     /// Runs `f` on the account's calendar at `href`, if it is still there.
