@@ -6,7 +6,8 @@
 # the PSS (/proc/PID/smaps_rollup) of almanac-desktop, WebKitWebProcess and WebKitNetworkProcess.
 #
 #   tests/bench/memory.sh [--events 0,10000,100000] [--bare] [--now RFC3339] [--after SECONDS]
-#                         [--app PATH] [--almanac PATH] [--bare-app PATH] [--screenshots DIR]
+#                         [--app PATH] [--almanac PATH] [--bare-app PATH] [--also PATH]
+#                         [--screenshots DIR]
 #
 # --events        the event counts, comma-separated; 0 is the app with no account.
 # --bare          also measure a bare Tauri 2 window (tests/bench/bare-tauri, built here in
@@ -16,6 +17,9 @@
 # --app PATH      measure this almanac-desktop instead of building one from the work tree;
 # --almanac PATH  the CLI that fills the store (likewise); --bare-app PATH (likewise, implies
 #                 --bare).
+# --also PATH     measure this almanac-desktop too, on the same filled stores (each app starts
+#                 from a copy of the store as the CLI left it): before and after a change in one
+#                 run, with one fill per event count.
 # --screenshots   save the screen at each reading there, to see what the window showed.
 #
 # How a store is filled: `almanac-dataset-serve` (tests/dataset) starts Radicale on loopback
@@ -33,7 +37,7 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 
-EVENTS=0,10000,100000 NOW=2026-12-15T09:00:00Z AFTER=15 APP= CLI= BARE= BARE_APP= SHOTS=
+EVENTS=0,10000,100000 NOW=2026-12-15T09:00:00Z AFTER=15 APP= CLI= BARE= BARE_APP= SHOTS= ALSO=
 args=("$@")
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -44,6 +48,7 @@ while [ $# -gt 0 ]; do
     --app) APP=$2; shift 2 ;;
     --almanac) CLI=$2; shift 2 ;;
     --bare-app) BARE=1 BARE_APP=$2; shift 2 ;;
+    --also) ALSO=$2; shift 2 ;;
     --screenshots) SHOTS=$2; shift 2 ;;
     *) echo "memory.sh: unknown argument $1" >&2; exit 1 ;;
   esac
@@ -73,12 +78,13 @@ if [ -z "${ALMANAC_MEMORY_BENCH:-}" ]; then
   export ALMANAC_MEMORY_CLI=${CLI:-$TARGET/release/almanac}
   export ALMANAC_MEMORY_BARE=${BARE:+${BARE_APP:-$TARGET/release/almanac-bench-bare-tauri}}
   export ALMANAC_MEMORY_SERVE=$TARGET/release/almanac-dataset-serve
+  export ALMANAC_MEMORY_ALSO=$ALSO
   exec tests/desktop-session.sh "$0" "${args[@]}"
 fi
 
 # From here on: inside the desktop session (DISPLAY, D-Bus and the Secret Service are set).
 APP=$ALMANAC_MEMORY_APP CLI=$ALMANAC_MEMORY_CLI SERVE=$ALMANAC_MEMORY_SERVE
-BARE_APP=$ALMANAC_MEMORY_BARE
+BARE_APP=$ALMANAC_MEMORY_BARE ALSO=$ALMANAC_MEMORY_ALSO
 SCRATCH=$ALMANAC_SESSION_SCRATCH
 [ -z "$SHOTS" ] || mkdir -p "$SHOTS"
 # The apps started here stop with the script. The dataset server is not killed: it stops when
@@ -158,7 +164,7 @@ measure() { # label, years, app
   # The measurement is defined as the reading this long after start.
   sleep "$AFTER"
   kill -0 "$app_pid" || { echo "memory.sh: $app exited early:" >&2; cat "$case_dir/app.log" >&2; exit 1; }
-  [ -z "$SHOTS" ] || import -window root "$SHOTS/memory-${label// /-}.png"
+  [ -z "$SHOTS" ] || import -window root "$SHOTS/memory-${label//[^A-Za-z0-9]/-}.png"
   local -A pss=() rss=() uss=() seen=()
   local procs=("$app_pid")
   # shellcheck disable=SC2207 # pids are words
@@ -205,12 +211,25 @@ if [ -n "$BARE_APP" ]; then
   measure "bare Tauri" - "$BARE_APP"
 fi
 IFS=, read -ra counts <<<"$EVENTS"
+apps=("$APP")
+[ -z "$ALSO" ] || apps+=("$ALSO")
 for events in "${counts[@]}"; do
   years=3
   [ "$events" -le 10000 ] || years=10
   fresh_case "$events"
   seed "$events" "$years"
-  measure "$events events" "$([ "$events" -gt 0 ] && echo "$years" || echo -)" "$APP"
+  store=$XDG_DATA_HOME/app.almanac.desktop
+  # With no account there is no store yet: each app starts without one.
+  [ -z "$ALSO" ] || [ ! -d "$store" ] || cp -a "$store" "$case_dir/store.filled"
+  for app in "${apps[@]}"; do
+    label="$events events"
+    if [ -n "$ALSO" ]; then
+      label="$label, $app"
+      rm -rf "$store"
+      [ ! -d "$case_dir/store.filled" ] || cp -a "$case_dir/store.filled" "$store"
+    fi
+    measure "$label" "$([ "$events" -gt 0 ] && echo "$years" || echo -)" "$app"
+  done
   unseed
 done
 
