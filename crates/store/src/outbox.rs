@@ -121,6 +121,15 @@ fn server_copy(
         .optional()?)
 }
 
+/// The local text of a resource (what every query shows), if there is one.
+fn resource_text(
+    tx: &Transaction<'_>,
+    calendar: CalendarId,
+    href: &Href,
+) -> Result<Option<String>, StoreError> {
+    Ok(server_copy(tx, calendar, href)?.map(|(_, text)| text))
+}
+
 impl Store {
     /// Applies one batch of changes from the server to a calendar in a single transaction:
     /// upserts are parsed, stored with their etag and raw text, and indexed (or quarantined);
@@ -363,43 +372,94 @@ impl Store {
     ) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         let now = pending(&tx, entry.calendar, &entry.href)?;
-        let edited_meanwhile = now.as_ref().is_some_and(|n| n.local_rev != entry.local_rev);
         let sent = entry.local_ics.clone().unwrap_or_default();
         let base = server.map_or(sent, str::to_string);
-        if edited_meanwhile {
-            tx.execute(
-                "UPDATE outbox SET change = 'modified', base_etag = ?3, base_ics = ?4,
-                    last_error = NULL
-                 WHERE calendar_id = ?1 AND href = ?2",
-                (entry.calendar.0, entry.href.as_str(), etag.as_str(), &base),
-            )?;
-            tx.execute(
-                "UPDATE resources SET etag = ?3 WHERE calendar_id = ?1 AND href = ?2",
-                (entry.calendar.0, entry.href.as_str(), etag.as_str()),
-            )?;
-            tx.commit()?;
-            return Ok(());
+        let at = (entry.calendar.0, entry.href.as_str());
+        match now {
+            Some(now) if now.id == entry.id && now.local_rev == entry.local_rev => {
+                tx.execute("DELETE FROM outbox WHERE id = ?1", [entry.id])?;
+                tx.commit()?;
+                let batch = Batch {
+                    upserts: vec![ResourceUpsert {
+                        href: entry.href.clone(),
+                        etag: etag.clone(),
+                        ics: base,
+                    }],
+                    ..Batch::default()
+                };
+                return self.apply_batch(entry.calendar, &batch).map(|_| ());
+            }
+            // Changed again while the upload was in flight: what is queued now goes against
+            // the copy the server has just taken (a deletion stays a deletion).
+            Some(now) => {
+                tx.execute(
+                    "UPDATE outbox SET change = CASE change WHEN 'created' THEN 'modified'
+                        ELSE change END, base_etag = ?2, base_ics = ?3, last_error = NULL
+                     WHERE id = ?1",
+                    (now.id, etag.as_str(), &base),
+                )?;
+            }
+            // The change was taken back while in flight (an undo to the old copy, or the
+            // deletion of a new event): the server has it now, so the local state is queued
+            // against it, or the server would keep what the user took back.
+            None => match resource_text(&tx, entry.calendar, &entry.href)? {
+                Some(local) if local == base => {}
+                Some(local) => {
+                    tx.execute(
+                        "INSERT INTO outbox (calendar_id, href, change, base_etag, base_ics, local_ics)
+                         VALUES (?1, ?2, 'modified', ?3, ?4, ?5)",
+                        (at.0, at.1, etag.as_str(), &base, &local),
+                    )?;
+                }
+                None => {
+                    tx.execute(
+                        "INSERT INTO outbox (calendar_id, href, change, base_etag, base_ics)
+                         VALUES (?1, ?2, 'deleted', ?3, ?4)",
+                        (at.0, at.1, etag.as_str(), &base),
+                    )?;
+                }
+            },
         }
-        tx.execute("DELETE FROM outbox WHERE id = ?1", [entry.id])?;
+        tx.execute(
+            "UPDATE resources SET etag = ?3 WHERE calendar_id = ?1 AND href = ?2",
+            (at.0, at.1, etag.as_str()),
+        )?;
         tx.commit()?;
-        let batch = Batch {
-            upserts: vec![ResourceUpsert {
-                href: entry.href.clone(),
-                etag: etag.clone(),
-                ics: base,
-            }],
-            ..Batch::default()
-        };
-        self.apply_batch(entry.calendar, &batch).map(|_| ())
+        Ok(())
     }
 
-    /// The server has the deletion (or the resource was already gone).
+    /// The server has the deletion (or the resource was already gone). When the event was
+    /// put back while the `DELETE` was in flight (an undo), it is queued as a new event, as the
+    /// server no longer has it.
     ///
     /// # Errors
     /// SQLite failures, classified.
     pub fn deleted_on_server(&mut self, entry: &OutboxEntry) -> Result<(), StoreError> {
-        self.conn
-            .execute("DELETE FROM outbox WHERE id = ?1", [entry.id])?;
+        let tx = self.conn.transaction()?;
+        let now = pending(&tx, entry.calendar, &entry.href)?;
+        match now {
+            Some(now) if now.id == entry.id && now.local_rev == entry.local_rev => {
+                tx.execute("DELETE FROM outbox WHERE id = ?1", [entry.id])?;
+            }
+            Some(now) => {
+                tx.execute(
+                    "UPDATE outbox SET change = CASE change WHEN 'deleted' THEN 'deleted'
+                        ELSE 'created' END, base_etag = NULL, base_ics = NULL, last_error = NULL
+                     WHERE id = ?1",
+                    [now.id],
+                )?;
+            }
+            None => {
+                if let Some(local) = resource_text(&tx, entry.calendar, &entry.href)? {
+                    tx.execute(
+                        "INSERT INTO outbox (calendar_id, href, change, local_ics)
+                         VALUES (?1, ?2, 'created', ?3)",
+                        (entry.calendar.0, entry.href.as_str(), &local),
+                    )?;
+                }
+            }
+        }
+        tx.commit()?;
         Ok(())
     }
 
@@ -785,6 +845,63 @@ mod tests {
         assert_eq!(queued.change, LocalChange::Modified);
         assert!(queued.local_ics.unwrap().contains("SUMMARY:Base"));
         assert_eq!(s.local_etags(c).unwrap()[&href].as_str(), "\"2\"");
+    }
+
+    #[test]
+    fn a_change_taken_back_while_its_upload_was_in_flight_is_sent_back() {
+        let (mut s, c) = store();
+        server(&mut s, c, "/cal/a.ics", "\"1\"", event("a", "Base"));
+        let href = Href::new("/cal/a.ics");
+        s.modify_local(c, &href, &event("a", "Edited")).unwrap();
+        let sent = s.outbox(None).unwrap().remove(0);
+        s.set_local(c, &href, Some(&event("a", "Base"))).unwrap();
+        s.pushed(&sent, &Etag::new("\"2\""), None).unwrap();
+        assert_eq!(summaries(&s), ["Base"], "the undo stays");
+        let queued = s.outbox(None).unwrap().remove(0);
+        assert_eq!(queued.change, LocalChange::Modified);
+        assert_eq!(queued.base_etag.as_ref().map(Etag::as_str), Some("\"2\""));
+        assert!(queued.local_ics.unwrap().contains("SUMMARY:Base"));
+
+        // A new event deleted while its creation was in flight: the server copy goes too.
+        let new = Href::new("/cal/new.ics");
+        s.create_local(c, &new, &event("n", "New")).unwrap();
+        let sent = s.outbox(None).unwrap().remove(1);
+        s.set_local(c, &new, None).unwrap();
+        s.pushed(&sent, &Etag::new("\"9\""), None).unwrap();
+        assert_eq!(summaries(&s), ["Base"]);
+        let queued = s.outbox(None).unwrap().remove(1);
+        assert_eq!(queued.change, LocalChange::Deleted);
+        assert_eq!(queued.base_etag.as_ref().map(Etag::as_str), Some("\"9\""));
+    }
+
+    #[test]
+    fn a_deletion_made_while_an_edit_was_in_flight_stays_a_deletion() {
+        let (mut s, c) = store();
+        server(&mut s, c, "/cal/a.ics", "\"1\"", event("a", "Base"));
+        let href = Href::new("/cal/a.ics");
+        s.modify_local(c, &href, &event("a", "Edited")).unwrap();
+        let sent = s.outbox(None).unwrap().remove(0);
+        s.delete_local(c, &href).unwrap();
+        s.pushed(&sent, &Etag::new("\"2\""), None).unwrap();
+        let queued = s.outbox(None).unwrap().remove(0);
+        assert_eq!(queued.change, LocalChange::Deleted);
+        assert_eq!(queued.base_etag.as_ref().map(Etag::as_str), Some("\"2\""));
+        assert!(summaries(&s).is_empty());
+    }
+
+    #[test]
+    fn an_event_put_back_while_its_deletion_was_in_flight_is_created_again() {
+        let (mut s, c) = store();
+        server(&mut s, c, "/cal/a.ics", "\"1\"", event("a", "Base"));
+        let href = Href::new("/cal/a.ics");
+        s.delete_local(c, &href).unwrap();
+        let sent = s.outbox(None).unwrap().remove(0);
+        s.set_local(c, &href, Some(&event("a", "Base"))).unwrap();
+        s.deleted_on_server(&sent).unwrap();
+        assert_eq!(summaries(&s), ["Base"]);
+        let queued = s.outbox(None).unwrap().remove(0);
+        assert_eq!(queued.change, LocalChange::Created);
+        assert_eq!(queued.base_etag, None, "If-None-Match: the server has none");
     }
 
     #[test]
