@@ -5,14 +5,16 @@
 //!
 //! Flow of [`Engine::sync_account`]: the stored calendar home (discovery the first time, and
 //! once more when the stored home fails as a moved one does, see [`policy::may_have_moved`])
-//! → one PROPFIND depth 1 listing every calendar with its ctag and sync token → the push of
-//! the user's changes ([`push::plan_push`]: If-None-Match / If-Match, 412 into a three-way
+//! → one PROPFIND depth 1 listing every calendar with the change markers the plan needs (its
+//! sync token, its ctag where it has none) → the push of the user's changes
+//! ([`push::plan_push`]: If-None-Match / If-Match, several in flight, 412 into a three-way
 //! merge or a conflict) → [`plan::plan_calendars`] → the changed calendars concurrently, each
 //! with sync-collection from its stored token (or the whole membership) →
 //! [`plan::plan_resources`] (with the mass-deletion guard) → calendar-multiget batches in
 //! flight side by side → the store applies each batch in one transaction, deletions and the
 //! new token last → [`policy::next_state`] decides the account's state. When nothing changed,
-//! the listing is the only request.
+//! the listing is the only request. A server's Retry-After pauses every request to its host,
+//! from every account (one transport, see `engine`).
 //!
 //! Modules, in the order a sync meets them: `engine` (the account state machine), `accounts`
 //! (sign in, relink, remove), `home` (the listing), [`push`] (the outbox sent), `run` (one

@@ -16,14 +16,15 @@
 //! opens a new one to the server behind for each request when it must.
 //!
 //! It also measures the client's critical path in round trips: each request's depth is one more
-//! than the deepest answer that had come back, whole, before the request arrived (it may have
-//! waited for that answer, and for no later one), and [`Snapshot::round_trips`] is the deepest
+//! than that of the latest answer back, whole, before the request arrived (the answer a client
+//! that asks as soon as it can was waiting for), and [`Snapshot::round_trips`] is the deepest
 //! request. A client that asks everything at once scores 1, one that asks one thing after
-//! another scores its number of requests. It is an upper bound of the true dependency depth
-//! (a request sent late for its own reasons counts one deeper), exact as long as the latency
-//! separates the rounds. An answer is whole when the server closes the connection after it
-//! (Radicale), when the proxy has forwarded it in full ([`Far::keep_alive`]), or when the
-//! client sends its next request on the same connection.
+//! another scores its number of requests. The latest answer rather than the deepest: a server
+//! that answers requests sent at once one after the other (Radicale) would otherwise count
+//! the late answers' followers a round deeper. An answer is whole when the server closes the
+//! connection after it (Radicale) or when the proxy has forwarded it in full
+//! ([`Far::keep_alive`]); one that only the client's next request on its connection shows whole
+//! counts as the deepest so far, not as the latest, since when it ended is not known.
 
 mod wire;
 
@@ -44,7 +45,7 @@ pub struct Counts {
     connections: AtomicU64,
     in_flight: AtomicU64,
     peak_in_flight: AtomicU64,
-    /// The deepest answer that came back whole.
+    /// The depth of the latest answer that came back whole.
     answered_depth: AtomicU64,
     /// The deepest request.
     deepest: AtomicU64,
@@ -115,7 +116,7 @@ impl Counts {
     /// A request arrived on a connection whose answers not yet whole are `open` (with their
     /// depths): the client read them all before sending this one.
     fn asked(&self, request: &[u8], open: &Open) {
-        self.whole(open, true);
+        self.whole(open, Whole::Unknown);
         let depth = self.answered_depth.load(Ordering::SeqCst) + 1;
         self.deepest.fetch_max(depth, Ordering::SeqCst);
         let epoch = self.epoch.load(Ordering::SeqCst);
@@ -136,16 +137,24 @@ impl Counts {
         }
     }
 
-    /// The oldest answer not yet whole on a connection (or, with `all`, every one) is whole.
-    fn whole(&self, open: &Open, all: bool) {
+    /// Answers on a connection came back whole, as `which` says.
+    fn whole(&self, open: &Open, which: Whole) {
         let mut open = open
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let count = if all { open.len() } else { open.len().min(1) };
+        let count = match which {
+            Whole::Oldest => open.len().min(1),
+            Whole::All | Whole::Unknown => open.len(),
+        };
         let epoch = self.epoch.load(Ordering::SeqCst);
         for (asked_in, depth) in open.drain(..count) {
-            if asked_in == epoch {
+            if asked_in != epoch {
+                continue;
+            }
+            if which == Whole::Unknown {
                 self.answered_depth.fetch_max(depth, Ordering::SeqCst);
+            } else {
+                self.answered_depth.store(depth, Ordering::SeqCst);
             }
         }
     }
@@ -211,6 +220,17 @@ type Held = (Instant, Vec<u8>);
 /// answers are not yet whole, oldest first.
 type Open = Arc<Mutex<Vec<(u64, u64)>>>;
 
+/// Which of a connection's answers just came back whole.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Whole {
+    /// The oldest: the proxy forwarded it in full.
+    Oldest,
+    /// Every one: the server closed the connection.
+    All,
+    /// Every one, at some time before now: the client sent its next request.
+    Unknown,
+}
+
 fn relay(client: TcpStream, upstream: SocketAddr, far: Far, counts: &Arc<Counts>) -> Result<()> {
     let awaiting = Arc::new(AtomicU64::new(0));
     let open = Open::default();
@@ -266,7 +286,7 @@ fn streamed(
                 counts.received.fetch_add(n as u64, Ordering::Relaxed);
             }
             // The server closed the connection: what it answered on it is whole.
-            counts.whole(&open, true);
+            counts.whole(&open, Whole::All);
             let _ = to_client.shutdown(Shutdown::Write);
         })
     };
@@ -317,7 +337,7 @@ fn persistent(
         counts.answered(awaiting);
         client.write_all(&head)?;
         client.write_all(&body)?;
-        counts.whole(unanswered, false);
+        counts.whole(unanswered, Whole::Oldest);
         counts
             .received
             .fetch_add((head.len() + body.len()) as u64, Ordering::Relaxed);

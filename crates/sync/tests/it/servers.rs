@@ -124,7 +124,7 @@ async fn converges_with_xandikos() {
 
 /// Issue 15: the first sync of five calendars, discovery included, costs at most six round
 /// trips on a far server, counted by a proxy that holds each request 300 ms (a request is one
-/// round trip deeper than the deepest answer back before it was sent). On Radicale: the
+/// round trip deeper than the latest answer back before it was sent). On Radicale: the
 /// well-known URL (a redirect to `/`), `/`, the principal, the listing, the five calendars'
 /// sync-collections at once, and every multiget at once (batches sized from the listing, up
 /// to 4,000 events a calendar: unit test `calendar::tests`).

@@ -447,7 +447,7 @@ fn print_report(
     }
     println!(
         "- initial: {} round trips on the critical path, discovery included (each request one \
-         deeper than the deepest answer back before it; issue 15 wants at most 6){}: {}",
+         deeper than the latest answer back before it; issue 15 wants at most 6){}: {}",
         initial.wire.round_trips,
         reference.map_or_else(String::new, |r| format!(
             "; {}: {}",
