@@ -309,7 +309,9 @@ setUpShortcuts(document, (shortcut) => {
 setUpSignIn({ signIn, openAppPasswordPage, signedIn: redraw, describe });
 notices.watch(
   onChanged((event) => {
-    if (event.reason === "progress") redrawSoon();
+    // Local edits come in bursts too (Alt+arrows held down); the calendar shows each at once
+    // itself, so reloading the range once per burst is enough.
+    if (event.reason === "progress" || event.reason === "edited") redrawSoon();
     else redraw();
   }),
 );
