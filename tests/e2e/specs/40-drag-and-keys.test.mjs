@@ -19,6 +19,13 @@ const FIXTURES = [
   { uid: "e2e-drag@almanac.test", summary: "Drag me", start: `${TUE}T10:00:00Z`, end: `${TUE}T11:00:00Z` },
   { uid: "e2e-stretch@almanac.test", summary: "Stretch me", start: `${TUE}T14:00:00Z`, end: `${TUE}T15:00:00Z` },
   { uid: "e2e-keys@almanac.test", summary: "Keys move me", start: `${THU}T10:00:00Z`, end: `${THU}T11:00:00Z` },
+  {
+    uid: "e2e-series@almanac.test",
+    summary: "Weekly one-to-one",
+    start: `${TUE}T16:00:00Z`,
+    end: `${TUE}T16:30:00Z`,
+    extra: ["RRULE:FREQ=WEEKLY;COUNT=4"],
+  },
 ];
 
 let browser;
@@ -159,6 +166,30 @@ test("the keyboard moves and resizes the focused event, shown before any network
     return server?.start === `${FRI}T10:30:00Z` && server.end === `${FRI}T11:45:00Z`;
   });
   await screenshot(browser, "edit-keyboard");
+});
+
+test("moving one occurrence of a repeating event asks the scope, and 'only this event' moves only it", async () => {
+  await goToDay(browser, TUE);
+  await waitForEvent(browser, "Weekly one-to-one");
+  await focusEvent(browser, "Weekly one-to-one");
+  await browser.keys(["Alt", "ArrowRight"]);
+  const only = await browser.$(".scope-dialog button[data-scope='this']");
+  await only.waitForDisplayed({ timeout: 10_000, timeoutMsg: "the scope was not asked" });
+  await screenshot(browser, "edit-series-scope");
+  await only.click();
+  await syncUntil(browser, "the moved occurrence", async () => {
+    const object = (await listEvents("home")).find((o) => o.text.includes("UID:e2e-series@almanac.test"));
+    const blocks = object ? vevents(object.text) : [];
+    const override = blocks.find((lines) => prop(lines, "RECURRENCE-ID") !== undefined);
+    const master = blocks.find((lines) => prop(lines, "RECURRENCE-ID") === undefined);
+    return override && instantOf(override, "DTSTART") === `${WED}T16:00:00Z` && instantOf(master, "DTSTART") === `${TUE}T16:00:00Z`;
+  });
+  // The next week's occurrence stays on its Tuesday.
+  await goToDay(browser, addDays(TUE, 7));
+  await browser.waitUntil(async () => (await placeOf(browser, "Weekly one-to-one"))?.day === addDays(TUE, 7), {
+    timeout: 20_000,
+    timeoutMsg: "the next occurrence moved too",
+  });
 });
 
 test("a read-only calendar's event offers no drag and stays put", async () => {
