@@ -47,6 +47,8 @@ pub fn run() -> anyhow::Result<()> {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_autostart::Builder::new().build())
+        // File → Import's OS file dialog (the window is granted `dialog:allow-open` only).
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(tauri::generate_handler![
             commands::open_app_password_page,
             commands::sign_in,
@@ -141,5 +143,38 @@ mod tests {
         tabled.sort_unstable();
         served.sort_unstable();
         assert_eq!(tabled, served);
+    }
+
+    /// A command left out of build.rs's `COMMANDS` has no permission to grant, and one left out
+    /// of the capability is refused to the window: either way every call of it fails there with
+    /// a bare rejection, which no other test sees.
+    #[test]
+    fn every_tabled_command_is_declared_in_build_rs_and_granted_to_the_window() {
+        let build = include_str!("../build.rs");
+        let (_, declared) = build.split_once("const COMMANDS").unwrap();
+        let (declared, _) = declared.split_once("];").unwrap();
+        let declared: Vec<&str> = declared.split('"').skip(1).step_by(2).collect();
+        let capability: serde_json::Value =
+            serde_json::from_str(include_str!("../capabilities/default.json")).unwrap();
+        let granted: Vec<&str> = capability["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(serde_json::Value::as_str)
+            .collect();
+        let tabled = super::commands_table();
+        assert!(tabled.len() > 20);
+        for command in tabled {
+            assert!(
+                declared.contains(&command.name),
+                "{} is missing from build.rs COMMANDS",
+                command.name
+            );
+            let permission = format!("allow-{}", command.name.replace('_', "-"));
+            assert!(
+                granted.contains(&permission.as_str()),
+                "{permission} is missing from capabilities/default.json"
+            );
+        }
     }
 }
