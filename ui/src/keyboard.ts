@@ -31,6 +31,7 @@ export const SHORTCUTS: readonly { keys: string[]; what: string }[] = [
   { keys: ["n"], what: "New event" },
   { keys: ["Delete", "Backspace"], what: "Delete the selected event" },
   { keys: ["Ctrl+Z"], what: "Undo the last change (⌘Z on a Mac)" },
+  { keys: ["Ctrl+O"], what: "Import events from an .ics file (⌘O on a Mac)" },
   { keys: ["Alt+←", "Alt+→"], what: "Move the focused event a day earlier or later" },
   { keys: ["Alt+↑", "Alt+↓"], what: "Move it 15 minutes (a week in Month)" },
   { keys: ["Alt+Shift+arrows"], what: "Make it end earlier or later" },

@@ -18,6 +18,7 @@ import { detailsFollower, mountEditor } from "./editor/mount";
 import { readOnlyReason } from "./editor/readonly";
 import { renderShortcuts } from "./help/dialog";
 import { listenForTestDrops, setUpImport } from "./import/dialog";
+import { setUpImportCommand } from "./import/pick";
 import {
   type Overview,
   diagnostics,
@@ -26,6 +27,7 @@ import {
   exportCalendar,
   onChanged,
   onFilesDropped,
+  pickIcsFile,
   openAppPasswordPage,
   openDataDir,
   openLink,
@@ -221,6 +223,15 @@ const importer = setUpImport({
   describe,
 });
 notices.watch(onFilesDropped(importer.dropped));
+setUpImportCommand({
+  button: byId("open-import", HTMLButtonElement),
+  pick: pickIcsFile,
+  importer,
+  mac: navigator.userAgent.includes("Mac OS"),
+  failed: (err) => {
+    notices.say(describe(err));
+  },
+});
 let testDrops = false;
 
 const showProblems = setUpProblems(byId("problems-dialog", HTMLDialogElement), byId("problems-list", HTMLElement), syncProblems, describe);

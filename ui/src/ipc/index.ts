@@ -1,11 +1,12 @@
 /**
- * The only door to the Rust shell. Every `@tauri-apps/api` import in the UI lives here; every
- * payload type comes from the generated `bindings.ts` and every command wrapper from the
- * generated `commands.ts`.
+ * The only door to the Rust shell. Every `@tauri-apps/api` and Tauri plugin import in the UI lives
+ * here; every payload type comes from the generated `bindings.ts` and every command wrapper from
+ * the generated `commands.ts`.
  */
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
+import { open } from "@tauri-apps/plugin-dialog";
 import type { ChangedEvent, ErrorCode, EventView, IpcError } from "./bindings";
 import { type Commands, commands } from "./commands";
 
@@ -110,6 +111,19 @@ export function eventsBetween(from: Date, to: Date): Promise<EventView[]> {
 export async function onFilesDropped(handler: (paths: string[]) => void): Promise<void> {
   await getCurrentWebview().onDragDropEvent((e) => {
     if (e.payload.type === "drop") handler(e.payload.paths);
+  });
+}
+
+/**
+ * File → Import: the OS file dialog, showing calendar files (.ics). The chosen file's path, or
+ * `null` when the person cancels.
+ */
+export async function pickIcsFile(): Promise<string | null> {
+  return open({
+    title: "Import events",
+    multiple: false,
+    directory: false,
+    filters: [{ name: "Calendar files", extensions: ["ics", "ical", "ifb", "icalendar"] }],
   });
 }
 
