@@ -13,3 +13,15 @@ export function element<K extends keyof HTMLElementTagNameMap>(tag: K, className
   if (text !== undefined) el.textContent = text;
   return el;
 }
+
+/** The "×" that closes a panel, dialog or message: `label` names what it closes for screen
+ * readers (the glyph says nothing), `close` runs on a click. */
+export function closeButton(className: string, label: string, close: () => void): HTMLButtonElement {
+  const button = element("button", `icon-button ${className}`.trim(), "×");
+  button.type = "button";
+  button.setAttribute("aria-label", label);
+  button.addEventListener("click", () => {
+    close();
+  });
+  return button;
+}

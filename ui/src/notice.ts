@@ -4,7 +4,7 @@
  * and, as a last resort, any promise rejection no code handled. Features with a place of their
  * own (a form's error line, a dialog's status) say it there; nothing is dropped silently.
  */
-import { element } from "./dom";
+import { closeButton, element } from "./dom";
 
 /** Words for a failure: a failed command already carries them (see `IpcFailure`). */
 export function describe(err: unknown): string {
@@ -26,10 +26,7 @@ export function setUpNotices(root: HTMLElement): Notices {
   line.setAttribute("role", "alert");
   line.hidden = true;
   const text = element("p", "notice-text");
-  const close = element("button", "icon-button notice-close", "×");
-  close.type = "button";
-  close.setAttribute("aria-label", "Close this message");
-  close.addEventListener("click", () => {
+  const close = closeButton("notice-close", "Close this message", () => {
     line.hidden = true;
   });
   line.append(text, close);

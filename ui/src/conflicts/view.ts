@@ -4,7 +4,7 @@
  * or both (the server's stays and theirs becomes a copy). Nothing is lost until they choose; the
  * choice goes through the outbox like any change (`resolve_conflict`).
  */
-import { element } from "../dom";
+import { closeButton, element } from "../dom";
 import { formatSpan } from "../details/format";
 import type { ConflictSide, ConflictView, Keep } from "../ipc";
 
@@ -97,13 +97,10 @@ export function setUpConflicts(ipc: ConflictsIpc, locale: string): { show: () =>
   const head = element("div", "dialog-head");
   const heading = element("h2", undefined, "Conflicts");
   heading.id = "conflicts-title";
-  const close = element("button", "icon-button", "×");
-  close.type = "button";
-  close.setAttribute("aria-label", "Close conflicts");
-  close.title = "Close (Esc)";
-  close.addEventListener("click", () => {
+  const close = closeButton("", "Close conflicts", () => {
     dialog.close();
   });
+  close.title = "Close (Esc)";
   head.append(heading, close);
   const body = element("div", "dialog-body");
   const intro = element("p", "muted", "These events changed on this computer and on the server since the last sync. Choose which version to keep; until then both are kept.");

@@ -7,7 +7,7 @@
 import type { EventDetailsView, PersonView } from "../ipc";
 import { type OccurrenceKey, occurrenceId } from "../calendar/events";
 import { zoneLabel } from "../calendar/zone";
-import { element } from "../dom";
+import { closeButton, element } from "../dom";
 import { formatSpan } from "./format";
 import { linkElement, linkifiedText, webLink } from "./links";
 
@@ -40,13 +40,10 @@ export function renderDetails(
   title.dir = "auto";
   title.id = "details-title";
   title.tabIndex = -1;
-  const close = element("button", "icon-button details-close", "×");
-  close.type = "button";
-  close.setAttribute("aria-label", "Close details");
-  close.title = "Close (Esc)";
-  close.addEventListener("click", () => {
+  const close = closeButton("details-close", "Close details", () => {
     actions.close();
   });
+  close.title = "Close (Esc)";
   head.append(swatch, title, close);
 
   const list = element("dl", "details-list");
@@ -126,10 +123,7 @@ export function renderDetailsMessage(root: HTMLElement, text: string, close: () 
   const title = element("h2", "details-title muted", text);
   title.id = "details-title";
   title.tabIndex = -1;
-  const button = element("button", "icon-button details-close", "×");
-  button.type = "button";
-  button.setAttribute("aria-label", "Close details");
-  button.addEventListener("click", close);
+  const button = closeButton("details-close", "Close details", close);
   head.append(title, button);
   root.replaceChildren(head);
 }

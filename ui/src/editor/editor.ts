@@ -5,13 +5,13 @@
  * An existing event opens filled from the shell's `editor_fields`; a repeating one asks which
  * occurrences a change applies to when it is saved. The shell changes only what differs.
  */
-import { element } from "../dom";
+import { closeButton, element } from "../dom";
 import { describe } from "../notice";
 import type { EditorCommands } from "./commands";
 import { type Field, type FormValues, keepLength, problemsOf, toDraft, valuesForDraft } from "./draft";
-import { calendarChoice, chosenCalendar, errorLines, labelledRow, showTime, textInput, timeChoice, zoneChoice } from "./fields";
+import { calendarChoice, chosenCalendar, errorLines, failureLine, offeredCalendar, labelledRow, showTime, textInput, timeChoice, zoneChoice } from "./fields";
 import { alertFields } from "./alert-fields";
-import { modalDialog, openModal } from "./modal";
+import { openModal, ticketedDialog } from "./modal";
 import { repeatFields } from "./repeat-fields";
 import type { AskScope } from "./scope";
 import type { Changes } from "./undo";
@@ -46,15 +46,8 @@ function sameRule(a: RepeatRule | null, b: RepeatRule | null): boolean {
 
 /** Sets up the editor's dialog (added to the document once). */
 export function setUpFullEditor(ctx: EditorContext): FullEditor {
-  const dialog = modalDialog("card panel-dialog editor-dialog", "Event", () => {
-    close();
-  });
-  let ticket = 0;
-  const close = (): void => {
-    ++ticket;
-    if (dialog.open) dialog.close();
-    dialog.replaceChildren();
-  };
+  const session = ticketedDialog("card panel-dialog editor-dialog", "Event");
+  const { dialog, close } = session;
 
   /** Builds the form for `values` into the dialog. */
   const render = (target: Target, values: FormValues, calendars: readonly WritableCalendar[]): void => {
@@ -66,11 +59,8 @@ export function setUpFullEditor(ctx: EditorContext): FullEditor {
     heading.id = `${ID}-heading`;
     dialog.removeAttribute("aria-label");
     dialog.setAttribute("aria-labelledby", heading.id);
-    const dismiss = element("button", "icon-button", "×");
-    dismiss.type = "button";
-    dismiss.setAttribute("aria-label", "Close the editor");
+    const dismiss = closeButton("", "Close the editor", close);
     dismiss.title = "Close (Esc)";
-    dismiss.addEventListener("click", close);
     head.append(heading, dismiss);
 
     const body = element("div", "dialog-body editor-body");
@@ -210,9 +200,7 @@ export function setUpFullEditor(ctx: EditorContext): FullEditor {
       labelledRow("Notes", notes.id, notes),
     );
 
-    const failure = element("p", "form-error editor-failure");
-    failure.setAttribute("role", "alert");
-    failure.hidden = true;
+    const failure = failureLine("editor-failure", "Not saved", ctx.changes.failed);
     const actions = element("div", "actions editor-actions");
     if (target.kind === "existing") {
       const remove = element("button", "secondary editor-delete", "Delete event");
@@ -234,7 +222,7 @@ export function setUpFullEditor(ctx: EditorContext): FullEditor {
     save.type = "submit";
     save.disabled = calendars.length === 0;
     actions.append(cancel, save);
-    form.append(head, body, failure, actions);
+    form.append(head, body, failure.root, actions);
     dialog.replaceChildren(form);
 
     notes.addEventListener("keydown", (e) => {
@@ -251,14 +239,14 @@ export function setUpFullEditor(ctx: EditorContext): FullEditor {
         errors.firstInvalid()?.focus();
         return;
       }
-      const mine = ticket;
+      const mine = session.ticket;
       save.disabled = true;
-      failure.hidden = true;
+      failure.root.hidden = true;
       const store = async (): Promise<void> => {
         try {
           if (target.kind === "new") {
             const receipt = await ctx.commands.createEvent(result.draft);
-            if (mine === ticket) close();
+            if (session.current(mine)) close();
             ctx.changes.changed(receipt, "Event added.");
             return;
           }
@@ -266,20 +254,14 @@ export function setUpFullEditor(ctx: EditorContext): FullEditor {
           const scope = fields.recurring ? await ctx.askScope({ action: "save", allowThis: sameRule(result.draft.repeat, fields.repeat) }) : "all";
           if (scope === null) return;
           const receipt = await ctx.commands.updateEvent(event, scope, result.draft);
-          if (mine === ticket) close();
+          if (session.current(mine)) close();
           ctx.changes.changed(receipt, "Event changed.", event);
         } finally {
           save.disabled = false;
         }
       };
       store().catch((err: unknown) => {
-        // Closed meanwhile: the toast says it instead of the form.
-        if (mine !== ticket) {
-          ctx.changes.failed(err);
-          return;
-        }
-        failure.textContent = `Not saved: ${describe(err)}`;
-        failure.hidden = false;
+        failure.show(err, session.current(mine));
       });
     });
     openModal(dialog);
@@ -304,23 +286,23 @@ export function setUpFullEditor(ctx: EditorContext): FullEditor {
 
   return {
     create(values) {
-      const mine = ++ticket;
+      const mine = session.next();
       ctx.commands
         .writableCalendars()
         .then((calendars) => {
-          if (mine !== ticket) return;
-          const chosen = calendars.some((c) => c.id === values.calendar) ? values.calendar : (calendars[0]?.id ?? null);
+          if (!session.current(mine)) return;
+          const chosen = offeredCalendar(values.calendar, calendars);
           render({ kind: "new" }, { ...values, calendar: chosen }, calendars);
         })
         .catch((err: unknown) => {
-          if (mine === ticket) message(`Almanac could not list your calendars: ${describe(err)}`);
+          if (session.current(mine)) message(`Almanac could not list your calendars: ${describe(err)}`);
         });
     },
     edit(event) {
-      const mine = ++ticket;
+      const mine = session.next();
       Promise.all([ctx.commands.editorFields(event), ctx.commands.writableCalendars()])
         .then(([fields, calendars]) => {
-          if (mine !== ticket) return;
+          if (!session.current(mine)) return;
           if (fields.read_only) {
             message(`This event cannot be changed here. ${fields.read_only_reason ?? "Its calendar is read-only."}`);
             return;
@@ -330,7 +312,7 @@ export function setUpFullEditor(ctx: EditorContext): FullEditor {
           render({ kind: "existing", event, fields }, valuesForDraft(fields), calendars.filter((c) => c.account === account));
         })
         .catch((err: unknown) => {
-          if (mine === ticket) message(`Almanac could not open this event: ${describe(err)}`);
+          if (session.current(mine)) message(`Almanac could not open this event: ${describe(err)}`);
         });
     },
     get open() {

@@ -3,6 +3,7 @@
  * is wrong with it (tied to the field for screen readers), and the calendar and zone choices.
  */
 import { element } from "../dom";
+import { describe } from "../notice";
 import { knownZones, zoneLabel } from "../calendar/zone";
 import type { Field, Problems } from "./draft";
 import { clockText } from "./layout";
@@ -118,6 +119,12 @@ export function calendarChoice(id: string, calendars: readonly WritableCalendar[
   return { root, select };
 }
 
+/** The calendar a new event's form starts with: `wanted` while it is writable, else the first
+ * writable one (null when there is none). */
+export function offeredCalendar(wanted: number | null, calendars: readonly WritableCalendar[]): number | null {
+  return calendars.some((c) => c.id === wanted) ? wanted : (calendars[0]?.id ?? null);
+}
+
 /** The chosen calendar of a `calendarChoice` select. */
 export function chosenCalendar(select: HTMLSelectElement): number | null {
   return select.value === "" ? null : Number(select.value);
@@ -132,4 +139,31 @@ export function zoneChoice(id: string, zone: string): HTMLSelectElement {
   select.append(...zones.map((z) => new Option(zoneLabel(z), z)));
   select.value = zone;
   return select;
+}
+
+/** The line under a form that says why saving failed (hidden until then). */
+export interface FailureLine {
+  readonly root: HTMLParagraphElement;
+  /** Says why `err` kept the form's change from being stored: in the form while it still shows
+   * the request that failed (`stillShown`), else through `elsewhere` (the toast), the form being
+   * gone. */
+  readonly show: (err: unknown, stillShown: boolean) => void;
+}
+
+/** A `FailureLine` whose message starts with `words` ("Not saved"). */
+export function failureLine(className: string, words: string, elsewhere: (err: unknown) => void): FailureLine {
+  const root = element("p", `form-error ${className}`);
+  root.setAttribute("role", "alert");
+  root.hidden = true;
+  return {
+    root,
+    show: (err, stillShown) => {
+      if (!stillShown) {
+        elsewhere(err);
+        return;
+      }
+      root.textContent = `${words}: ${describe(err)}`;
+      root.hidden = false;
+    },
+  };
 }

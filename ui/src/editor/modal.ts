@@ -49,6 +49,42 @@ export function modalDialog(className: string, label: string, cancel: () => void
   return dialog;
 }
 
+/** A modal dialog whose answers can arrive after it was closed or reopened: each request takes
+ * a ticket, and an answer whose ticket is no longer `current` is dropped (or told elsewhere). */
+export interface TicketedDialog {
+  readonly dialog: HTMLDialogElement;
+  /** Closes and empties the dialog; answers still on their way become stale. */
+  readonly close: () => void;
+  /** Starts a new request (opening the dialog again): earlier answers become stale. */
+  readonly next: () => number;
+  /** The ticket of the request the dialog shows now (a submit waits under it). */
+  readonly ticket: number;
+  /** Whether `ticket` is still the dialog's request. */
+  readonly current: (ticket: number) => boolean;
+}
+
+/** A `modalDialog` whose Escape closes it, with tickets for its requests; `closed` runs after
+ * each close. */
+export function ticketedDialog(className: string, label: string, closed: () => void = () => undefined): TicketedDialog {
+  let ticket = 0;
+  const close = (): void => {
+    ++ticket;
+    if (dialog.open) dialog.close();
+    dialog.replaceChildren();
+    closed();
+  };
+  const dialog = modalDialog(className, label, close);
+  return {
+    dialog,
+    close,
+    next: () => ++ticket,
+    get ticket() {
+      return ticket;
+    },
+    current: (t) => t === ticket,
+  };
+}
+
 /** Opens `dialog` modally if it is not open yet. */
 export function openModal(dialog: HTMLDialogElement): void {
   if (!dialog.open) dialog.showModal();

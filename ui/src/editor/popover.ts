@@ -4,12 +4,11 @@
  * editor, and "Add". Enter adds, Escape or a click outside closes it.
  */
 import { element } from "../dom";
-import { describe } from "../notice";
 import { formatSpan } from "../details/format";
 import type { EditorCommands } from "./commands";
 import { type FormValues, problemsOf, toDraft } from "./draft";
-import { calendarChoice, chosenCalendar, errorLines, textInput, timeChoice } from "./fields";
-import { modalDialog, openModal, positionPopover } from "./modal";
+import { calendarChoice, chosenCalendar, errorLines, failureLine, offeredCalendar, textInput, timeChoice } from "./fields";
+import { openModal, positionPopover, ticketedDialog } from "./modal";
 import type { Changes } from "./undo";
 import type { WritableCalendar } from "../ipc";
 import { addDays } from "./time";
@@ -39,16 +38,10 @@ export const POPOVER_SELECTOR = ".quick-create";
 
 /** Sets up the popover (added to the document once). */
 export function setUpQuickCreate(ctx: PopoverContext): QuickCreate {
-  const dialog = modalDialog("card quick-create", "New event", () => {
-    close();
-  });
-  let ticket = 0;
-  const close = (): void => {
-    ++ticket;
-    if (dialog.open) dialog.close();
-    dialog.replaceChildren();
+  const session = ticketedDialog("card quick-create", "New event", () => {
     ctx.closed();
-  };
+  });
+  const { dialog, close } = session;
   // A click on the backdrop (outside the popover's box) closes it, as popovers do.
   dialog.addEventListener("click", (e) => {
     if (e.target !== dialog) return;
@@ -95,9 +88,7 @@ export function setUpQuickCreate(ctx: PopoverContext): QuickCreate {
     calendar.select.setAttribute("aria-label", "Calendar");
     const none = calendars.length === 0 ? [element("p", "field-error", "None of your calendars takes new events.")] : [];
 
-    const failure = element("p", "form-error quick-failure");
-    failure.setAttribute("role", "alert");
-    failure.hidden = true;
+    const failure = failureLine("quick-failure", "Not added", ctx.changes.failed);
     const actions = element("div", "quick-actions");
     const more = element("button", "link-button quick-more", "More…");
     more.type = "button";
@@ -111,7 +102,7 @@ export function setUpQuickCreate(ctx: PopoverContext): QuickCreate {
     add.type = "submit";
     add.disabled = calendars.length === 0;
     actions.append(more, add);
-    form.append(title, when, calendar.root, ...none, failure, actions);
+    form.append(title, when, calendar.root, ...none, failure.root, actions);
     dialog.replaceChildren(form);
 
     for (const input of [start, end]) {
@@ -128,23 +119,18 @@ export function setUpQuickCreate(ctx: PopoverContext): QuickCreate {
         errors.firstInvalid()?.focus();
         return;
       }
-      const mine = ticket;
+      const mine = session.ticket;
       add.disabled = true;
-      failure.hidden = true;
+      failure.root.hidden = true;
       ctx.commands
         .createEvent(result.draft)
         .then((receipt) => {
-          if (mine === ticket) close();
+          if (session.current(mine)) close();
           ctx.changes.changed(receipt, "Event added.");
         })
         .catch((err: unknown) => {
           add.disabled = false;
-          if (mine !== ticket) {
-            ctx.changes.failed(err);
-            return;
-          }
-          failure.textContent = `Not added: ${describe(err)}`;
-          failure.hidden = false;
+          failure.show(err, session.current(mine));
         });
     });
     openModal(dialog);
@@ -154,16 +140,16 @@ export function setUpQuickCreate(ctx: PopoverContext): QuickCreate {
 
   return {
     show(values, anchor) {
-      const mine = ++ticket;
+      const mine = session.next();
       ctx.commands
         .writableCalendars()
         .then((calendars) => {
-          if (mine !== ticket) return;
-          const chosen = calendars.some((c) => c.id === values.calendar) ? values.calendar : (calendars[0]?.id ?? null);
+          if (!session.current(mine)) return;
+          const chosen = offeredCalendar(values.calendar, calendars);
           render({ ...values, calendar: chosen }, anchor, calendars);
         })
         .catch((err: unknown) => {
-          if (mine === ticket) ctx.changes.failed(err);
+          if (session.current(mine)) ctx.changes.failed(err);
         });
     },
     get open() {

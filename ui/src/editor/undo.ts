@@ -7,7 +7,7 @@
  * Whoever stores a change hands its `ChangeReceipt` to `changed` (the editor, and the calendar's
  * drag and resize).
  */
-import { element } from "../dom";
+import { closeButton, element } from "../dom";
 import { isTyping } from "../keyboard";
 import { describe } from "../notice";
 import type { ChangeReceipt, EventRef } from "../ipc";
@@ -50,9 +50,9 @@ export function setUpChanges(
   const undoButton = element("button", "toast-undo", "Undo");
   undoButton.type = "button";
   undoButton.title = mac ? "Undo (⌘Z)" : "Undo (Ctrl+Z)";
-  const close = element("button", "icon-button toast-close", "×");
-  close.type = "button";
-  close.setAttribute("aria-label", "Close this message");
+  const close = closeButton("toast-close", "Close this message", () => {
+    hide();
+  });
   toast.append(text, undoButton, close);
   root.append(toast);
 
@@ -114,7 +114,6 @@ export function setUpChanges(
   undoButton.addEventListener("click", () => {
     undoLast().catch(failed);
   });
-  close.addEventListener("click", hide);
   root.ownerDocument.addEventListener("keydown", (e) => {
     if (e.defaultPrevented || !isUndoKey(e, mac) || isTyping(e.target) || !root.isConnected) return;
     if (root.ownerDocument.querySelector("dialog[open]")) return;
