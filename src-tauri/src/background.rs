@@ -150,6 +150,12 @@ fn relay_events(app: &AppHandle, shell: &Shell) {
                 }
                 Ok(SyncEvent::Finished { account, .. }) => {
                     clear_progress(&app, account);
+                    // A sync reads and writes much of the store once: its pages need not
+                    // stay (memory.rs).
+                    if let Err(err) = engine.with_store(|s| s.shrink_memory()).await {
+                        tracing::warn!(%err, "page cache not shrunk");
+                    }
+                    crate::memory::release_freed_memory();
                     if let Some(shell) = app.try_state::<Shell>()
                         && shell.take_unpushed(account)
                     {

@@ -11,6 +11,7 @@ mod edit_views;
 mod editing;
 pub mod ipc;
 pub mod logging;
+mod memory;
 pub mod notices;
 mod settings;
 mod shell;

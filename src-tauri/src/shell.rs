@@ -67,6 +67,11 @@ impl Shell {
         if let Err(err) = store.refresh_horizon(clock()) {
             tracing::warn!(%err, "occurrence horizon not refreshed");
         }
+        // Re-materialising reads every series once: its pages need not stay (memory.rs).
+        if let Err(err) = store.shrink_memory() {
+            tracing::warn!(%err, "page cache not shrunk");
+        }
+        crate::memory::release_freed_memory();
         let zone_override = store
             .setting(ZONE_SETTING)?
             .and_then(|name| name.parse::<Tz>().ok());
