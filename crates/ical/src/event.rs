@@ -43,6 +43,17 @@ pub struct Person {
     pub partstat: Option<String>,
 }
 
+/// A calendar address as it compares: without `mailto:`, quotes, surrounding space and case,
+/// since servers and clients write the same person as `MAILTO:Jane@…` and `mailto:jane@…`.
+pub fn address_key(address: &str) -> String {
+    let s = address.trim().trim_matches('"');
+    let s = s
+        .get(..7)
+        .filter(|p| p.eq_ignore_ascii_case("mailto:"))
+        .map_or(s, |_| s.get(7..).unwrap_or(""));
+    s.to_ascii_lowercase()
+}
+
 /// Apple's `X-APPLE-STRUCTURED-LOCATION`: a geo URI with a title and an address, which Apple
 /// Calendar uses for maps and travel time.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

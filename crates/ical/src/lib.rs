@@ -67,7 +67,7 @@ pub use alarm::{Alarm, AlarmAction, AlarmTime, Trigger};
 pub use almanac_core::{EventTime, Uid};
 pub use compose::{NewEvent, PRODID, compose};
 pub use edit::Changes;
-pub use event::{CalendarObject, Details, Event, Person, Status, StructuredLocation};
+pub use event::{CalendarObject, Details, Event, Person, Status, StructuredLocation, address_key};
 pub use expand::{Expansion, Limits, Occurrence, Window};
 pub use export::merge_objects;
 pub use file::{CalendarFile, MAX_FILE_BYTES, parse_file, parse_objects};

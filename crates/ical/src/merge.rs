@@ -21,6 +21,7 @@
 //!   everything we did not change stay as they are. When one side did not change anything,
 //!   the result is the other side's text, byte for byte.
 
+use crate::event::address_key;
 use crate::lines::Doc;
 use crate::lines::{Patch, RawLine};
 use crate::series::into_frame;
@@ -101,15 +102,6 @@ fn text(e: Option<&Entry>) -> Option<&str> {
     e.map(|e| e.text.as_str())
 }
 
-fn address(s: &str) -> String {
-    let s = s.trim();
-    let s = s
-        .get(..7)
-        .filter(|p| p.eq_ignore_ascii_case("mailto:"))
-        .map_or(s, |_| s.get(7..).unwrap_or(""));
-    s.to_ascii_lowercase()
-}
-
 fn parts(doc: &Doc) -> Vec<Part> {
     let (uid, vevents) = doc.vevents();
     let master_start = vevents.iter().find_map(|v| {
@@ -165,7 +157,7 @@ fn parts(doc: &Doc) -> Vec<Part> {
             }
             let key = if name == "ATTENDEE" || name == "ORGANIZER" {
                 let value = RawLine::split(&text)
-                    .map(|l| address(l.value))
+                    .map(|l| address_key(l.value))
                     .unwrap_or_default();
                 format!("{name} {value}")
             } else if SETS.contains(&name.as_str()) {

@@ -17,6 +17,7 @@
 
 use crate::IcalError;
 use crate::edit::stamp;
+use crate::event::address_key;
 use crate::lines::{Doc, Patch, RawLine, Vevent, content_line};
 use crate::outgoing::finish;
 use crate::scope::{Scope, add_override, master, override_at};
@@ -46,16 +47,6 @@ impl PartStat {
     }
 }
 
-/// A calendar address compared without `mailto:` and case.
-fn address(s: &str) -> String {
-    let s = s.trim().trim_matches('"');
-    let s = s
-        .get(..7)
-        .filter(|p| p.eq_ignore_ascii_case("mailto:"))
-        .map_or(s, |_| s.get(7..).unwrap_or(""));
-    s.to_ascii_lowercase()
-}
-
 /// The answered ATTENDEE lines of one VEVENT and its DTSTAMP, as patches; `found` is set when
 /// the address is among its attendees.
 fn answer(
@@ -72,8 +63,8 @@ fn answer(
         let Some(line) = RawLine::split(&raw) else {
             continue;
         };
-        let ours =
-            address(line.value) == who || line.param("EMAIL").is_some_and(|e| address(e) == who);
+        let ours = address_key(line.value) == who
+            || line.param("EMAIL").is_some_and(|e| address_key(e) == who);
         if !ours {
             continue;
         }
@@ -139,7 +130,7 @@ pub fn set_partstat(
             limit: crate::MAX_ICS_BYTES,
         });
     }
-    let who = address(attendee);
+    let who = address_key(attendee);
     let copied;
     let doc = match scope {
         Scope::Following(_) => {

@@ -3,7 +3,7 @@
 //! and case. On a server that schedules (iCloud), saving an organizer's change makes the server
 //! tell the attendees, and saving an attendee's answer makes it tell the organizer.
 
-use almanac_ical::{Details, Person};
+use almanac_ical::{Details, Person, address_key};
 
 /// An attendee's answer so far.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,17 +18,8 @@ pub enum Answer {
     Declined,
 }
 
-fn address(s: &str) -> String {
-    let s = s.trim();
-    let s = s
-        .get(..7)
-        .filter(|p| p.eq_ignore_ascii_case("mailto:"))
-        .map_or(s, |_| s.get(7..).unwrap_or(""));
-    s.to_ascii_lowercase()
-}
-
 fn is(person: &Person, me: &str) -> bool {
-    address(&person.address) == address(me)
+    address_key(&person.address) == address_key(me)
 }
 
 /// Whether `me` organizes the event.
@@ -67,7 +58,7 @@ pub fn attendees_told(details: &Details, me: &str) -> usize {
         .attendees
         .iter()
         .filter(|a| !is(a, me))
-        .map(|a| address(&a.address))
+        .map(|a| address_key(&a.address))
         .collect();
     others.sort();
     others.dedup();
