@@ -314,7 +314,7 @@ pub fn run(args: EventArgs, dir: &Path) -> anyhow::Result<()> {
             }
             let split =
                 rt.block_on(engine.edit_event(calendar, href, scope, changes, fresh_uid()))?;
-            match split {
+            match split.value {
                 Some(new) => out!(
                     "Changed; the following occurrences are now {new}. The next sync sends both."
                 ),

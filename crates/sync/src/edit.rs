@@ -3,8 +3,10 @@
 //! push ([`crate::push`]). Nothing here touches the network, so editing works offline and while
 //! a password is refused.
 //!
-//! Each change also records what it replaced ([`Undo`]), in the transaction that writes it; the
-//! public methods drop that record, the window's editing (`editor`) keeps it.
+//! Each change also records what it replaced ([`Undo`]), in the transaction that writes it:
+//! edits, deletions and answers return it ([`Changed`]); `create_event` and `move_event` drop
+//! it (import and the command line need only the path; the window's editing calls their
+//! `_recorded` forms).
 
 use crate::engine::Engine;
 use crate::error::SyncError;
@@ -80,27 +82,13 @@ impl Engine {
     /// Changes an event (one occurrence, it and the following ones, or all), touching only
     /// what `changes` names. A "this and following" edit splits the series: the later part
     /// becomes a new event with `fresh` as its UID (and path), created before the original is
-    /// cut, so the server never holds fewer occurrences than the user sees.
+    /// cut, so the server never holds fewer occurrences than the user sees. Returns the new
+    /// event's path of a split, with what the change replaced.
     ///
     /// # Errors
     /// [`SyncError::ReadOnly`]; [`SyncError::InvalidEdit`] when the change does not fit the
     /// event; store failures.
     pub async fn edit_event(
-        &self,
-        calendar: CalendarId,
-        href: Href,
-        scope: Scope,
-        changes: Changes,
-        fresh: Uid,
-    ) -> Result<Option<Href>, SyncError> {
-        Ok(self
-            .edit_recorded(calendar, href, scope, changes, fresh)
-            .await?
-            .value)
-    }
-
-    /// [`Engine::edit_event`], with what it replaced.
-    pub(crate) async fn edit_recorded(
         &self,
         calendar: CalendarId,
         href: Href,
@@ -126,18 +114,6 @@ impl Engine {
         calendar: CalendarId,
         href: Href,
         scope: Scope,
-    ) -> Result<(), SyncError> {
-        self.delete_recorded(calendar, href, scope)
-            .await
-            .map(|_| ())
-    }
-
-    /// [`Engine::delete_occurrences`], with what it replaced.
-    pub(crate) async fn delete_recorded(
-        &self,
-        calendar: CalendarId,
-        href: Href,
-        scope: Scope,
     ) -> Result<Changed<Option<Href>>, SyncError> {
         self.writable(calendar).await?;
         let now = self.now();
@@ -153,20 +129,6 @@ impl Engine {
     /// # Errors
     /// As [`Engine::edit_event`]; [`SyncError::InvalidEdit`] when `attendee` is not invited.
     pub async fn reply(
-        &self,
-        calendar: CalendarId,
-        href: Href,
-        attendee: String,
-        answer: PartStat,
-        scope: Scope,
-    ) -> Result<(), SyncError> {
-        self.reply_recorded(calendar, href, attendee, answer, scope)
-            .await
-            .map(|_| ())
-    }
-
-    /// [`Engine::reply`], with what it replaced.
-    pub(crate) async fn reply_recorded(
         &self,
         calendar: CalendarId,
         href: Href,

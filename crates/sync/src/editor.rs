@@ -151,7 +151,7 @@ impl Engine {
         }
         let changes = target.opened.changes(draft, &scope)?;
         let edited = self
-            .edit_recorded(
+            .edit_event(
                 target.calendar.id,
                 target.href.clone(),
                 scope,
@@ -186,7 +186,7 @@ impl Engine {
         chosen: EditScope,
     ) -> Result<Changed<()>, SyncError> {
         let deleted = self
-            .delete_recorded(
+            .delete_occurrences(
                 target.calendar.id,
                 target.href.clone(),
                 target.scope(chosen),
@@ -214,7 +214,7 @@ impl Engine {
                 address: "this calendar".into(),
             })?;
         let answered = self
-            .reply_recorded(
+            .reply(
                 target.calendar.id,
                 target.href.clone(),
                 me,
