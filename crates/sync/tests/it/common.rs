@@ -2,7 +2,7 @@
 //! server to compare, and event text.
 
 use almanac_caldav::{CaldavClient, Credentials, Limits};
-use almanac_core::{AccountId, AccountKind, AccountState, Etag, Href, Password};
+use almanac_core::{AccountId, AccountKind, AccountState, CalendarId, Etag, Href, Password};
 use almanac_icloud_emulator::Emulator;
 use almanac_secrets::MemorySecrets;
 use almanac_store::Store;
@@ -448,5 +448,56 @@ pub async fn seed(emu: &Emulator, calendar: &str, names: &[&str]) {
         emu.put_object(calendar, &format!("{n}.ics"), &event(n, n, day))
             .await
             .unwrap();
+    }
+}
+
+/// The id the rig gave the calendar at `href`.
+pub async fn calendar_id(rig: &Rig, account: AccountId, href: &str) -> CalendarId {
+    let href = href.to_string();
+    rig.engine
+        .with_store(move |s| {
+            Ok(s.calendars(account)?
+                .into_iter()
+                .find(|c| c.href.as_str() == href)
+                .map(|c| c.id))
+        })
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// An emulator account synced once by a rig, with a second client and its "home" calendar.
+pub struct HomeSetup {
+    pub emu: Emulator,
+    pub rig: Rig,
+    pub account: AccountId,
+    pub other: Remote,
+    pub home: CalendarId,
+    pub home_href: String,
+}
+
+/// Starts an emulator (`seed` fixes its generated values), puts `names` into "home" as in
+/// [`seed`], and syncs it once.
+pub async fn home_setup(seed_value: u64, names: &[&str]) -> HomeSetup {
+    let emu = Emulator::start(almanac_icloud_emulator::Options {
+        seed: Some(seed_value),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    seed(&emu, "home", names).await;
+    let rig = Rig::new(Store::open_in_memory().unwrap(), Default::default());
+    let account = rig.add_icloud(&emu).await;
+    rig.sync(account).await.unwrap();
+    let other = remote(&emu).await;
+    let home_href = format!("{}home/", other.home);
+    let home = calendar_id(&rig, account, &home_href).await;
+    HomeSetup {
+        emu,
+        rig,
+        account,
+        other,
+        home,
+        home_href,
     }
 }

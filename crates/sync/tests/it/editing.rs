@@ -5,59 +5,40 @@
 //! through the outbox; a conflict is settled by keeping both.
 
 use crate::common::*;
-use almanac_core::{AccountId, CalendarId, Href, Uid};
-use almanac_store::{LocalChange, Store};
-use almanac_sync::{Draft, EditScope};
+use almanac_core::{Href, Uid};
+use almanac_store::LocalChange;
+use almanac_sync::{Changed, Draft, EditScope, Placed, Target};
 use chrono_tz::Tz;
 use std::collections::BTreeSet;
 
 const BERLIN: Tz = chrono_tz::Europe::Berlin;
 
-struct Setup {
-    emu: almanac_icloud_emulator::Emulator,
-    rig: Rig,
-    account: AccountId,
-    other: Remote,
-    home: CalendarId,
-    home_href: String,
-}
-
-async fn setup(seed_names: &[&str]) -> Setup {
-    let emu = almanac_icloud_emulator::Emulator::start(almanac_icloud_emulator::Options {
-        seed: Some(19),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
-    seed(&emu, "home", seed_names).await;
-    let rig = Rig::new(Store::open_in_memory().unwrap(), Default::default());
-    let account = rig.add_icloud(&emu).await;
-    rig.sync(account).await.unwrap();
-    let other = remote(&emu).await;
-    let home_href = format!("{}home/", other.home);
-    let wanted = home_href.clone();
-    let home = rig
-        .engine
-        .with_store(move |s| {
-            Ok(s.calendars(account)?
-                .into_iter()
-                .find(|c| c.href.as_str() == wanted)
-                .map(|c| c.id))
-        })
-        .await
-        .unwrap()
-        .unwrap();
-    Setup {
-        emu,
-        rig,
-        account,
-        other,
-        home,
-        home_href,
+impl HomeSetup {
+    /// Renames the whole event at `href` from its occurrence shown at `start` in Berlin.
+    async fn rename(&self, href: &Href, start: &str, title: &str) -> (Target, Changed<Placed>) {
+        let engine = &self.rig.engine;
+        let target = engine
+            .open_occurrence(self.home, href.clone(), start, BERLIN)
+            .await
+            .unwrap();
+        let draft = Draft {
+            title: title.into(),
+            ..target.opened.draft.clone()
+        };
+        let edited = engine
+            .save(
+                &target,
+                EditScope::All,
+                &draft,
+                self.home,
+                Uid::new("X"),
+                BERLIN,
+            )
+            .await
+            .unwrap();
+        (target, edited)
     }
-}
 
-impl Setup {
     async fn server(&self) -> std::collections::BTreeMap<String, String> {
         self.other.contents(&self.other.mirror().await).await
     }
@@ -101,7 +82,7 @@ const TALK: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Apple Inc.//macO
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_drag_changes_dtstart_and_dtend_only() {
-    let s = setup(&[]).await;
+    let s = home_setup(19, &[]).await;
     s.emu.put_object("home", "talk.ics", TALK).await.unwrap();
     s.rig.sync(s.account).await.unwrap();
     let href = Href::new(format!("{}talk.ics", s.home_href));
@@ -180,7 +161,7 @@ fn lunch() -> Draft {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn undoing_changes_the_server_never_saw_sends_nothing() {
-    let s = setup(&["keep"]).await;
+    let s = home_setup(19, &["keep"]).await;
     let created = s
         .rig
         .engine
@@ -190,29 +171,7 @@ async fn undoing_changes_the_server_never_saw_sends_nothing() {
     assert_eq!(s.rig.engine.outbox(None).await.unwrap().len(), 1);
     // An edit of a server event, and a deletion, also undone before any sync.
     let keep = Href::new(format!("{}keep.ics", s.home_href));
-    let target = s
-        .rig
-        .engine
-        .open_occurrence(s.home, keep.clone(), "2026-12-01T10:00:00", BERLIN)
-        .await
-        .unwrap();
-    let renamed = Draft {
-        title: "Kept".into(),
-        ..target.opened.draft.clone()
-    };
-    let edited = s
-        .rig
-        .engine
-        .save(
-            &target,
-            EditScope::All,
-            &renamed,
-            s.home,
-            Uid::new("X"),
-            BERLIN,
-        )
-        .await
-        .unwrap();
+    let (target, edited) = s.rename(&keep, "2026-12-01T10:00:00", "Kept").await;
     let deleted = s
         .rig
         .engine
@@ -243,32 +202,10 @@ async fn undoing_changes_the_server_never_saw_sends_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn undoing_a_change_the_server_has_puts_the_earlier_text_back_with_if_match() {
-    let s = setup(&["talk", "plan"]).await;
+    let s = home_setup(19, &["talk", "plan"]).await;
     let original = s.rig.contents(s.account).await;
     let talk = Href::new(format!("{}talk.ics", s.home_href));
-    let target = s
-        .rig
-        .engine
-        .open_occurrence(s.home, talk.clone(), "2026-12-01T10:00:00", BERLIN)
-        .await
-        .unwrap();
-    let draft = Draft {
-        title: "Talk renamed".into(),
-        ..target.opened.draft.clone()
-    };
-    let edited = s
-        .rig
-        .engine
-        .save(
-            &target,
-            EditScope::All,
-            &draft,
-            s.home,
-            Uid::new("X"),
-            BERLIN,
-        )
-        .await
-        .unwrap();
+    let (_, edited) = s.rename(&talk, "2026-12-01T10:00:00", "Talk renamed").await;
     s.rig.sync(s.account).await.unwrap();
     assert!(s.server().await[talk.as_str()].contains("Talk renamed"));
 
@@ -285,29 +222,7 @@ async fn undoing_a_change_the_server_has_puts_the_earlier_text_back_with_if_matc
     // Changed on the server after our push: the undo's If-Match fails, and the three-way merge
     // keeps their change with our undo rather than overwriting it.
     let plan = Href::new(format!("{}plan.ics", s.home_href));
-    let target = s
-        .rig
-        .engine
-        .open_occurrence(s.home, plan.clone(), "2026-12-02T10:00:00", BERLIN)
-        .await
-        .unwrap();
-    let draft = Draft {
-        title: "Plan renamed".into(),
-        ..target.opened.draft.clone()
-    };
-    let edited = s
-        .rig
-        .engine
-        .save(
-            &target,
-            EditScope::All,
-            &draft,
-            s.home,
-            Uid::new("X"),
-            BERLIN,
-        )
-        .await
-        .unwrap();
+    let (_, edited) = s.rename(&plan, "2026-12-02T10:00:00", "Plan renamed").await;
     s.rig.sync(s.account).await.unwrap();
     let theirs =
         s.server().await[plan.as_str()].replace("END:VEVENT", "LOCATION:Room 9\r\nEND:VEVENT");
@@ -323,7 +238,7 @@ async fn undoing_a_change_the_server_has_puts_the_earlier_text_back_with_if_matc
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_file_is_imported_through_the_outbox_and_a_conflict_keeps_both() {
-    let s = setup(&["trip", "old"]).await;
+    let s = home_setup(19, &["trip", "old"]).await;
     let newer_trip = event("trip", "Trip newer", 1).replace("DTSTAMP", "SEQUENCE:3\r\nDTSTAMP");
     let file = format!(
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Export//EN\r\n{}{}{}END:VCALENDAR\r\n",

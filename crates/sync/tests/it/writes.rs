@@ -4,60 +4,13 @@
 //! user did not see; a lost answer never makes a duplicate; one refused change blocks none.
 
 use crate::common::*;
-use almanac_core::{AccountId, CalendarId, Href};
-use almanac_store::{LocalChange, Store};
+use almanac_core::Href;
+use almanac_store::LocalChange;
 use almanac_sync::SyncError;
-
-async fn calendar_id(rig: &Rig, account: AccountId, href: &str) -> CalendarId {
-    let href = href.to_string();
-    rig.engine
-        .with_store(move |s| {
-            Ok(s.calendars(account)?
-                .into_iter()
-                .find(|c| c.href.as_str() == href)
-                .map(|c| c.id))
-        })
-        .await
-        .unwrap()
-        .unwrap()
-}
-
-struct Setup {
-    emu: almanac_icloud_emulator::Emulator,
-    rig: Rig,
-    account: AccountId,
-    other: Remote,
-    home: CalendarId,
-    home_href: String,
-}
-
-async fn setup(seed_names: &[&str]) -> Setup {
-    let emu = almanac_icloud_emulator::Emulator::start(almanac_icloud_emulator::Options {
-        seed: Some(21),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
-    seed(&emu, "home", seed_names).await;
-    let rig = Rig::new(Store::open_in_memory().unwrap(), Default::default());
-    let account = rig.add_icloud(&emu).await;
-    rig.sync(account).await.unwrap();
-    let other = remote(&emu).await;
-    let home_href = format!("{}home/", other.home);
-    let home = calendar_id(&rig, account, &home_href).await;
-    Setup {
-        emu,
-        rig,
-        account,
-        other,
-        home,
-        home_href,
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn edits_made_offline_arrive_at_the_next_sync() {
-    let s = setup(&["keep", "edit", "drop"]).await;
+    let s = home_setup(21, &["keep", "edit", "drop"]).await;
     // No request is made for an edit: these three happen "offline".
     let mark = s.emu.log_mark();
     let created = s
@@ -105,7 +58,7 @@ async fn edits_made_offline_arrive_at_the_next_sync() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_edit_against_a_changed_server_copy_becomes_a_conflict_and_loses_nothing() {
-    let s = setup(&["talk"]).await;
+    let s = home_setup(21, &["talk"]).await;
     let href = Href::new(format!("{}talk.ics", s.home_href));
     s.other
         .change("home", "talk.ics", &event("talk", "Theirs", 4))
@@ -144,7 +97,7 @@ async fn an_edit_against_a_changed_server_copy_becomes_a_conflict_and_loses_noth
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deletion_never_removes_a_copy_edited_elsewhere_and_an_edit_of_a_deleted_one_can_be_restored()
  {
-    let s = setup(&["a", "b"]).await;
+    let s = home_setup(21, &["a", "b"]).await;
     // Local delete against a remote edit: the server's copy stays, here too.
     s.other
         .change("home", "a.ics", &event("a", "Edited there", 1))
@@ -179,7 +132,7 @@ async fn a_deletion_never_removes_a_copy_edited_elsewhere_and_an_edit_of_a_delet
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lost_answer_never_makes_a_duplicate_and_a_refused_change_blocks_none() {
-    let s = setup(&["x"]).await;
+    let s = home_setup(21, &["x"]).await;
     // Our earlier upload reached the server but its answer was lost: the same UID is there.
     let created = s
         .rig
@@ -225,7 +178,7 @@ async fn a_lost_answer_never_makes_a_duplicate_and_a_refused_change_blocks_none(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn read_only_calendars_refuse_edits_in_words() {
-    let s = setup(&["x"]).await;
+    let s = home_setup(21, &["x"]).await;
     let shared = almanac_icloud_emulator::layout::SHARED_READ_ONLY;
     let href = format!("{}{shared}/", s.other.home);
     let listed = s
@@ -257,7 +210,7 @@ async fn read_only_calendars_refuse_edits_in_words() {
 /// no conflict; both changes reach the server.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn changes_to_different_properties_merge_without_asking() {
-    let s = setup(&[]).await;
+    let s = home_setup(21, &[]).await;
     // Shape: an iCloud event with a location (icloud-caldav.md, calendar-multiget bodies).
     let with = |summary: &str, location: &str| {
         format!(
@@ -294,7 +247,7 @@ async fn changes_to_different_properties_merge_without_asking() {
 /// sees two copies; an event with attendees is refused, in words.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_event_moves_between_calendars_under_icloud_s_uid_rule() {
-    let s = setup(&["trip"]).await;
+    let s = home_setup(21, &["trip"]).await;
     let work_href = format!("{}work/", s.other.home);
     let work = calendar_id(&s.rig, s.account, &work_href).await;
     let from = Href::new(format!("{}trip.ics", s.home_href));
@@ -352,7 +305,7 @@ async fn an_event_moves_between_calendars_under_icloud_s_uid_rule() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pipelined_writes_send_every_deletion_before_any_creation() {
     let names = ["m0", "m1", "m2", "m3"];
-    let s = setup(&names).await;
+    let s = home_setup(21, &names).await;
     let work_href = format!("{}work/", s.other.home);
     let work = calendar_id(&s.rig, s.account, &work_href).await;
     let mut moved = Vec::new();
@@ -405,7 +358,7 @@ async fn pipelined_writes_send_every_deletion_before_any_creation() {
 /// exactly once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_retry_after_mid_push_keeps_the_rest_queued() {
-    let s = setup(&[]).await;
+    let s = home_setup(21, &[]).await;
     let uids: Vec<String> = (0..12).map(|i| format!("QUEUED-{i:02}")).collect();
     for uid in &uids {
         s.rig
@@ -506,7 +459,7 @@ mod two_clients {
     }
 
     async fn edits_under_faults(steps: Vec<Step>) {
-        let s = setup(&[]).await;
+        let s = home_setup(21, &[]).await;
         let names: Vec<String> = (0..4).map(|i| format!("e{i}")).collect();
         for name in &names {
             s.other
