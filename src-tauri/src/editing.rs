@@ -12,7 +12,7 @@ use crate::ipc::editing::{
 use crate::ipc::{CHANGED, ChangeReason, ChangedEvent, ErrorCode, IpcError, number};
 use crate::shell::Shell;
 use almanac_core::{CalendarId, Href, Uid};
-use almanac_sync::{Changed, Placed, Target};
+use almanac_sync::{Changed, Draft, Placed, Target};
 use tauri::{AppHandle, Emitter, State};
 
 commands! {
@@ -164,21 +164,35 @@ pub async fn update_event(
 ) -> Result<ChangeReceipt, IpcError> {
     let target = open(&shell, &event).await?;
     let (to, draft) = draft_from(&draft)?;
+    save(&app, &shell, &target, event, scope, &draft, to).await
+}
+
+/// Saves `draft` over `target` for the occurrences `scope` names, in calendar `to`: an edit
+/// from the editor and a drag are the same change to the engine.
+async fn save(
+    app: &AppHandle,
+    shell: &Shell,
+    target: &Target,
+    event: EventRef,
+    scope: EditScope,
+    draft: &Draft,
+    to: CalendarId,
+) -> Result<ChangeReceipt, IpcError> {
     let saved = shell
         .engine
         .save(
-            &target,
+            target,
             crate::edit_views::scope(scope),
-            &draft,
+            draft,
             to,
             fresh_uid(),
             shell.display_zone(),
         )
         .await?;
     if to != target.calendar.id {
-        remember_calendar(&shell, to).await;
+        remember_calendar(shell, to).await;
     }
-    placed(&app, &shell, saved, event, target.note()).await
+    placed(app, shell, saved, event, target.note()).await
 }
 
 async fn placed(
@@ -204,20 +218,19 @@ pub async fn move_event(
     all_day: bool,
 ) -> Result<ChangeReceipt, IpcError> {
     let target = open(&shell, &event).await?;
-    let zone = shell.display_zone();
-    let draft = target.opened.moved(&start, &end, all_day, zone)?;
-    let saved = shell
-        .engine
-        .save(
-            &target,
-            crate::edit_views::scope(scope),
-            &draft,
-            target.calendar.id,
-            fresh_uid(),
-            zone,
-        )
-        .await?;
-    placed(&app, &shell, saved, event, target.note()).await
+    let draft = target
+        .opened
+        .moved(&start, &end, all_day, shell.display_zone())?;
+    save(
+        &app,
+        &shell,
+        &target,
+        event,
+        scope,
+        &draft,
+        target.calendar.id,
+    )
+    .await
 }
 
 /// Deletes the occurrences `scope` names.
