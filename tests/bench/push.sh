@@ -5,7 +5,11 @@
 # not a test. Runs in a throwaway desktop session (the CLI keeps the password in the Secret
 # Service).
 #
-#   tests/bench/push.sh [N]        (ALMANAC_BENCH_PROFILE=debug: the debug binaries)
+#   tests/bench/push.sh [N] [--latency-ms M]   (ALMANAC_BENCH_PROFILE=debug: the debug binaries)
+#
+# --latency-ms M  a proxy in front of Radicale holds each new connection and each request M ms,
+#                 as a far server with keep-alive does (Radicale stores one write at a time, so
+#                 on loopback its own time bounds the push; at a distance, the round trips do).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 TARGET=${CARGO_TARGET_DIR:-target}
@@ -16,13 +20,20 @@ if [ -z "${ALMANAC_DESKTOP_SESSION:-}" ]; then
   cargo build "${flags[@]}"
   exec tests/desktop-session.sh "$0" "$@"
 fi
-N=${1:-1000}
+N=1000
+SERVE_ARGS=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --latency-ms) SERVE_ARGS+=(--latency-ms "$2"); shift 2 ;;
+    *) N=$1; shift ;;
+  esac
+done
 BIN=$TARGET/$PROFILE
 SCRATCH=$(mktemp -d)
 trap 'rm -rf "$SCRATCH"' EXIT
 json() { python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$@"; }
 
-coproc SERVE { "$BIN/almanac-dataset-serve" --events 50 --years 1; }
+coproc SERVE { "$BIN/almanac-dataset-serve" --events 50 --years 1 "${SERVE_ARGS[@]}"; }
 read -r INFO <&"${SERVE[0]}"
 export ALMANAC_DATA_DIR=$SCRATCH/data
 json "$INFO" 'd["password"]' | "$BIN/almanac" account add caldav --url "$(json "$INFO" 'd["url"]')" \

@@ -5,10 +5,13 @@
 //! The objects are written straight into Radicale's storage ([`write_files`]), then read once
 //! ([`warm`]), so that Radicale has parsed each before a client asks.
 //!
-//! Arguments: `--events N` (default 10,000), `--years N` (default 3), `--seed N`.
+//! Arguments: `--events N` (default 10,000), `--years N` (default 3), `--seed N`, and
+//! `--latency-ms N`: the `url` printed is then that of the benchmark's proxy in front of
+//! Radicale, holding each new connection and each request N ms and keeping connections open,
+//! as a far server with keep-alive does ([`almanac_dataset::proxy`]).
 
 use almanac_dataset::seed::{warm, write_files};
-use almanac_dataset::{Spec, generate, server_of};
+use almanac_dataset::{Spec, generate, proxy, server_of};
 use anyhow::{Context, Result};
 use std::io::{Read, Write};
 use std::time::Instant;
@@ -45,8 +48,19 @@ fn main() -> Result<()> {
         started.elapsed().as_secs_f64()
     );
     let (first_day, last_day) = spec.span();
+    let url = match arg("--latency-ms") {
+        Some(ms) => {
+            let far = proxy::Far {
+                latency: std::time::Duration::from_millis(ms.parse()?),
+                keep_alive: true,
+            };
+            let (addr, _) = proxy::start(radicale.addr, far)?;
+            format!("http://{addr}/")
+        }
+        None => radicale.base_url.clone(),
+    };
     let info = serde_json::json!({
-        "url": radicale.base_url,
+        "url": url,
         "user": server.user,
         "password": server.password,
         "events": spec.events,
