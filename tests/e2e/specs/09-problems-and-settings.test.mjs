@@ -142,12 +142,13 @@ test("the display zone follows the override", async () => {
   await closeSettings();
   await showView(browser, "Day");
   await goToDay(browser, "2026-12-01");
-  // Planning kickoff, 10:00 in Berlin, is 01:00 in Los Angeles.
+  // Planning kickoff, 10:00 in Berlin, is 01:00 in Los Angeles: "01:00" on a 24-hour clock,
+  // "1 AM" on a 12-hour one (the window writes a whole hour without minutes).
   await browser.waitUntil(
     async () => {
       for (const event of await browser.$$(".fc-timegrid-event")) {
         if ((await textOf(await event.$(".fc-event-title"))) === "Planning kickoff") {
-          return /^0?1[:.]00\b/.test(await textOf(await event.$(".fc-event-time")));
+          return /^(0?1[:.]00\b|1\s*AM\b)/i.test(await textOf(await event.$(".fc-event-time")));
         }
       }
       return false;
