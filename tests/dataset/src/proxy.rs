@@ -3,9 +3,11 @@
 //! `Content-Length` or chunked), bytes in each direction and connections, so a benchmark can
 //! report what a client sent over the wire.
 //!
-//! With a latency it also plays a far server: each new connection is held that long before it
-//! is connected onwards (the TCP handshake's round trip) and each request is held that long
-//! after it arrived before it is forwarded (the request's round trip). Requests are held each
+//! With a latency it also plays a far server: nothing a new connection carries goes on before
+//! that long after it was opened (the TCP handshake's round trip), and each request is held
+//! that long after it arrived before it is forwarded (the request's round trip). Requests are
+//! read as they arrive, whatever the holds, so each counts from when the client sent it (a
+//! client may open a connection well before it sends on it). Requests are held each
 //! from its own arrival, so requests on separate connections wait in parallel, as they would on
 //! a real network; a client that waits for one answer before the next request pays the latency
 //! once per request.
@@ -22,9 +24,10 @@
 //! another scores its number of requests. The latest answer rather than the deepest: a server
 //! that answers requests sent at once one after the other (Radicale) would otherwise count
 //! the late answers' followers a round deeper. An answer is whole when the server closes the
-//! connection after it (Radicale) or when the proxy has forwarded it in full
-//! ([`Far::keep_alive`]); one that only the client's next request on its connection shows whole
-//! counts as the deepest so far, not as the latest, since when it ended is not known.
+//! connection after it (Radicale) or when the proxy forwards it in full ([`Far::keep_alive`]:
+//! exact, as its end is known before the client sees it); one that only the client's next
+//! request on its connection shows whole counts as the deepest so far, not as the latest, since
+//! when it ended is not known.
 
 mod wire;
 
@@ -201,10 +204,9 @@ pub fn start(upstream: SocketAddr, far: Far) -> Result<(SocketAddr, Arc<Counts>)
     std::thread::spawn(move || {
         for client in listener.incoming().flatten() {
             let counts = Arc::clone(&shared);
-            // Each connection waits on its own thread, so that a client opening several at
+            // Each connection is served on its own thread, so that a client opening several at
             // once pays the handshake's latency once, not once per connection.
             std::thread::spawn(move || {
-                std::thread::sleep(far.latency);
                 counts.connections.fetch_add(1, Ordering::Relaxed);
                 let _ = relay(client, upstream, far, &counts);
             });
@@ -231,7 +233,12 @@ enum Whole {
     Unknown,
 }
 
+/// Relays one client connection. Its requests are read as they arrive (so that each counts from
+/// when the client sent it), and each goes on once the connection's handshake latency has
+/// passed since it was accepted and then its own latency since it arrived (or since the
+/// handshake ended, for one the client sent at once: it could not have arrived earlier).
 fn relay(client: TcpStream, upstream: SocketAddr, far: Far, counts: &Arc<Counts>) -> Result<()> {
+    let connected = Instant::now() + far.latency;
     let awaiting = Arc::new(AtomicU64::new(0));
     let open = Open::default();
     // Requests are read as they come and handed over with the instant they may go on.
@@ -244,7 +251,8 @@ fn relay(client: TcpStream, upstream: SocketAddr, far: Far, counts: &Arc<Counts>
             while let Ok(Some(request)) = read_request(&mut reader) {
                 awaiting.fetch_add(1, Ordering::SeqCst);
                 counts.asked(&request, &open);
-                if due.send((Instant::now() + far.latency, request)).is_err() {
+                let arrived = Instant::now().max(connected);
+                if due.send((arrived + far.latency, request)).is_err() {
                     break;
                 }
             }
@@ -335,9 +343,11 @@ fn persistent(
         let close = header(&request, "connection").is_some_and(|v| v.contains("close"));
         let head = persistent_head(&head, (!framed).then_some(body.len()), close);
         counts.answered(awaiting);
+        // Whole before it is written: once the client has it, it may ask again at once, on
+        // another connection too, before this thread would run again.
+        counts.whole(unanswered, Whole::Oldest);
         client.write_all(&head)?;
         client.write_all(&body)?;
-        counts.whole(unanswered, Whole::Oldest);
         counts
             .received
             .fetch_add((head.len() + body.len()) as u64, Ordering::Relaxed);
@@ -440,7 +450,7 @@ mod tests {
     fn round_trips_count_the_requests_that_waited_for_each_other() {
         let far = Far {
             latency: Duration::from_millis(50),
-            keep_alive: false,
+            keep_alive: true,
         };
         let (addr, counts) = start(server(false), far).unwrap();
         ask(addr, 3);
@@ -458,7 +468,11 @@ mod tests {
             (4, 2),
             "three at once, then one"
         );
-        let (closing, counts) = start(server(true), far).unwrap();
+        let streamed = Far {
+            keep_alive: false,
+            ..far
+        };
+        let (closing, counts) = start(server(true), streamed).unwrap();
         ask(closing, 1);
         ask(closing, 1);
         assert_eq!(
