@@ -75,10 +75,10 @@ export interface CalendarSetup {
 const refreshers = new WeakMap<Calendar, (labels: string) => void>();
 
 /**
- * Asks for the shown range again and redraws only if its events changed, or `labels` (what
- * the events' hover texts say of their calendars) did. A sync tells the window several times
- * that it ran; one that brought nothing must not rebuild every event's elements, whose memory
- * WebKit keeps.
+ * Asks for the shown range again and redraws only if its events changed; when only `labels`
+ * (what the events' hover texts say of their calendars) changed, the drawn elements are named
+ * again in place. A sync tells the window several times that it ran; one that brought nothing
+ * must not rebuild every event's elements, whose memory WebKit keeps.
  */
 export function refreshEvents(calendar: Calendar, labels: string): void {
   const refresh = refreshers.get(calendar);
@@ -255,9 +255,20 @@ export function mountCalendar(element: HTMLElement, setup: CalendarSetup): Calen
     const range = rangeOf(activeStart, activeEnd);
     setup.load(activeStart, activeEnd).then((events) => {
       const shown = rangeOf(calendar.view.activeStart, calendar.view.activeEnd);
-      const same = labels === labelled && `${range} ${JSON.stringify(events)}` === drawn;
+      const relabel = labels !== labelled;
       labelled = labels;
-      if (shown !== range || same) return;
+      if (shown !== range) return;
+      if (`${range} ${JSON.stringify(events)}` === drawn) {
+        // Only the hover texts changed (the first overview names the calendars): the drawn
+        // elements are named again where they are.
+        if (relabel) {
+          for (const el of element.querySelectorAll<HTMLElement>("[data-event-id]")) {
+            const event = calendar.getEventById(el.dataset["eventId"] ?? "");
+            if (event) label(el, event);
+          }
+        }
+        return;
+      }
       ahead = { range, events };
       calendar.refetchEvents();
       // The loader says its own failures (main.ts); the drawn events stay.
