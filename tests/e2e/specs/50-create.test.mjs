@@ -10,7 +10,7 @@ import { slotPoint, syncUntil, waitForEvent } from "./editing.mjs";
 import { instantOf, listEvents, prop, quietTuesday, vevents } from "./server.mjs";
 import { signedIn } from "./session.mjs";
 
-const TUE = quietTuesday(44);
+const TUE = quietTuesday(50);
 
 let browser;
 before(async () => {
@@ -128,14 +128,25 @@ test("the editor over a busy week, for the README's picture (nothing saved)", as
   const tomorrow = new Date(NOW.getTime() + 86_400_000).toISOString().slice(0, 10);
   await goToDay(browser, tomorrow);
   if (await browser.$(".toast").isDisplayed()) await browser.$(".toast-close").click();
-  const at = await slotPoint(browser, tomorrow, "11:00:00");
+  // The demo data is random around NOW: the first whole hour with no event under the pointer.
+  let at;
+  let hour;
+  for (hour of [11, 10, 14, 15, 9, 16, 13]) {
+    const point = await slotPoint(browser, tomorrow, `${hour}:00:00`);
+    const free = await browser.execute((x, y) => !document.elementFromPoint(x, y)?.closest(".fc-event, a"), point.x, point.y);
+    if (free) {
+      at = point;
+      break;
+    }
+  }
+  assert.ok(at, "no free hour tomorrow to click on");
   await browser.action("pointer", { parameters: { pointerType: "mouse" } }).move({ x: at.x, y: at.y, origin: "viewport" }).down({ button: 0 }).up({ button: 0 }).perform();
   await browser.$("dialog.quick-create").waitForDisplayed({ timeout: 5_000 });
   await browser.$("#quick-create-title").setValue("Design review");
   await screenshot(browser, "readme-popover");
   await browser.$(".quick-more").click();
   await browser.$("dialog.editor-dialog").waitForDisplayed({ timeout: 5_000 });
-  await browser.$("#editor-end-time").selectByAttribute("value", "12:30");
+  await browser.$("#editor-end-time").selectByAttribute("value", `${String(hour + 1).padStart(2, "0")}:30`);
   await browser.$("#editor-repeat").selectByAttribute("value", "biweekly");
   await browser.$("#editor-alert-add").click();
   await browser.$("#editor-location").setValue("Studio 3, second floor");

@@ -9,10 +9,10 @@ import { syncUntil, timedEvent, waitForEvent } from "./editing.mjs";
 import { addDays, eventByUid, instantOf, listEvents, prop, putEvent, quietTuesday, vcalendar, vevents } from "./server.mjs";
 import { signedIn } from "./session.mjs";
 
-const TUE = quietTuesday(46);
+const TUE = quietTuesday(52);
 const SINGLE = { uid: "e2e-edit@almanac.test", summary: "Quarterly planning", start: `${TUE}T10:00:00Z`, end: `${TUE}T11:00:00Z` };
 const SERIES = {
-  uid: "e2e-series@almanac.test",
+  uid: "e2e-editor-series@almanac.test",
   summary: "Weekly sync",
   start: `${TUE}T15:00:00Z`,
   end: `${TUE}T15:30:00Z`,

@@ -11,7 +11,7 @@ import { syncUntil, timedEvent, waitForEvent } from "./editing.mjs";
 import { addDays, putEvent, quietTuesday, vcalendar } from "./server.mjs";
 import { signedIn } from "./session.mjs";
 
-const TUE = quietTuesday(48);
+const TUE = quietTuesday(54);
 const MON = addDays(TUE, -1);
 const LONG_WORD = "Interdisciplinaryworkinggroupsession";
 const FIXTURES = [
