@@ -123,6 +123,11 @@ impl Engine {
     /// their round trips overlap. One calendar's failure is that calendar's; a failure that
     /// stops the run ([`stops_the_run`]) drops the others in flight, and each keeps the batches
     /// it already stored (every batch is its own transaction).
+    ///
+    /// A calendar that timed out while others were syncing beside it is tried once more at the
+    /// end, alone: a server that answers one request at a time (Radicale) can keep a listing
+    /// queued behind the other calendars' multigets past the read timeout, which says nothing
+    /// about that calendar (seen on a first sync of 5 × 20,000 events).
     async fn sync_calendars(
         &self,
         account: AccountId,
@@ -131,34 +136,72 @@ impl Engine {
         cancel: &Cancel,
         report: &mut SyncReport,
     ) -> Result<(), Failure> {
+        let crowded = fetches.len() > 1;
+        let again = self
+            .sync_some(
+                account,
+                client,
+                fetches,
+                CALENDARS_AT_ONCE,
+                crowded,
+                cancel,
+                report,
+            )
+            .await?;
+        for fetch in again {
+            tracing::info!(calendar = %fetch.1.href, "timed out beside other calendars; tried again alone");
+            self.sync_some(account, client, vec![fetch], 1, false, cancel, report)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Syncs `fetches`, `at_once` at a time, and records each calendar's problem. With
+    /// `retry_timeouts`, a calendar that timed out is returned to be tried again instead.
+    #[allow(clippy::too_many_arguments)]
+    async fn sync_some(
+        &self,
+        account: AccountId,
+        client: &CaldavClient,
+        fetches: Vec<(CalendarId, RemoteCalendar, FetchMode)>,
+        at_once: usize,
+        retry_timeouts: bool,
+        cancel: &Cancel,
+        report: &mut SyncReport,
+    ) -> Result<Vec<(CalendarId, RemoteCalendar, FetchMode)>, Failure> {
         let mut waiting = fetches.into_iter();
         let mut running = FuturesUnordered::new();
+        let mut again = Vec::new();
         loop {
-            while running.len() < CALENDARS_AT_ONCE {
+            while running.len() < at_once {
                 let Some((id, remote, mode)) = waiting.next() else {
                     break;
                 };
                 running.push(async move {
                     let mut own = SyncReport::default();
                     let result = self
-                        .sync_calendar(account, client, id, &remote, mode, cancel, &mut own)
+                        .sync_calendar(account, client, id, &remote, mode.clone(), cancel, &mut own)
                         .await;
-                    (id, remote.href, own, result)
+                    (id, remote, mode, own, result)
                 });
             }
             let next = tokio::select! {
                 next = running.next() => next,
                 cancelled = cancel.cancelled() => return Err(cancelled.into()),
             };
-            let Some((id, href, own, result)) = next else {
-                return Ok(());
+            let Some((id, remote, mode, own, result)) = next else {
+                return Ok(again);
             };
             report.merge(own);
             let problem = match result {
                 Ok(()) => None,
+                Err(Failure::Caldav(CaldavError::Timeout { .. })) if retry_timeouts => {
+                    again.push((id, remote, mode));
+                    continue;
+                }
                 Err(Failure::Caldav(e)) if !stops_the_run(&e) => {
-                    tracing::warn!(calendar = %href, error = %e, "one calendar failed; the others go on");
-                    report.calendar_errors.push((href, e.to_string()));
+                    tracing::warn!(calendar = %remote.href, error = %e, "one calendar failed; the others go on");
+                    report.calendar_errors.push((remote.href, e.to_string()));
                     Some(calendar_problem(&e))
                 }
                 Err(e) => return Err(e),

@@ -620,3 +620,41 @@ async fn a_retry_after_pauses_the_host_for_every_account_on_it() {
     assert_eq!(rig.mirror(first).await, server);
     assert_eq!(rig.mirror(second).await, server);
 }
+
+/// A calendar whose listing outlasts the read timeout while another calendar syncs beside it
+/// (as on a server that answers one request at a time, where it queues behind the other's
+/// multigets) is tried again alone at the end of the run: the first sync ends complete, with no
+/// problem said about that calendar.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_calendar_that_timed_out_beside_others_is_tried_again_alone() {
+    let emu = Emulator::start(Options {
+        seed: Some(12),
+        ..Options::default()
+    })
+    .await
+    .unwrap();
+    seed(&emu, "home", &["a", "b"]).await;
+    seed(&emu, "work", &["c", "d"]).await;
+    emu.inject_for_calendar(Fault::Slow { millis: 2500 }, Scope::Next(1), "work");
+    let rig = Rig::new(Store::open_in_memory().unwrap(), limits());
+    let account = rig.add_icloud(&emu).await;
+    let report = rig.sync(account).await.unwrap();
+    assert!(
+        report.calendar_errors.is_empty(),
+        "{:?}",
+        report.calendar_errors
+    );
+    assert_mirrors(&rig, account, &remote(&emu).await).await;
+    let problems = rig
+        .engine
+        .with_store(move |s| {
+            let mut problems = Vec::new();
+            for calendar in s.calendars(account)? {
+                problems.extend(s.calendar_health(calendar.id)?.problem);
+            }
+            Ok(problems)
+        })
+        .await
+        .unwrap();
+    assert!(problems.is_empty(), "{problems:?}");
+}
