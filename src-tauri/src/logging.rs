@@ -20,6 +20,9 @@ pub fn log_dir(data_dir: &Path) -> PathBuf {
 /// # Errors
 /// When the directory cannot be made or the subscriber is already set.
 pub fn init(dir: &Path) -> anyhow::Result<WorkerGuard> {
+    // Made first: the appender prunes old files before it creates the directory, and says so on
+    // stderr at every first start.
+    std::fs::create_dir_all(dir)?;
     let appender = Builder::new()
         .rotation(Rotation::DAILY)
         .filename_prefix("almanac")

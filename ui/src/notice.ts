@@ -50,6 +50,8 @@ export function setUpNotices(root: HTMLElement): Notices {
 /** The last resort: a rejection no code handled reaches the person in words too. */
 export function showUnhandledRejections(target: Window, notices: Notices): void {
   target.addEventListener("unhandledrejection", (e) => {
+    // The raw reason, for whoever reads the console: the person sees words only.
+    console.error("Unhandled rejection:", e.reason);
     notices.failed(e.reason);
   });
 }
