@@ -11,7 +11,9 @@
 #
 # --events        the event counts, comma-separated; 0 is the app with no account.
 # --bare          also measure a bare Tauri 2 window (tests/bench/bare-tauri, built here in
-#                 release with the workspace's Cargo.lock), the issue's baseline.
+#                 release with the workspace's Cargo.lock), the issue's baseline, and the same
+#                 window showing only the calendar component, empty (tests/bench/bare-calendar):
+#                 the floor of any window built on it.
 # --now           the app's clock at start (ALMANAC_CLOCK_START); default 2026-12-15T09:00:00Z.
 # --after         how long after start to read memory; default 15 (the issue's definition).
 # --app PATH      measure this almanac-desktop instead of building one from the work tree;
@@ -64,19 +66,32 @@ if [ -z "${ALMANAC_MEMORY_BENCH:-}" ]; then
     cargo build --release -q -p almanac-desktop --features almanac-desktop/custom-protocol
   fi
   if [ -n "$BARE" ] && [ -z "$BARE_APP" ]; then
-    # A copy under target/, so that its Cargo.lock (the workspace's, pruned by cargo) and
-    # Tauri's generated files stay out of the source tree.
-    bare=$TARGET/bench/bare-tauri
-    mkdir -p "$bare"
-    cp -r tests/bench/bare-tauri/. "$bare/"
-    cp Cargo.lock "$bare/Cargo.lock"
-    cp icons/128x128.png "$bare/icon.png"
-    CARGO_TARGET_DIR=$TARGET cargo build --release -q --manifest-path "$bare/Cargo.toml"
+    # Copies under target/, so that their Cargo.lock (the workspace's, pruned by cargo) and
+    # Tauri's generated files stay out of the source tree. The calendar's copy differs only in
+    # its page and its name.
+    for kind in tauri calendar; do
+      bare=$TARGET/bench/bare-$kind
+      rm -rf "$bare"
+      mkdir -p "$bare"
+      cp -r tests/bench/bare-tauri/. "$bare/"
+      cp Cargo.lock "$bare/Cargo.lock"
+      cp icons/128x128.png "$bare/icon.png"
+      if [ "$kind" = calendar ]; then
+        (cd ui && BARE_CALENDAR_OUT=$bare/dist npx vite build --config ../tests/bench/bare-calendar/vite.config.mjs)
+        sed -i 's/bare-tauri/bare-calendar/' "$bare/Cargo.toml" "$bare/tauri.conf.json"
+      fi
+      CARGO_TARGET_DIR=$TARGET cargo build --release -q --manifest-path "$bare/Cargo.toml"
+    done
   fi
   export ALMANAC_MEMORY_BENCH=1
   export ALMANAC_MEMORY_APP=${APP:-$TARGET/release/almanac-desktop}
   export ALMANAC_MEMORY_CLI=${CLI:-$TARGET/release/almanac}
   export ALMANAC_MEMORY_BARE=${BARE:+${BARE_APP:-$TARGET/release/almanac-bench-bare-tauri}}
+  # Built here only (not with --bare-app).
+  export ALMANAC_MEMORY_BARE_CALENDAR=
+  if [ -n "$BARE" ] && [ -z "$BARE_APP" ]; then
+    ALMANAC_MEMORY_BARE_CALENDAR=$TARGET/release/almanac-bench-bare-calendar
+  fi
   export ALMANAC_MEMORY_SERVE=$TARGET/release/almanac-dataset-serve
   export ALMANAC_MEMORY_ALSO=$ALSO
   exec tests/desktop-session.sh "$0" "${args[@]}"
@@ -84,7 +99,7 @@ fi
 
 # From here on: inside the desktop session (DISPLAY, D-Bus and the Secret Service are set).
 APP=$ALMANAC_MEMORY_APP CLI=$ALMANAC_MEMORY_CLI SERVE=$ALMANAC_MEMORY_SERVE
-BARE_APP=$ALMANAC_MEMORY_BARE ALSO=$ALMANAC_MEMORY_ALSO
+BARE_APP=$ALMANAC_MEMORY_BARE ALSO=$ALMANAC_MEMORY_ALSO BARE_CALENDAR=$ALMANAC_MEMORY_BARE_CALENDAR
 SCRATCH=$ALMANAC_SESSION_SCRATCH
 [ -z "$SHOTS" ] || mkdir -p "$SHOTS"
 # The apps started here stop with the script. The dataset server is not killed: it stops when
@@ -209,6 +224,10 @@ fresh_case() { # name
 if [ -n "$BARE_APP" ]; then
   fresh_case bare
   measure "bare Tauri" - "$BARE_APP"
+fi
+if [ -n "$BARE_CALENDAR" ]; then
+  fresh_case bare-calendar
+  measure "bare Tauri + calendar component" - "$BARE_CALENDAR"
 fi
 IFS=, read -ra counts <<<"$EVENTS"
 apps=("$APP")
