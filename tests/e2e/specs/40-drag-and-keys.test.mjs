@@ -5,11 +5,10 @@
 // read-only calendar's event cannot be dragged or moved from the keyboard.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { goToDay, launchApp, screenshot, showView, textOf } from "./app.mjs";
+import { goToDay, launchApp, screenshot, textOf } from "./app.mjs";
 import { control } from "./emulator.mjs";
-import { drag, focusEvent, placeOf, pressOn, syncUntil, timedEvent, waitForEvent, waitingText } from "./editing.mjs";
-import { addDays, eventByUid, instantOf, listEvents, prop, putEvent, quietTuesday, vcalendar, vevents } from "./server.mjs";
-import { signedIn } from "./session.mjs";
+import { drag, focusEvent, placeOf, pressOn, syncUntil, timedEvent, waitForEvent, waitingText, weekWithFixtures } from "./editing.mjs";
+import { addDays, eventByUid, instantOf, listEvents, prop, quietTuesday, vevents } from "./server.mjs";
 
 const TUE = quietTuesday(40);
 const WED = addDays(TUE, 1);
@@ -31,13 +30,7 @@ const FIXTURES = [
 let browser;
 before(async () => {
   browser = await launchApp();
-  await signedIn(browser);
-  for (const f of FIXTURES) await putEvent("home", `${f.uid}.ics`, vcalendar(f));
-  await showView(browser, "Week");
-  await goToDay(browser, TUE);
-  await syncUntil(browser, "the fixtures in the window", async () =>
-    browser.execute(() => [...document.querySelectorAll(".fc-event-title")].some((el) => el.textContent === "Keys move me")),
-  );
+  await weekWithFixtures(browser, FIXTURES, TUE, "Keys move me");
 });
 after(async () => {
   await control("clear-faults", {}).catch(() => {});

@@ -3,11 +3,10 @@
 // the sidebar; back online (or relinked), they arrive at the server.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { goToDay, launchApp, screenshot, showView, textOf } from "./app.mjs";
+import { launchApp, screenshot, textOf } from "./app.mjs";
 import { control } from "./emulator.mjs";
-import { placeOf, pressOn, syncUntil, waitForEvent, waitingText } from "./editing.mjs";
-import { addDays, eventByUid, instantOf, putEvent, quietTuesday, vcalendar } from "./server.mjs";
-import { signedIn } from "./session.mjs";
+import { placeOf, pressOn, syncUntil, waitForEvent, waitingText, weekWithFixtures } from "./editing.mjs";
+import { addDays, eventByUid, instantOf, quietTuesday } from "./server.mjs";
 
 const TUE = quietTuesday(42);
 const WED = addDays(TUE, 1);
@@ -17,13 +16,7 @@ const STRETCH = { uid: "e2e-offline-stretch@almanac.test", summary: "Offline str
 let browser;
 before(async () => {
   browser = await launchApp();
-  await signedIn(browser);
-  for (const f of [MOVE, STRETCH]) await putEvent("home", `${f.uid}.ics`, vcalendar(f));
-  await showView(browser, "Week");
-  await goToDay(browser, TUE);
-  await syncUntil(browser, "the fixtures in the window", async () =>
-    browser.execute(() => [...document.querySelectorAll(".fc-event-title")].some((el) => el.textContent === "Offline stretch")),
-  );
+  await weekWithFixtures(browser, [MOVE, STRETCH], TUE, "Offline stretch");
 });
 after(async () => {
   await control("clear-faults", {}).catch(() => {});

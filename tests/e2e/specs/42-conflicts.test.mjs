@@ -5,11 +5,10 @@
 // copy: each checked on the server.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { goToDay, launchApp, screenshot, showView, textOf } from "./app.mjs";
+import { launchApp, screenshot, textOf } from "./app.mjs";
 import { control } from "./emulator.mjs";
-import { placeOf, pressOn, syncUntil } from "./editing.mjs";
+import { placeOf, pressOn, syncUntil, weekWithFixtures } from "./editing.mjs";
 import { eventByUid, getEvent, instantOf, listEvents, prop, putEvent, quietTuesday, vcalendar, vevents } from "./server.mjs";
-import { signedIn } from "./session.mjs";
 
 const TUE = quietTuesday(44);
 const at = (hour) => `${TUE}T${String(hour).padStart(2, "0")}:00:00Z`;
@@ -24,13 +23,7 @@ const FIXTURES = ["mine", "theirs", "both"].map((keep, i) => ({
 let browser;
 before(async () => {
   browser = await launchApp();
-  await signedIn(browser);
-  for (const f of FIXTURES) await putEvent("home", `${f.uid}.ics`, vcalendar(f));
-  await showView(browser, "Week");
-  await goToDay(browser, TUE);
-  await syncUntil(browser, "the fixtures in the window", async () =>
-    browser.execute(() => [...document.querySelectorAll(".fc-event-title")].some((el) => el.textContent === "Conflict both")),
-  );
+  await weekWithFixtures(browser, FIXTURES, TUE, "Conflict both");
 });
 after(async () => {
   await control("clear-faults", {}).catch(() => {});

@@ -4,11 +4,10 @@
 // occurrences the answer is for.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { goToDay, launchApp, screenshot, showView, textOf } from "./app.mjs";
+import { goToDay, launchApp, screenshot, textOf } from "./app.mjs";
 import { control, emulator } from "./emulator.mjs";
-import { syncUntil, timedEvent, waitForEvent } from "./editing.mjs";
-import { addDays, eventByUid, listEvents, prop, putEvent, quietTuesday, vcalendar, vevents } from "./server.mjs";
-import { signedIn } from "./session.mjs";
+import { syncUntil, timedEvent, waitForEvent, weekWithFixtures } from "./editing.mjs";
+import { addDays, eventByUid, listEvents, prop, quietTuesday, vevents } from "./server.mjs";
 
 const TUE = quietTuesday(46);
 const me = emulator.apple_id.toLowerCase();
@@ -29,13 +28,7 @@ const SERIES = {
 let browser;
 before(async () => {
   browser = await launchApp();
-  await signedIn(browser);
-  for (const f of [SINGLE, SERIES]) await putEvent("home", `${f.uid}.ics`, vcalendar(f));
-  await showView(browser, "Week");
-  await goToDay(browser, TUE);
-  await syncUntil(browser, "the invitations in the window", async () =>
-    browser.execute(() => [...document.querySelectorAll(".fc-event-title")].some((el) => el.textContent === "Weekly sync")),
-  );
+  await weekWithFixtures(browser, [SINGLE, SERIES], TUE, "Weekly sync");
 });
 after(async () => {
   await browser?.deleteSession();

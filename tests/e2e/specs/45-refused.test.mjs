@@ -3,11 +3,10 @@
 // each sync: once the server takes it, the mark goes.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { goToDay, launchApp, screenshot, showView, textOf } from "./app.mjs";
+import { launchApp, screenshot, textOf } from "./app.mjs";
 import { control } from "./emulator.mjs";
-import { placeOf, pressOn, syncUntil, timedEvent } from "./editing.mjs";
-import { eventByUid, instantOf, putEvent, quietTuesday, vcalendar } from "./server.mjs";
-import { signedIn } from "./session.mjs";
+import { placeOf, pressOn, syncUntil, timedEvent, weekWithFixtures } from "./editing.mjs";
+import { eventByUid, instantOf, quietTuesday } from "./server.mjs";
 
 const TUE = quietTuesday(48);
 const EVENT = { uid: "e2e-refused@almanac.test", summary: "Too big to move", start: `${TUE}T10:00:00Z`, end: `${TUE}T11:00:00Z` };
@@ -15,13 +14,7 @@ const EVENT = { uid: "e2e-refused@almanac.test", summary: "Too big to move", sta
 let browser;
 before(async () => {
   browser = await launchApp();
-  await signedIn(browser);
-  await putEvent("home", `${EVENT.uid}.ics`, vcalendar(EVENT));
-  await showView(browser, "Week");
-  await goToDay(browser, TUE);
-  await syncUntil(browser, "the event in the window", async () =>
-    browser.execute((t) => [...document.querySelectorAll(".fc-event-title")].some((el) => el.textContent === t), EVENT.summary),
-  );
+  await weekWithFixtures(browser, [EVENT], TUE, EVENT.summary);
 });
 after(async () => {
   await control("quirks", { max_resource_size: 1_048_576 }).catch(() => {});

@@ -4,10 +4,9 @@
 // occurrences a change is for, and "This and following" splits the series on the server.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { goToDay, launchApp, screenshot, showView, textOf } from "./app.mjs";
-import { syncUntil, timedEvent, waitForEvent } from "./editing.mjs";
-import { addDays, eventByUid, instantOf, listEvents, prop, putEvent, quietTuesday, vcalendar, vevents } from "./server.mjs";
-import { signedIn } from "./session.mjs";
+import { goToDay, launchApp, screenshot, textOf } from "./app.mjs";
+import { syncUntil, timedEvent, waitForEvent, weekWithFixtures } from "./editing.mjs";
+import { addDays, eventByUid, instantOf, listEvents, prop, quietTuesday, vevents } from "./server.mjs";
 
 const TUE = quietTuesday(52);
 const SINGLE = { uid: "e2e-edit@almanac.test", summary: "Quarterly planning", start: `${TUE}T10:00:00Z`, end: `${TUE}T11:00:00Z` };
@@ -22,15 +21,7 @@ const SERIES = {
 let browser;
 before(async () => {
   browser = await launchApp();
-  await signedIn(browser);
-  // Put on the server as another device would; the app sees them with its next sync.
-  await putEvent("home", `${SINGLE.uid}.ics`, vcalendar(SINGLE));
-  await putEvent("home", `${SERIES.uid}.ics`, vcalendar(SERIES));
-  await showView(browser, "Week");
-  await goToDay(browser, TUE);
-  await syncUntil(browser, "the fixtures in the window", async () =>
-    browser.execute(() => [...document.querySelectorAll(".fc-event-title")].some((el) => el.textContent === "Weekly sync")),
-  );
+  await weekWithFixtures(browser, [SINGLE, SERIES], TUE, "Weekly sync");
   await waitForEvent(browser, "Quarterly planning");
 });
 after(async () => {

@@ -7,9 +7,8 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { goToDay, launchApp, screenshot, showView, textOf } from "./app.mjs";
-import { syncUntil, timedEvent, waitForEvent } from "./editing.mjs";
-import { addDays, putEvent, quietTuesday, vcalendar } from "./server.mjs";
-import { signedIn } from "./session.mjs";
+import { timedEvent, waitForEvent, weekWithFixtures } from "./editing.mjs";
+import { addDays, quietTuesday } from "./server.mjs";
 
 const TUE = quietTuesday(54);
 const MON = addDays(TUE, -1);
@@ -31,13 +30,7 @@ const FIXTURES = [
 let browser;
 before(async () => {
   browser = await launchApp();
-  await signedIn(browser);
-  for (const f of FIXTURES) await putEvent("home", `${f.uid}.ics`, vcalendar(f));
-  await showView(browser, "Week");
-  await goToDay(browser, TUE);
-  await syncUntil(browser, "the fixtures in the window", async () =>
-    browser.execute((w) => [...document.querySelectorAll(".fc-event-title")].some((el) => el.textContent === w), LONG_WORD),
-  );
+  await weekWithFixtures(browser, FIXTURES, TUE, LONG_WORD);
 });
 after(async () => {
   await resize(1200, 800).catch(() => {});

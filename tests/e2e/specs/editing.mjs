@@ -1,6 +1,8 @@
 // The window's side of the editing specs: finding an event's element, dragging with a real
 // pointer (WebDriver actions), and syncing until the server holds what a check wants.
-import { textOf } from "./app.mjs";
+import { goToDay, showView, textOf } from "./app.mjs";
+import { putEvent, vcalendar } from "./server.mjs";
+import { signedIn } from "./session.mjs";
 
 /** The element of the event titled `title` in the week or day view (the first, if several). */
 export async function timedEvent(browser, title) {
@@ -118,4 +120,18 @@ export async function pressOn(browser, title, ...chords) {
       { timeout: 10_000, timeoutMsg: `${title} did not follow ${chord.join("+")}` },
     );
   }
+}
+
+/**
+ * The editing specs' start: signs in, puts `fixtures` on the home calendar as another device
+ * would, shows the week of `day`, and syncs until the window draws the event titled `title`.
+ */
+export async function weekWithFixtures(browser, fixtures, day, title) {
+  await signedIn(browser);
+  for (const f of fixtures) await putEvent("home", `${f.uid}.ics`, vcalendar(f));
+  await showView(browser, "Week");
+  await goToDay(browser, day);
+  await syncUntil(browser, "the fixtures in the window", async () =>
+    browser.execute((t) => [...document.querySelectorAll(".fc-event-title")].some((el) => el.textContent === t), title),
+  );
 }
