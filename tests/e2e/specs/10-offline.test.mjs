@@ -2,7 +2,7 @@
 // calendars stay browsable (views, details, search); back online, it comes up to date again.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { columnTitlesOn, goToDay, launchApp, monthTitlesOn, screenshot, showView, textOf, waitUpToDate } from "./app.mjs";
+import { clickSyncNow, columnTitlesOn, goToDay, launchApp, monthTitlesOn, screenshot, showView, textOf, waitUpToDate } from "./app.mjs";
 import { control } from "./emulator.mjs";
 import { signedIn } from "./session.mjs";
 
@@ -19,7 +19,7 @@ after(async () => {
 test("an unreachable server is said in words", async () => {
   // Every connection is reset: to the client that is a network failure, as when offline.
   await control("inject", { fault: { kind: "connection-reset" }, scope: { for_millis: 120_000 } });
-  await browser.$(".account .sync-now").click();
+  await clickSyncNow(browser);
   await browser.waitUntil(async () => /offline/i.test(await textOf(await browser.$(".account-state"))), {
     timeout: 60_000,
     timeoutMsg: "the account did not say it is offline",
@@ -60,7 +60,7 @@ test("saved data stays browsable offline", async () => {
 
 test("back online, the account comes up to date", async () => {
   await control("clear-faults", {});
-  await browser.$(".account .sync-now").click();
+  await clickSyncNow(browser);
   await waitUpToDate(browser);
   await showView(browser, "Month");
 });

@@ -3,7 +3,7 @@
 // the sidebar; back online (or relinked), they arrive at the server.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { launchApp, screenshot, textOf } from "./app.mjs";
+import { clickSyncNow, launchApp, screenshot, textOf } from "./app.mjs";
 import { control } from "./emulator.mjs";
 import { placeOf, pressOn, syncUntil, waitForEvent, waitingText, weekWithFixtures } from "./editing.mjs";
 import { addDays, eventByUid, instantOf, quietTuesday } from "./server.mjs";
@@ -30,7 +30,7 @@ async function onServer(uid) {
 
 test("offline, changes are made, shown with their marks and counted", async () => {
   await control("inject", { fault: { kind: "connection-reset" }, scope: { for_millis: 600_000 } });
-  await browser.$(".account .sync-now").click();
+  await clickSyncNow(browser);
   await browser.waitUntil(async () => /offline/i.test(await textOf(await browser.$(".account-state"))), {
     timeout: 60_000,
     timeoutMsg: "the account did not say it is offline",
@@ -71,7 +71,7 @@ test("back online, the changes arrive at the server", async () => {
 
 test("with the password revoked, a change waits and arrives after relinking", async () => {
   await control("revoke-all", {});
-  await browser.$(".account .sync-now").click();
+  await clickSyncNow(browser);
   await browser.$("#relink-banner").waitForDisplayed({ timeout: 90_000 });
   await pressOn(browser, "Offline move", ["Alt", "ArrowLeft"]);
   await browser.waitUntil(async () => (await placeOf(browser, "Offline move"))?.day === TUE, {

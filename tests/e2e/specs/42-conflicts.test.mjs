@@ -5,7 +5,7 @@
 // copy: each checked on the server.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { launchApp, screenshot, textOf } from "./app.mjs";
+import { clickSyncNow, launchApp, screenshot, textOf } from "./app.mjs";
 import { control } from "./emulator.mjs";
 import { placeOf, pressOn, syncUntil, weekWithFixtures } from "./editing.mjs";
 import { eventByUid, getEvent, instantOf, listEvents, prop, putEvent, quietTuesday, vcalendar, vevents } from "./server.mjs";
@@ -53,7 +53,7 @@ test("an event changed here and on the server becomes a conflict, marked and cou
     const later = (iso) => new Date(Date.parse(iso) + 2 * 3_600_000).toISOString().replace(".000Z", "Z");
     await putEvent("home", name, vcalendar({ ...f, start: later(f.start), end: later(f.end), extra: ["SEQUENCE:1"] }), etag);
   }
-  await browser.$(".account .sync-now").click();
+  await clickSyncNow(browser);
   await browser.waitUntil(async () => /^3 conflicts to resolve$/.test(await browser.execute(() => document.querySelector(".changes-conflicts")?.textContent ?? "")), {
     timeout: 90_000,
     timeoutMsg: "the sidebar does not count three conflicts",

@@ -4,7 +4,7 @@
 // asked nothing: it still holds the event and saw no write to that calendar.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { goToDay, launchApp, screenshot, showView, textOf } from "./app.mjs";
+import { clickSyncNow, goToDay, launchApp, screenshot, showView, textOf } from "./app.mjs";
 import { control, requests } from "./emulator.mjs";
 import { listEvents, prop, vevents } from "./server.mjs";
 import { signedIn } from "./session.mjs";
@@ -54,7 +54,7 @@ test("the Delete key leaves it alone, and the server sees no write", async () =>
     timeout: 10_000,
     timeoutMsg: "the toast does not say why nothing was deleted",
   });
-  await browser.$(".account .sync-now").click();
+  await clickSyncNow(browser);
   await browser.waitUntil(async () => (await textOf(await browser.$(".account-state"))) === "Up to date", { timeout: 60_000 });
   const writes = (await requests()).filter((r) => ["PUT", "DELETE", "MOVE"].includes(r.method) && r.path.includes(SHARED_READ_ONLY));
   assert.deepEqual(writes.map((r) => `${r.method} ${r.path}`), []);

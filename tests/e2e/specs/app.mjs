@@ -60,6 +60,17 @@ export async function waitUpToDate(browser, timeout = 90_000) {
   });
 }
 
+/** Clicks the first account's "Sync now" in one step inside the page: the sidebar is redrawn
+ * whenever the shell reports progress, so an element found first may be gone by the click. */
+export async function clickSyncNow(browser) {
+  const clicked = await browser.execute(() => {
+    const button = document.querySelector(".account .sync-now");
+    button?.click();
+    return button !== null;
+  });
+  if (!clicked) throw new Error("the sidebar shows no Sync now button");
+}
+
 /** Jumps to a day with the toolbar's "Go to date" dialog. */
 export async function goToDay(browser, day) {
   await browser.$(".fc-goto-button").click();
