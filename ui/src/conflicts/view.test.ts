@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ConflictView, PendingChanges } from "../ipc";
 import { countsText, renderChangeCounts } from "./counts";
 import { type ConflictsIpc, setUpConflicts } from "./view";
@@ -9,16 +9,6 @@ const conflict: ConflictView = {
   mine: { ...side, title: "Budget <b>final</b>" },
   theirs: { ...side, start: "2028-03-01T14:00:00", end: "2028-03-01T15:00:00" },
 };
-
-beforeAll(() => {
-  // jsdom has <dialog> without its methods.
-  HTMLDialogElement.prototype.showModal = function showModal(this: HTMLDialogElement) {
-    this.setAttribute("open", "");
-  };
-  HTMLDialogElement.prototype.close = function close(this: HTMLDialogElement) {
-    this.removeAttribute("open");
-  };
-});
 
 function fakeIpc(list: ConflictView[][]) {
   const answers = [...list];

@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { EditorCommands } from "./commands";
 import { type Editor, detailsFollower, focusedEvent, mountEditor, newEventSpan } from "./mount";
 import type { ChangeReceipt, EditorFields, EventRef, WritableCalendar } from "../ipc";
@@ -97,15 +97,6 @@ function key(k: string, options: KeyboardEventInit = {}, target: EventTarget = d
   return event;
 }
 
-beforeAll(() => {
-  // jsdom has <dialog> without its methods.
-  HTMLDialogElement.prototype.showModal = function showModal(this: HTMLDialogElement) {
-    this.setAttribute("open", "");
-  };
-  HTMLDialogElement.prototype.close = function close(this: HTMLDialogElement) {
-    this.removeAttribute("open");
-  };
-});
 afterEach(() => {
   shown = null;
   vi.clearAllMocks();

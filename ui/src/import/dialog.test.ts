@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ImportPreview } from "../ipc";
 import { type ImportIpc, fileName, importedText, isCalendarFile, listenForTestDrops, previewText, setUpImport } from "./dialog";
 
@@ -6,15 +6,6 @@ const preview = (over: Partial<ImportPreview> = {}): ImportPreview => ({
   calendar_name: "Home", total: 12, new: 10, updated: 1, skipped: 1, skipped_reasons: ["“Old party”: already there, and newer"], ...over,
 });
 
-beforeAll(() => {
-  // jsdom has <dialog> without its methods.
-  HTMLDialogElement.prototype.showModal = function showModal(this: HTMLDialogElement) {
-    this.setAttribute("open", "");
-  };
-  HTMLDialogElement.prototype.close = function close(this: HTMLDialogElement) {
-    this.removeAttribute("open");
-  };
-});
 afterEach(() => {
   document.body.replaceChildren();
 });

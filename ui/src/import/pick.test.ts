@@ -1,17 +1,8 @@
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ImportIpc } from "./dialog";
 import { setUpImport } from "./dialog";
 import { isImportKey, setUpImportCommand } from "./pick";
 
-beforeAll(() => {
-  // jsdom has <dialog> without its methods.
-  HTMLDialogElement.prototype.showModal = function showModal(this: HTMLDialogElement) {
-    this.setAttribute("open", "");
-  };
-  HTMLDialogElement.prototype.close = function close(this: HTMLDialogElement) {
-    this.removeAttribute("open");
-  };
-});
 afterEach(() => {
   document.body.replaceChildren();
 });

@@ -1,4 +1,4 @@
-import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import page from "../../index.html?raw";
 import { type AccountView, type CalendarView, IpcFailure } from "../ipc";
 import { type RemoveActions, setUpRemove } from "./dialog";
@@ -28,17 +28,6 @@ function answer(value: "remove" | "cancel"): void {
   dialog().returnValue = value;
   dialog().close();
 }
-
-beforeAll(() => {
-  // jsdom has <dialog> without its methods.
-  HTMLDialogElement.prototype.showModal = function showModal(this: HTMLDialogElement) {
-    this.setAttribute("open", "");
-  };
-  HTMLDialogElement.prototype.close = function close(this: HTMLDialogElement) {
-    this.removeAttribute("open");
-    this.dispatchEvent(new Event("close"));
-  };
-});
 
 beforeEach(() => {
   document.body.replaceChildren(...new DOMParser().parseFromString(page, "text/html").body.children);

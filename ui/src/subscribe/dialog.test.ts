@@ -1,4 +1,4 @@
-import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import page from "../../index.html?raw";
 import type { CalendarView, Overview, SubscribeRequest } from "../ipc";
 import { IpcFailure } from "../ipc";
@@ -27,16 +27,6 @@ function actions(over: Partial<SubscribeActions> = {}): SubscribeActions {
     ...over,
   };
 }
-
-beforeAll(() => {
-  // jsdom has <dialog> without its methods.
-  HTMLDialogElement.prototype.showModal = function showModal(this: HTMLDialogElement) {
-    this.setAttribute("open", "");
-  };
-  HTMLDialogElement.prototype.close = function close(this: HTMLDialogElement) {
-    this.removeAttribute("open");
-  };
-});
 
 beforeEach(() => {
   const parsed = new DOMParser().parseFromString(page, "text/html");
