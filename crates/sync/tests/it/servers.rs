@@ -123,8 +123,11 @@ async fn converges_with_xandikos() {
 }
 
 /// Issue 15: the first sync of five calendars, discovery included, costs at most six round
-/// trips on a far server, counted by a proxy that holds each request 500 ms (a request is one
-/// round trip deeper than the latest answer back before it was sent). On Radicale: the
+/// trips on a far server, counted by a proxy that holds each request 1.5 s (a request is one
+/// round trip deeper than the latest answer back before it was sent; the hold is long so that a
+/// listing Radicale answers late on a loaded machine, with this binary's other tests running
+/// beside it, is not counted a round trip deeper: 500 ms gave 7 in a clean-clone CI run). On
+/// Radicale: the
 /// well-known URL (a redirect to `/`), `/`, the principal, the listing, the five calendars'
 /// sync-collections at once, and every multiget at once (batches sized from the listing, up
 /// to 4,000 events a calendar: unit test `calendar::tests`).
@@ -161,7 +164,7 @@ async fn a_first_sync_of_five_calendars_costs_at_most_six_round_trips() {
         }
     }
     let far = proxy::Far {
-        latency: std::time::Duration::from_millis(500),
+        latency: std::time::Duration::from_millis(1500),
         keep_alive: true,
     };
     let (addr, counts) = proxy::start(server.addr, far).unwrap();
