@@ -127,10 +127,9 @@ async fn converges_with_xandikos() {
 /// round trip deeper than the latest answer back before it was sent; the hold is long so that a
 /// listing Radicale answers late on a loaded machine, with this binary's other tests running
 /// beside it, is not counted a round trip deeper: 500 ms gave 7 in a clean-clone CI run). On
-/// Radicale: the
-/// well-known URL (a redirect to `/`), `/`, the principal, the listing, the five calendars'
-/// sync-collections at once, and every multiget at once (batches sized from the listing, up
-/// to 4,000 events a calendar: unit test `calendar::tests`).
+/// Radicale: the well-known URL (a redirect to `/`), `/`, the principal, the listing, the five
+/// calendars' sync-collections at once, and every multiget at once (batches sized from the
+/// listing, up to 4,000 events a calendar: unit test `calendar::tests`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_first_sync_of_five_calendars_costs_at_most_six_round_trips() {
     use almanac_dataset::proxy;
