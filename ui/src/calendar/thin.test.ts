@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Calendar, EventInput } from "@fullcalendar/core";
 import type { EventView } from "../ipc";
 import { toEventInput } from "./events";
-import { dayCap, release, thin } from "./thin";
+import { dayCap, measureMonth, release, thin } from "./thin";
 import { VIEWS, mountCalendar } from "./view";
 
 const timed = (id: string, start: string, end: string, title = id): EventInput => ({ id, title, start, end, allDay: false });
@@ -68,6 +68,44 @@ describe("dayCap", () => {
     expect(dayCap(VIEWS.week, 700)).toBe(Infinity);
     expect(dayCap(VIEWS.agenda, 700)).toBe(Infinity);
     expect(dayCap(VIEWS.month, 0)).toBe(Infinity);
+  });
+
+  it("keeps one event more than a measured month cell has rows for", () => {
+    // The 1280×860 benchmark window: 95 px below the date, rows of 19 px: 5 rows.
+    expect(dayCap(VIEWS.month, 725, { cellPx: 95, rowPx: 19 })).toBe(6);
+    // No event drawn yet: the lowest event height, so never fewer than fit.
+    expect(dayCap(VIEWS.month, 725, { cellPx: 95, rowPx: undefined })).toBe(8);
+    expect(dayCap(VIEWS.week, 725, { cellPx: 95, rowPx: 19 })).toBe(Infinity);
+  });
+});
+
+describe("measureMonth", () => {
+  /** A month grid's first cell as FullCalendar draws it, `heights` standing in for layout. */
+  function grid(view: string, heights: { frame: number; top: number; harness?: number }): HTMLElement {
+    const box = (className: string, height: number | undefined, parent?: HTMLElement): HTMLElement => {
+      const el = document.createElement("div");
+      el.className = className;
+      if (height !== undefined) el.getBoundingClientRect = () => ({ height }) as DOMRect;
+      parent?.append(el);
+      return el;
+    };
+    const root = box(view, undefined);
+    const frame = box("fc-daygrid-day-frame", heights.frame, root);
+    box("fc-daygrid-day-top", heights.top, frame);
+    const events = box("fc-daygrid-day-events", undefined, frame);
+    if (heights.harness !== undefined) box("fc-daygrid-event-harness", heights.harness, events).style.marginTop = "1px";
+    return root;
+  }
+
+  it("measures the cell below its date and an event's row with its margins", () => {
+    expect(measureMonth(grid("fc-dayGridMonth-view", { frame: 117, top: 22, harness: 18 }))).toEqual({ cellPx: 95, rowPx: 19 });
+    expect(measureMonth(grid("fc-dayGridMonth-view", { frame: 117, top: 22 }))).toEqual({ cellPx: 95, rowPx: undefined });
+  });
+
+  it("measures nothing outside a month grid or before layout", () => {
+    // The week's all-day row is a day grid too.
+    expect(measureMonth(grid("fc-timeGridWeek-view", { frame: 117, top: 22, harness: 18 }))).toBeUndefined();
+    expect(measureMonth(grid("fc-dayGridMonth-view", { frame: 0, top: 0 }))).toBeUndefined();
   });
 });
 

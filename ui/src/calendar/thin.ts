@@ -22,14 +22,46 @@ const EVENT_PX = 14;
 const MONTH_ROWS = 6;
 
 /**
- * How many events a day keeps in the view `viewType`, with the calendar `height` pixels high:
- * more than the cell can show, so the cell still overflows where it would with all of them.
- * No limit where the view lists every event (week, day, agenda) or before the calendar has a
- * height to measure.
+ * The room a month grid's day has for events, as FullCalendar drew it: the cell's height below
+ * its date and, once an event is drawn, an event's row (its height with its margins).
  */
-export function dayCap(viewType: string, height: number): number {
+export interface MonthRoom {
+  cellPx: number;
+  rowPx: number | undefined;
+}
+
+/** Measures the month grid drawn in `element`, or `undefined` while none is (another view,
+ * or no layout yet). */
+export function measureMonth(element: HTMLElement): MonthRoom | undefined {
+  const frame = element.querySelector<HTMLElement>(".fc-dayGridMonth-view .fc-daygrid-day-frame");
+  const top = frame?.querySelector<HTMLElement>(".fc-daygrid-day-top");
+  if (!frame || !top) return undefined;
+  const cellPx = frame.getBoundingClientRect().height - top.getBoundingClientRect().height;
+  if (cellPx <= 0) return undefined;
+  const harness = element.querySelector<HTMLElement>(".fc-dayGridMonth-view .fc-daygrid-event-harness");
+  const rowPx = harness ? rowHeight(harness) : 0;
+  return { cellPx, rowPx: rowPx > 0 ? rowPx : undefined };
+}
+
+function rowHeight(harness: HTMLElement): number {
+  const style = getComputedStyle(harness);
+  return harness.getBoundingClientRect().height + (parseFloat(style.marginTop) || 0) + (parseFloat(style.marginBottom) || 0);
+}
+
+/**
+ * How many events a day keeps in the view `viewType`, with the calendar `height` pixels high:
+ * one more than the cell has rows for, so that it still overflows where it would with all of
+ * them and FullCalendar draws its "+N more". Measured (`room`) where the month grid is drawn:
+ * 6 events a day instead of 11 in a 1280×860 window (issue 15: each drawn event costs the web
+ * process about 65 KB); else from the calendar's height at the lowest event height. No limit
+ * where the view lists every event (week, day, agenda) or before the calendar has a height.
+ */
+export function dayCap(viewType: string, height: number, room?: MonthRoom): number {
   if (height <= 0) return Infinity;
-  if (viewType === "dayGridMonth") return Math.ceil(height / MONTH_ROWS / EVENT_PX) + 2;
+  if (viewType === "dayGridMonth") {
+    if (room) return Math.ceil(room.cellPx / (room.rowPx ?? EVENT_PX)) + 1;
+    return Math.ceil(height / MONTH_ROWS / EVENT_PX) + 2;
+  }
   // The year's cells show one row, then "N events".
   if (viewType === "multiMonthYear") return 2;
   return Infinity;

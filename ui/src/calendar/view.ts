@@ -15,7 +15,7 @@ import timeGridPlugin from "@fullcalendar/timegrid";
 import { type EventEditing, changeQueue, editingOptions } from "./edit";
 import { type OccurrenceKey, occurrenceId, occurrenceKey, stateWords } from "./events";
 import { setUpKeyboardMoves } from "./keymove";
-import { dayCap, release, thin } from "./thin";
+import { dayCap, measureMonth, release, thin } from "./thin";
 import { wallClockIn } from "./zone";
 import { roomOptions } from "../editor/layout";
 import { element as make } from "../dom";
@@ -238,7 +238,7 @@ export function mountCalendar(element: HTMLElement, setup: CalendarSetup): Calen
         drawn = `${range} ${JSON.stringify(events)}`;
         // The first range is asked for while the calendar is being built: its view is known
         // from the answer on.
-        const cap = dayCap(calendar.view.type, element.clientHeight);
+        const cap = dayCap(calendar.view.type, element.clientHeight, measureMonth(element));
         const thinned = thin(events, cap, info.start, info.end);
         held = thinned.held;
         loadedCap = cap;
@@ -285,7 +285,7 @@ export function mountCalendar(element: HTMLElement, setup: CalendarSetup): Calen
   new ResizeObserver(() => {
     calendar.updateSize();
     // Taller cells show more: ask again when the day cap grows past what was loaded.
-    if (dayCap(calendar.view.type, element.clientHeight) > loadedCap) calendar.refetchEvents();
+    if (dayCap(calendar.view.type, element.clientHeight, measureMonth(element)) > loadedCap) calendar.refetchEvents();
   }).observe(element);
   return calendar;
 }
