@@ -183,7 +183,7 @@ pub async fn overview(shell: State<'_, Shell>) -> Result<Overview, IpcError> {
             })
             .collect(),
         display_zone: zone.name().to_string(),
-        clock_skew_ms: (shell.engine.now() - Utc::now()).num_milliseconds(),
+        clock_skew_ms: shell.clock_skew_ms,
     })
 }
 
