@@ -143,6 +143,28 @@ describe("editing in the calendar", () => {
     expect(editing.failed).not.toHaveBeenCalled();
   });
 
+  it("keeps the focus on a moved event that a reload drew under its new name before the receipt came", async () => {
+    const editing = fakeEditing();
+    const shown = [event({})];
+    const cal = await mount(editing.editing, shown);
+    editing.moveEvent.mockImplementation(async (_e, _s, start, end) => {
+      // The shell stored it and said "edited": the reload brings it under its new start.
+      shown[0] = event({ start, end, pending: true });
+      cal.refetchEvents();
+      await vi.waitFor(() => {
+        expect(elementOf("a").dataset["occurrence"]).toBe(`1|/home/a.ics|${start}`);
+      });
+      return receipt(start);
+    });
+    elementOf("a").focus();
+    expect(document.activeElement).toBe(elementOf("a"));
+    altKey(elementOf("a"), "ArrowDown");
+    await vi.waitFor(() => {
+      expect(editing.changed).toHaveBeenCalledTimes(1);
+    });
+    expect(document.activeElement).toBe(elementOf("a"));
+  });
+
   it("resizes with Alt+Shift+arrows", async () => {
     const editing = fakeEditing();
     await mount(editing.editing, [event({})]);

@@ -73,9 +73,9 @@ export interface AfterChange {
   /** The event with this id as the calendar has it now, if it still does (FullCalendar's
    * `EventApi`s are snapshots, and a reload replaces them). */
   live: (id: string) => EventApi | null;
-  /** Re-keys an event (the shell now names the occurrence by its new start) and gives it its
-   * marks, in one redraw. */
-  rekey: (event: EventApi, key: OccurrenceKey, classNames: string[]) => void;
+  /** Re-keys an event from the occurrence `from` the change started at to `to` (the shell now
+   * names it by its new start) and gives it its marks, in one redraw. */
+  rekey: (event: EventApi, from: OccurrenceKey, to: OccurrenceKey, classNames: string[]) => void;
   /** Reloads the visible range. */
   refetch: () => void;
 }
@@ -116,7 +116,7 @@ export async function storeChange(editing: EventEditing, change: ShownChange, af
   // server" mark (the shell says the same at the next load), unless a reload meanwhile brought
   // both. When others of its series moved too, only a reload shows them.
   const shown = after.live(id);
-  if (shown) after.rekey(shown, receipt.event ?? key, [...new Set([...marks, "event-pending"])]);
+  if (shown) after.rekey(shown, key, receipt.event ?? key, [...new Set([...marks, "event-pending"])]);
   if (recurring && scope !== "this") after.refetch();
   editing.changed(receipt, change.what);
 }

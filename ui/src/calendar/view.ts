@@ -109,19 +109,26 @@ export function mountCalendar(element: HTMLElement, setup: CalendarSetup): Calen
     el.title = named + stateWords(event.classNames, event.extendedProps["refused"]) + (readOnly ? `. ${readOnly}` : "");
     return id;
   };
-  // After a change the shell names the occurrence by its new start; focus follows the new name.
+  /** Gives the focus back to the focused occurrence's element when a redraw took it away. */
+  const refocus = (el: HTMLElement): void => {
+    const lost = document.activeElement === document.body || document.activeElement === null;
+    if (lost && el.dataset["occurrence"] === focusedOccurrence) el.focus();
+  };
+  // After a change the shell names the occurrence by its new start; focus follows the new name,
+  // also when a reload drew the event under that name before the change's answer came.
   // (FullCalendar keeps the element, so it is named again here.)
-  const rekey = (event: EventApi, key: OccurrenceKey, classNames: string[]): void => {
+  const rekey = (event: EventApi, from: OccurrenceKey, to: OccurrenceKey, classNames: string[]): void => {
     const id = event.id;
-    const old = occurrenceKey(event.extendedProps);
-    if (old && occurrenceId(old) === focusedOccurrence) focusedOccurrence = occurrenceId(key);
+    if (occurrenceId(from) === focusedOccurrence) focusedOccurrence = occurrenceId(to);
     calendar.batchRendering(() => {
-      event.setExtendedProp("href", key.href);
-      event.setExtendedProp("start", key.start);
+      event.setExtendedProp("href", to.href);
+      event.setExtendedProp("start", to.start);
       event.setProp("classNames", classNames);
     });
     for (const el of element.querySelectorAll<HTMLElement>("[data-event-id]")) {
-      if (el.dataset["eventId"] === id) label(el, event);
+      if (el.dataset["eventId"] !== id) continue;
+      label(el, event);
+      refocus(el);
     }
   };
   const after = {
@@ -221,8 +228,7 @@ export function mountCalendar(element: HTMLElement, setup: CalendarSetup): Calen
       if (id === undefined) return;
       // Right-to-left titles read and align as such.
       for (const title of info.el.querySelectorAll(".fc-event-title, .fc-list-event-title")) title.setAttribute("dir", "auto");
-      const lost = document.activeElement === document.body || document.activeElement === null;
-      if (id === focusedOccurrence && lost) info.el.focus();
+      refocus(info.el);
     },
     eventClick: (info: EventClickArg) => {
       info.jsEvent.preventDefault();
