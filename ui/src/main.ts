@@ -6,7 +6,7 @@ import { toEventInput } from "./calendar/events";
 import { setUpGoTo } from "./calendar/goto";
 import { pickLocale } from "./calendar/locale";
 import { mountCalendar, refreshEvents, VIEWS } from "./calendar/view";
-import { systemZone, wallClockIn } from "./calendar/zone";
+import { setClockSkew, systemZone, wallClockIn } from "./calendar/zone";
 import { displayClock } from "./clock";
 import { renderChangeCounts } from "./conflicts/counts";
 import { setUpConflicts } from "./conflicts/view";
@@ -67,8 +67,14 @@ showUnhandledRejections(window, notices);
 guardNavigation(document);
 
 const locale = pickLocale(navigator.languages);
-/** The latest overview, for the dialogs that list accounts and the calendar's names. */
-let latest: Overview = { accounts: [], calendars: [], display_zone: systemZone(), clock_skew_ms: 0 };
+/** The latest overview, for the dialogs that list accounts and the calendar's names. The first
+ * is awaited before the calendar is drawn: FullCalendar reckons "today" once, as it mounts (its
+ * later `now` changes move the clock but not the day it marks), so the shell's zone and clock
+ * must be known by then. A failure here is said by the first redraw. */
+let latest: Overview = await overview().catch(
+  (): Overview => ({ accounts: [], calendars: [], display_zone: systemZone(), clock_skew_ms: 0 }),
+);
+setClockSkew(latest.clock_skew_ms);
 const clock = displayClock(latest.display_zone, () => calendar);
 const sidebar = byId("accounts", HTMLElement);
 const overlay = byId("signin-overlay", HTMLElement);

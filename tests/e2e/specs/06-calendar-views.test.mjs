@@ -10,6 +10,7 @@ import {
   launchApp,
   monthTitle,
   monthTitlesOn,
+  NOW,
   overflowsSideways,
   screenshot,
   showView,
@@ -59,6 +60,17 @@ test("the first sync shows each calendar's progress in words and as a bar", asyn
   await control("clear-faults", {});
 });
 
+/** The month grid's days marked as today, and the one that should be: the pinned clock's day in
+ * the app's zone (this machine's, as Node's), where the grid shows it. */
+async function todayMarks() {
+  const { marked, shown } = await browser.execute(() => ({
+    marked: [...document.querySelectorAll(".fc-daygrid-day.fc-day-today")].map((cell) => cell.getAttribute("data-date")),
+    shown: [...document.querySelectorAll(".fc-daygrid-day")].map((cell) => cell.getAttribute("data-date")),
+  }));
+  const today = NOW.toLocaleDateString("en-CA");
+  return { marked, expected: shown.includes(today) ? [today] : [] };
+}
+
 test("the month view shows the known events of 1 December 2026", async () => {
   await showView(browser, "Month");
   await goToDay(browser, "2026-12-01");
@@ -72,6 +84,9 @@ test("the month view shows the known events of 1 December 2026", async () => {
   const tips = await browser.execute(() => [...document.querySelectorAll(".fc-event[title]")].map((e) => e.title));
   assert.ok(tips.includes("Planning kickoff (Work)"), JSON.stringify(tips.slice(0, 5)));
   assert.ok(!(await monthTitlesOn(browser, "2026-12-02")).includes("Planning kickoff"), "only on its day");
+  // The grid the window opened with marks the pinned clock's day, not this machine's.
+  const marks = await todayMarks();
+  assert.deepEqual(marks.marked, marks.expected, "the day marked as today");
   await screenshot(browser, "view-month");
 });
 
@@ -176,6 +191,8 @@ test("the keyboard switches views, pages, and finds today", async () => {
   const [thisMonth, nextMonth] = [monthTitle(0), monthTitle(1)];
   await browser.keys("t");
   await waitFor(`t did not go to ${thisMonth}`, async () => (await title()).includes(thisMonth), 5_000);
+  const marks = await todayMarks();
+  assert.deepEqual(marks.marked, marks.expected);
   await browser.keys("j");
   await waitFor(`j did not go to ${nextMonth}`, async () => (await title()).includes(nextMonth), 5_000);
   await browser.keys("ArrowLeft");
