@@ -41,7 +41,8 @@ export function displayClock(zone: string, calendar: () => Dated, clockwork: Clo
       zone = next;
       today = now().slice(0, 10);
       calendar().setOption("now", now);
-      // The first overview of a pinned clock: the view opened on this machine's today.
+      // A pinned clock first known after the calendar was drawn (main.ts adopts the first
+      // overview before): the view opened on this machine's today.
       if (skewed) calendar().today();
     },
     tick: () => {
