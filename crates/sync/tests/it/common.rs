@@ -476,15 +476,21 @@ pub struct HomeSetup {
     pub home_href: String,
 }
 
-/// Starts an emulator (`seed` fixes its generated values), puts `names` into "home" as in
-/// [`seed`], and syncs it once.
-pub async fn home_setup(seed_value: u64, names: &[&str]) -> HomeSetup {
-    let emu = Emulator::start(almanac_icloud_emulator::Options {
-        seed: Some(seed_value),
+/// The emulator with its random choices (ETags, tokens, fault draws) fixed by `seed`, so that a
+/// failing test fails the same way again.
+pub async fn seeded_emulator(seed: u64) -> Emulator {
+    Emulator::start(almanac_icloud_emulator::Options {
+        seed: Some(seed),
         ..Default::default()
     })
     .await
-    .unwrap();
+    .unwrap()
+}
+
+/// Starts an emulator (`seed` fixes its generated values), puts `names` into "home" as in
+/// [`seed`], and syncs it once.
+pub async fn home_setup(seed_value: u64, names: &[&str]) -> HomeSetup {
+    let emu = seeded_emulator(seed_value).await;
     seed(&emu, "home", names).await;
     let rig = Rig::new(Store::open_in_memory().unwrap(), Default::default());
     let account = rig.add_icloud(&emu).await;

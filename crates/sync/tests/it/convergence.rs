@@ -9,7 +9,7 @@
 use crate::common::*;
 use almanac_caldav::Limits;
 use almanac_core::{AccountKind, AccountState};
-use almanac_icloud_emulator::{Emulator, Fault, Options, Scope};
+use almanac_icloud_emulator::{Emulator, Fault, Scope};
 use almanac_store::Store;
 use almanac_sync::SyncError;
 use proptest::prelude::*;
@@ -218,12 +218,7 @@ fn pick_of(names: &[String], pick: usize) -> Option<String> {
 }
 
 async fn converges(steps: Vec<Step>) {
-    let emu = Emulator::start(Options {
-        seed: Some(3),
-        ..Options::default()
-    })
-    .await
-    .unwrap();
+    let emu = seeded_emulator(3).await;
     let mut world = World {
         emu,
         names: [Vec::new(), Vec::new()],

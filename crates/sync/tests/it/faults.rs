@@ -5,7 +5,7 @@
 use crate::common::*;
 use almanac_caldav::Limits;
 use almanac_core::{AccountId, AccountState};
-use almanac_icloud_emulator::{Emulator, Fault, Options, Scope};
+use almanac_icloud_emulator::{Fault, Scope};
 use almanac_store::Store;
 use almanac_sync::SyncError;
 use std::time::Duration;
@@ -43,12 +43,7 @@ fn is_backoff(s: &AccountState) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_fault_leads_to_needs_relink_and_local_data_survives_each() {
-    let emu = Emulator::start(Options {
-        seed: Some(11),
-        ..Options::default()
-    })
-    .await
-    .unwrap();
+    let emu = seeded_emulator(11).await;
     seed(&emu, "home", &["a", "b", "c", "d"]).await;
     let rig = Rig::new(Store::open_in_memory().unwrap(), limits());
     let account = rig.add_icloud(&emu).await;
@@ -227,12 +222,7 @@ async fn texts_of(rig: &Rig, account: AccountId, calendar: &str) -> Vec<(String,
 /// mirror exact: hrefs, etags and text.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_half_failing_server_leaves_an_exact_mirror() {
-    let emu = Emulator::start(Options {
-        seed: Some(14),
-        ..Options::default()
-    })
-    .await
-    .unwrap();
+    let emu = seeded_emulator(14).await;
     let calendars = ["home", "work", almanac_icloud_emulator::layout::FAMILY];
     let names: Vec<String> = (0..12).map(|i| format!("e{i}")).collect();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
@@ -392,12 +382,7 @@ async fn a_half_failing_server_leaves_an_exact_mirror() {
 /// An answer over the size bound is asked for again in smaller batches.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oversize_multiget_answers_are_asked_for_in_halves() {
-    let emu = Emulator::start(Options {
-        seed: Some(15),
-        ..Options::default()
-    })
-    .await
-    .unwrap();
+    let emu = seeded_emulator(15).await;
     // Events with 4 KB of notes each: a multiget of all 12 is about 50 KB, of three about
     // 13 KB, while the listing and the sync-collection answers stay under 20 KB.
     let notes = "Agenda item. ".repeat(320);
@@ -438,12 +423,7 @@ async fn oversize_multiget_answers_are_asked_for_in_halves() {
 /// that sees the same deletions confirms them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn held_deletions_are_confirmed_by_a_later_process() {
-    let emu = Emulator::start(Options {
-        seed: Some(16),
-        ..Options::default()
-    })
-    .await
-    .unwrap();
+    let emu = seeded_emulator(16).await;
     let names: Vec<String> = (0..12).map(|i| format!("d{i}")).collect();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     seed(&emu, "home", &names).await;
@@ -483,12 +463,7 @@ async fn held_deletions_are_confirmed_by_a_later_process() {
 /// schedule); after a Retry-After it waits, as the server asked.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sync_the_user_asks_for_runs_unless_the_server_asked_to_wait() {
-    let emu = Emulator::start(Options {
-        seed: Some(17),
-        ..Options::default()
-    })
-    .await
-    .unwrap();
+    let emu = seeded_emulator(17).await;
     seed(&emu, "home", &["u"]).await;
     let rig = Rig::new(Store::open_in_memory().unwrap(), limits());
     let account = rig.add_icloud(&emu).await;
@@ -552,12 +527,7 @@ async fn a_sync_the_user_asks_for_runs_unless_the_server_asked_to_wait() {
 /// by the user, sends nothing until the pause the server named is over; then both sync.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_retry_after_pauses_the_host_for_every_account_on_it() {
-    let emu = Emulator::start(Options {
-        seed: Some(18),
-        ..Options::default()
-    })
-    .await
-    .unwrap();
+    let emu = seeded_emulator(18).await;
     seed(&emu, "home", &["p"]).await;
     let rig = Rig::new(Store::open_in_memory().unwrap(), limits());
     let first = rig.add_icloud(&emu).await;
@@ -627,12 +597,7 @@ async fn a_retry_after_pauses_the_host_for_every_account_on_it() {
 /// problem said about that calendar.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_calendar_that_timed_out_beside_others_is_tried_again_alone() {
-    let emu = Emulator::start(Options {
-        seed: Some(12),
-        ..Options::default()
-    })
-    .await
-    .unwrap();
+    let emu = seeded_emulator(12).await;
     seed(&emu, "home", &["a", "b"]).await;
     seed(&emu, "work", &["c", "d"]).await;
     emu.inject_for_calendar(Fault::Slow { millis: 2500 }, Scope::Next(1), "work");

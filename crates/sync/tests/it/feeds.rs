@@ -4,10 +4,9 @@
 //! feed that fails (malformed, oversized, `500`, gone) keeping its last good copy with a
 //! problem of its own.
 
-use crate::common::Rig;
+use crate::common::{Rig, seeded_emulator};
 use almanac_caldav::Limits;
 use almanac_core::CalendarId;
-use almanac_icloud_emulator::{Emulator, Options};
 use almanac_store::Store;
 use almanac_sync::{FeedsReport, SyncError};
 use almanac_test_servers::feed::{Content, FeedServer};
@@ -347,12 +346,7 @@ async fn subscribing_twice_or_to_no_calendar_stores_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn icloud_subscribed_calendar_shows_read_only_with_its_name_and_colour_from_its_source() {
-    let emu = Emulator::start(Options {
-        seed: Some(7),
-        ..Options::default()
-    })
-    .await
-    .unwrap();
+    let emu = seeded_emulator(7).await;
     let rig = Rig::in_memory();
     let account = rig.add_icloud(&emu).await;
     rig.sync(account).await.unwrap();

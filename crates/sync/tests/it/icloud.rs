@@ -9,12 +9,7 @@ use almanac_store::Store;
 use almanac_sync::SyncError;
 
 async fn emulator() -> Emulator {
-    Emulator::start(Options {
-        seed: Some(7),
-        ..Options::default()
-    })
-    .await
-    .unwrap()
+    seeded_emulator(7).await
 }
 
 /// Requests the engine's password carried after `mark`.
